@@ -1,0 +1,96 @@
+package dev.forecaster.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import dev.forecaster.jobs.demo.DemoRunner;
+import dev.forecaster.jobs.demo.DemoSettings;
+import dev.forecaster.jobs.demo.DemoSummary;
+
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts a real Kafka broker (KRaft) and a Flink MiniCluster in this process, trains the LSTM on the",
+            "first part of the data (or loads --model), streams the data through the forecast job and shows a",
+            "live view. With --max-events it stops by itself and prints a one-line summary."
+        })
+public final class DemoCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec != null ? spec.commandLine() : new CommandLine(this), message);
+    }
+
+    @Option(names = "--keys", defaultValue = "8", description = "Number of synthetic series (default: ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "Events per second to produce; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--max-events", defaultValue = "0", description = "Stop after this many input events are processed; 0 = run until Ctrl-C.")
+    long maxEvents;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Replay a wide CSV (timestamp column, then one numeric column per series) instead of synthetic data.")
+    Path csv;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "Load this model snapshot instead of training one.")
+    Path model;
+
+    @Option(names = "--save-model", paramLabel = "FILE", description = "Write the trained model snapshot here (usable with --model and 'run').")
+    Path saveModel;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the data and the training (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--hidden", defaultValue = "64", description = "LSTM hidden size (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--horizon", defaultValue = "24", description = "Forecast steps per event (default: ${DEFAULT-VALUE}).")
+    int horizon;
+
+    @Option(names = "--train-iterations", defaultValue = "300", description = "TBPTT minibatch updates before streaming (default: ${DEFAULT-VALUE}).")
+    int trainIterations;
+
+    @Option(names = "--history", defaultValue = "1500", description = "Synthetic points per series used for training before the stream (default: ${DEFAULT-VALUE}).")
+    int history;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the observations and forecasts topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--bad-every", defaultValue = "1000", description = "Inject a malformed, NaN or late record every N events to show dead-lettering; 0 = never (default: ${DEFAULT-VALUE}).")
+    int badEvery;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "PT1S", description = "Checkpoint interval, ISO-8601 (default: ${DEFAULT-VALUE}); exactly-once output appears at each checkpoint.")
+    Duration checkpointInterval;
+
+    @Option(names = "--no-live", negatable = false, description = "Do not print the live view.")
+    boolean noLive;
+
+    @Override
+    public Integer call() throws Exception {
+        if (csv != null && !Files.isReadable(csv)) {
+            throw usage("cannot read --csv file " + csv);
+        }
+        if (model != null && !Files.isReadable(model)) {
+            throw usage("cannot read --model file " + model);
+        }
+        DemoSettings settings = new DemoSettings(keys, rate, maxEvents, csv, model, saveModel, seed, hidden, horizon,
+                trainIterations, history, parallelism, partitions, badEvery, checkpointInterval, !noLive);
+        DemoSummary summary = new DemoRunner(settings, System.out, System.err).run();
+        System.out.println(summary.line());
+        return 0;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.forecaster.jobs.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.model.snapshot.SnapshotFiles;
+import dev.forecaster.model.train.LstmTrainer;
+import dev.forecaster.model.train.TrainingOptions;
+import dev.forecaster.schema.ModelSnapshot;
+
+/** Loads the model from a snapshot file, or trains one on a history with a progress bar. */
+public final class ModelProvider {
+
+    private ModelProvider() {}
+
+    public static ModelSnapshot load(Path file) throws IOException {
+        return SnapshotFiles.read(file);
+    }
+
+    public static ModelSnapshot train(List<double[]> history, TrainingOptions options, PrintStream progressOut) {
+        ProgressBar bar = new ProgressBar(progressOut, "training LSTM (TBPTT)");
+        return new LstmTrainer().train(history, options,
+                (iteration, total, loss) -> bar.update(iteration, total, String.format("loss %.4f", loss)));
+    }
+
+    public static LstmForecaster kernel(ModelSnapshot snapshot) {
+        return LstmForecaster.fromSnapshot(snapshot);
+    }
+}

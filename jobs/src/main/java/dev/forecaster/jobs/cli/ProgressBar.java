@@ -1,0 +1,50 @@
+package dev.forecaster.jobs.cli;
+
+import java.io.PrintStream;
+
+/**
+ * A one-line progress bar on stderr. On a terminal it redraws in place; otherwise (CI logs) it
+ * prints a line every tenth of the way so logs stay short.
+ */
+public final class ProgressBar {
+
+    private static final int WIDTH = 30;
+
+    private final PrintStream out;
+    private final String label;
+    private final boolean interactive;
+    private int lastDecile = -1;
+
+    public ProgressBar(PrintStream out, String label) {
+        this(out, label, System.console() != null);
+    }
+
+    ProgressBar(PrintStream out, String label, boolean interactive) {
+        this.out = out;
+        this.label = label;
+        this.interactive = interactive;
+    }
+
+    public void update(long done, long total, String detail) {
+        double fraction = total <= 0 ? 1 : Math.min(1, (double) done / total);
+        if (interactive) {
+            out.print("\r" + line(done, total, fraction, detail));
+            if (done >= total) {
+                out.println();
+            }
+        } else {
+            int decile = (int) (fraction * 10);
+            if (decile != lastDecile) {
+                lastDecile = decile;
+                out.println(line(done, total, fraction, detail));
+            }
+        }
+        out.flush();
+    }
+
+    private String line(long done, long total, double fraction, String detail) {
+        int filled = (int) Math.round(fraction * WIDTH);
+        return String.format("%s [%s%s] %3.0f%% %d/%d %s",
+                label, "#".repeat(filled), ".".repeat(WIDTH - filled), fraction * 100, done, total, detail).trim();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.forecaster.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.forecaster.jobs.forecast.ForecastJob;
+import dev.forecaster.jobs.forecast.ForecastJobOptions;
+import dev.forecaster.jobs.io.KafkaConnectors;
+import dev.forecaster.jobs.runtime.ForecastTopics;
+import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
+import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.model.snapshot.SnapshotFiles;
+
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the forecast job against an external Kafka. Started from bin/forecaster it runs on a local",
+            "Flink MiniCluster; submitted with 'flink run forecaster-job.jar ...' it runs on that cluster.",
+            "Any job option can be set with -D key=value; see the README for the keys."
+        })
+public final class RunCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec != null ? spec.commandLine() : new CommandLine(this), message);
+    }
+
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model snapshot to serve (from 'demo --save-model').")
+    Path model;
+
+    @Option(names = "--parallelism", description = "Job parallelism (default: the forecaster.parallelism option).")
+    Integer parallelism;
+
+    @Option(names = "--create-topics", description = "Create missing topics with the partitions from --partitions and retention forever.")
+    boolean createTopics;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions for --create-topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Set a job option (forecaster.*) or a Flink option.")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isReadable(model)) {
+            throw usage("cannot read --model file " + model);
+        }
+        Configuration config = configuration();
+        // Straight from the snapshot: the job jar carries no DL4J, and serving does not need it.
+        LstmForecaster kernel = LstmForecaster.fromSnapshot(SnapshotFiles.read(model));
+        if (createTopics) {
+            KafkaTopics.create(bootstrapServers, ForecastTopics.specs(config, partitions));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        ForecastJob.configure(env, config);
+        ForecastJob.build(env, config, KafkaConnectors.observations(config),
+                KafkaConnectors.forecasts(config), KafkaConnectors.deadLetters(config), kernel);
+        if (env instanceof LocalStreamEnvironment) {
+            System.err.println("running on a local Flink MiniCluster; Ctrl-C stops it");
+        }
+        env.execute("forecaster");
+        return 0;
+    }
+
+    Configuration configuration() {
+        Configuration config = Configuration.fromMap(properties);
+        config.set(ForecastJobOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+        if (parallelism != null) {
+            config.set(ForecastJobOptions.PARALLELISM, parallelism);
+        }
+        for (String key : properties.keySet()) {
+            if (key.startsWith("forecaster.") && ForecastJobOptions.all().stream().map(ConfigOption::key).noneMatch(key::equals)) {
+                throw usage("unknown option -D " + key);
+            }
+        }
+        return config;
+    }
+}

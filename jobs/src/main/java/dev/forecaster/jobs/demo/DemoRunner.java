@@ -1,0 +1,168 @@
+package dev.forecaster.jobs.demo;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+
+import dev.forecaster.jobs.cli.ModelProvider;
+import dev.forecaster.jobs.forecast.ForecastJob;
+import dev.forecaster.jobs.forecast.ForecastJobOptions;
+import dev.forecaster.jobs.io.KafkaConnectors;
+import dev.forecaster.jobs.runtime.EmbeddedStack;
+import dev.forecaster.jobs.runtime.ForecastTopics;
+import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.model.snapshot.SnapshotFiles;
+import dev.forecaster.model.train.TrainingOptions;
+import dev.forecaster.schema.ModelSnapshot;
+
+/**
+ * Runs the whole product on the embedded stack: trains (or loads) the model, starts Kafka and
+ * Flink, streams the demo data through the forecast job and watches the committed outputs.
+ */
+public final class DemoRunner {
+
+    /** Give up when no output has been committed for this long. */
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(120);
+
+    private final DemoSettings settings;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public DemoRunner(DemoSettings settings, PrintStream out, PrintStream err) {
+        this.settings = settings;
+        this.out = out;
+        this.err = err;
+    }
+
+    public DemoSummary run() throws Exception {
+        long started = System.nanoTime();
+        DemoData data = settings.csv() != null
+                ? CsvWideData.read(settings.csv(), 0.3)
+                : new SyntheticSensors(settings.keys(), settings.historySteps(), settings.seed());
+        ModelSnapshot snapshot = settings.model() != null
+                ? ModelProvider.load(settings.model())
+                : ModelProvider.train(data.trainingHistory(), trainingOptions(), err);
+        if (settings.saveModel() != null) {
+            SnapshotFiles.write(snapshot, settings.saveModel());
+            err.println("model saved to " + settings.saveModel());
+        }
+        LstmForecaster model = ModelProvider.kernel(snapshot);
+
+        Configuration config = new Configuration();
+        config.set(ForecastJobOptions.PARALLELISM, settings.parallelism());
+        config.set(ForecastJobOptions.CHECKPOINT_INTERVAL, settings.checkpointInterval());
+        config.set(ForecastJobOptions.TRANSACTIONAL_ID_PREFIX, "forecaster-demo");
+
+        err.println("starting Kafka (KRaft) and Flink ...");
+        try (EmbeddedStack stack = EmbeddedStack.start(settings.parallelism(),
+                ForecastTopics.specs(config, settings.partitions()))) {
+            Thread shutdown = new Thread(() -> closeQuietly(stack), "forecaster-demo-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdown);
+            try {
+                config.set(ForecastJobOptions.BOOTSTRAP_SERVERS, stack.bootstrapServers());
+                return stream(stack, config, data, model, started);
+            } finally {
+                if (!isShuttingDown()) {
+                    Runtime.getRuntime().removeShutdownHook(shutdown);
+                }
+            }
+        }
+    }
+
+    private DemoSummary stream(EmbeddedStack stack, Configuration config, DemoData data,
+            LstmForecaster model, long started) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        ForecastJob.configure(env, config);
+        ForecastJob.build(env, config, KafkaConnectors.observations(config),
+                KafkaConnectors.forecasts(config), KafkaConnectors.deadLetters(config), model);
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName("forecaster-demo");
+        JobID job = stack.flink().submit(graph);
+        stack.flink().awaitRunning(job, 60_000);
+        err.println("Flink web UI: " + stack.flink().webUi() + "  (Kafka at " + stack.bootstrapServers() + ")");
+
+        GroundTruth truth = new GroundTruth();
+        List<String> shown = data.keys().subList(0, Math.min(4, data.keys().size()));
+        String bootstrap = config.get(ForecastJobOptions.BOOTSTRAP_SERVERS);
+        long streamStart = System.nanoTime();
+        try (DemoProducer producer = new DemoProducer(bootstrap, config.get(ForecastJobOptions.OBSERVATIONS_TOPIC),
+                        data.stream(), truth, settings.rate(), settings.maxEvents(), settings.badEvery(), settings.seed());
+                DemoMonitor monitor = new DemoMonitor(bootstrap, config.get(ForecastJobOptions.FORECASTS_TOPIC),
+                        config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC), truth, shown)) {
+            Thread producing = new Thread(producer, "forecaster-demo-producer");
+            producing.setDaemon(true);
+            producing.start();
+
+            long lastProgress = System.nanoTime();
+            long lastRender = 0;
+            long seen = 0;
+            boolean redraw = settings.liveView() && System.console() != null;
+            while (true) {
+                monitor.poll(Duration.ofMillis(200));
+                long now = System.nanoTime();
+                long outputs = monitor.forecasts() + monitor.deadLetters();
+                if (outputs > seen) {
+                    seen = outputs;
+                    lastProgress = now;
+                }
+                if (settings.liveView() && now - lastRender > (redraw ? 1_000_000_000L : 5_000_000_000L)) {
+                    lastRender = now;
+                    monitor.render(out, redraw, producer.produced(), (now - streamStart) / 1e9,
+                            stack.flink().webUi().toString());
+                }
+                if (!producing.isAlive() && outputs >= producer.produced()) {
+                    break;
+                }
+                if (now - lastProgress > STALL_TIMEOUT.toNanos()) {
+                    throw new IllegalStateException("no output committed for " + STALL_TIMEOUT.toSeconds()
+                            + " s; job status " + stack.flink().status(job));
+                }
+                JobStatus status = stack.flink().status(job);
+                if (status.isGloballyTerminalState()) {
+                    throw new IllegalStateException("the forecast job stopped: " + status);
+                }
+            }
+            double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
+            stack.flink().cancel(job);
+            return new DemoSummary(producer.produced(), monitor.forecasts(), monitor.deadLetters(),
+                    monitor.score().modelMae(), monitor.score().persistenceMae(),
+                    (System.nanoTime() - started) / 1e9, streamSeconds,
+                    ProcessMemory.peakRssMb(), ProcessMemory.peakHeapMb());
+        }
+    }
+
+    private TrainingOptions trainingOptions() {
+        return TrainingOptions.builder()
+                .seed(settings.seed())
+                .hiddenSize(settings.hiddenSize())
+                .horizon(settings.horizon())
+                .maxIterations(settings.trainIterations())
+                .build();
+    }
+
+    private void closeQuietly(EmbeddedStack stack) {
+        try {
+            err.println("shutting down ...");
+            stack.close();
+        } catch (Exception e) {
+            err.println("shutdown: " + e.getMessage());
+        }
+    }
+
+    private static boolean isShuttingDown() {
+        try {
+            Thread probe = new Thread(() -> {});
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+}

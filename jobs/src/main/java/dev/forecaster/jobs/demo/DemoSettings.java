@@ -1,0 +1,33 @@
+package dev.forecaster.jobs.demo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** What a demo run does; built by the CLI, defaults below. */
+public record DemoSettings(
+        int keys,
+        double rate,
+        long maxEvents,
+        Path csv,
+        Path model,
+        Path saveModel,
+        long seed,
+        int hiddenSize,
+        int horizon,
+        int trainIterations,
+        int historySteps,
+        int parallelism,
+        int partitions,
+        int badEvery,
+        Duration checkpointInterval,
+        boolean liveView) {
+
+    public DemoSettings {
+        if (keys < 1) {
+            throw new IllegalArgumentException("--keys must be at least 1");
+        }
+        if (parallelism < 1 || partitions < 1) {
+            throw new IllegalArgumentException("--parallelism and --partitions must be at least 1");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.forecaster.jobs.demo;
+
+import java.util.Locale;
+
+/** The figures a demo run ends with. */
+public record DemoSummary(
+        long eventsIn,
+        long forecastsOut,
+        long deadLetters,
+        double modelMae,
+        double persistenceMae,
+        double wallSeconds,
+        double streamSeconds,
+        long peakRssMb,
+        long peakHeapMb) {
+
+    /** One line; the README and the CI check read it. */
+    public String line() {
+        return String.format(Locale.ROOT,
+                "summary: events_in=%d forecasts_out=%d dead_letters=%d mae_model=%.4f mae_persistence=%.4f "
+                        + "wall_s=%.1f stream_s=%.1f events_per_s=%.0f peak_rss_mb=%d peak_heap_mb=%d",
+                eventsIn, forecastsOut, deadLetters, modelMae, persistenceMae, wallSeconds, streamSeconds,
+                streamSeconds > 0 ? eventsIn / streamSeconds : 0, peakRssMb, peakHeapMb);
+    }
+}

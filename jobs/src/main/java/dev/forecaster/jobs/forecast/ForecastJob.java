@@ -1,0 +1,95 @@
+package dev.forecaster.jobs.forecast;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import dev.forecaster.jobs.io.DeadLetterRouter;
+import dev.forecaster.jobs.io.DeadLetters;
+import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.schema.DeadLetter;
+import dev.forecaster.schema.Forecast;
+import dev.forecaster.schema.IngestRecord;
+
+/**
+ * Assembles the forecast pipeline from an injected source and sinks:
+ * observations → dead-letter routing → keyBy(series) → forecast operator → forecasts; dead letters
+ * from routing and from the operator (late events) → dead-letter sink.
+ */
+public final class ForecastJob {
+
+    /** Stable operator uids: savepoints map state by these, so never change them. */
+    public static final String UID_SOURCE = "observations-source";
+    public static final String UID_ROUTER = "dead-letter-router";
+    public static final String UID_FORECAST = "forecast-operator";
+    public static final String UID_FORECAST_SINK = "forecasts-sink";
+    public static final String UID_DEAD_LETTER_SINK = "dead-letters-sink";
+
+    private ForecastJob() {}
+
+    /** Settings every run of the job needs, whatever its sources and sinks. */
+    public static void configure(StreamExecutionEnvironment env, ReadableConfig config) {
+        Configuration pipeline = new Configuration();
+        // Any type that falls back to Kryo fails the job at graph-building time.
+        pipeline.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(pipeline);
+        env.setParallelism(config.get(ForecastJobOptions.PARALLELISM));
+        env.enableCheckpointing(
+                config.get(ForecastJobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
+
+    public static void build(
+            StreamExecutionEnvironment env,
+            ReadableConfig config,
+            Source<IngestRecord, ?, ?> source,
+            Sink<Forecast> forecastSink,
+            Sink<DeadLetter> deadLetterSink,
+            LstmForecaster model) {
+        WatermarkStrategy<IngestRecord> watermarks =
+                WatermarkStrategy.<IngestRecord>forBoundedOutOfOrderness(
+                                config.get(ForecastJobOptions.MAX_OUT_OF_ORDERNESS))
+                        .withTimestampAssigner((record, kafkaTimestamp) -> eventTime(record))
+                        .withIdleness(config.get(ForecastJobOptions.IDLENESS));
+
+        DataStream<IngestRecord> ingested =
+                env.fromSource(source, watermarks, "observations").uid(UID_SOURCE);
+
+        SingleOutputStreamOperator<IngestRecord> valid =
+                ingested.process(new DeadLetterRouter())
+                        .returns(new AvroTypeInfo<>(IngestRecord.class))
+                        .name("route dead letters")
+                        .uid(UID_ROUTER);
+
+        SingleOutputStreamOperator<Forecast> forecasts =
+                valid.keyBy(record -> record.getObservation().getSeriesId(), Types.STRING)
+                        .process(new ForecastFunction(
+                                model, ForecastJobOptions.millis(config, ForecastJobOptions.ALLOWED_LATENESS)))
+                        .returns(new AvroTypeInfo<>(Forecast.class))
+                        .name("forecast")
+                        .uid(UID_FORECAST);
+
+        forecasts.sinkTo(forecastSink).name("forecasts sink").uid(UID_FORECAST_SINK);
+
+        valid.getSideOutput(DeadLetters.TAG)
+                .union(forecasts.getSideOutput(DeadLetters.TAG))
+                .sinkTo(deadLetterSink)
+                .name("dead-letters sink")
+                .uid(UID_DEAD_LETTER_SINK);
+    }
+
+    /** Dead letters must not move the watermark, so they get the smallest timestamp. */
+    static long eventTime(IngestRecord record) {
+        return record.getObservation() == null
+                ? Long.MIN_VALUE
+                : record.getObservation().getEventTime().toEpochMilli();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.forecaster.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+class ForecasterCliTest {
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        CommandLine cli = ForecasterCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheSubcommands() {
+        Result r = run("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("demo"), r.out());
+        assertTrue(r.out().contains("run"), r.out());
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        for (String sub : new String[] {"demo", "run"}) {
+            Result r = run(sub, "--help");
+            assertEquals(0, r.code(), sub);
+            assertTrue(r.out().contains("Usage: forecaster " + sub), r.out());
+        }
+    }
+
+    @Test
+    void misuseGivesOneLineAndExitTwo() {
+        for (String[] args : new String[][] {
+                {}, {"nonsense"}, {"demo", "--keys", "many"}, {"run"}, {"demo", "--bogus"}}) {
+            Result r = run(args);
+            assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args));
+            assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
+        }
+    }
+
+    @Test
+    void missingModelFileIsAUsageError() {
+        Result r = run("run", "--bootstrap-servers", "localhost:1", "--model", "/nonexistent/model.avro");
+        assertEquals(ForecasterCli.EXIT_USAGE, r.code());
+        assertTrue(r.err().contains("cannot read --model file"), r.err());
+    }
+
+    @Test
+    void unknownJobOptionIsAUsageError() {
+        RunCommand run = new RunCommand();
+        run.bootstrapServers = "localhost:1";
+        run.properties.put("forecaster.no-such-option", "1");
+        try {
+            run.configuration();
+        } catch (CommandLine.ParameterException e) {
+            assertTrue(e.getMessage().contains("forecaster.no-such-option"));
+            return;
+        }
+        throw new AssertionError("expected a ParameterException");
+    }
+}

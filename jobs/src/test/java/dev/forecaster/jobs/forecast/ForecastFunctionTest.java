@@ -1,0 +1,204 @@
+package dev.forecaster.jobs.forecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import dev.forecaster.jobs.io.DeadLetters;
+import dev.forecaster.jobs.testing.Observations;
+import dev.forecaster.jobs.testing.TestModels;
+import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.model.kernel.RecurrentState;
+import dev.forecaster.model.kernel.SeriesForecaster;
+import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.schema.DeadLetter;
+import dev.forecaster.schema.Forecast;
+import dev.forecaster.schema.IngestRecord;
+import dev.forecaster.schema.Observation;
+
+class ForecastFunctionTest {
+
+    private static final LstmForecaster MODEL = TestModels.randomLstm(16, 6, 1L, 7L);
+    private static final long LATENESS = 3_600_000L;
+    private static final List<String> KEYS = List.of("a", "b", "c", "d");
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, IngestRecord, Forecast> harness(LstmForecaster model)
+            throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, IngestRecord, Forecast> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new ForecastFunction(model, LATENESS)),
+                        r -> r.getObservation().getSeriesId(),
+                        Types.STRING);
+        return harness;
+    }
+
+    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, IngestRecord, Forecast> harness,
+            List<Observation> observations) throws Exception {
+        long offset = 0;
+        for (Observation obs : observations) {
+            harness.processElement(new StreamRecord<>(
+                    Observations.ingest(obs, offset++), obs.getEventTime().toEpochMilli()));
+        }
+    }
+
+    private static Map<String, List<Forecast>> byKey(List<Forecast> forecasts) {
+        Map<String, List<Forecast>> byKey = new LinkedHashMap<>();
+        for (Forecast f : forecasts) {
+            byKey.computeIfAbsent(f.getSeriesId(), k -> new ArrayList<>()).add(f);
+        }
+        return byKey;
+    }
+
+    @Test
+    void interleavedKeysYieldWhatEachKeyYieldsAlone() throws Exception {
+        List<Observation> all = Observations.interleaved(KEYS, 60, 11L);
+        List<Forecast> together;
+        try (var harness = harness(MODEL)) {
+            harness.open();
+            feed(harness, all);
+            together = harness.extractOutputValues();
+        }
+        assertEquals(all.size(), together.size());
+        Map<String, List<Forecast>> togetherByKey = byKey(together);
+
+        for (String key : KEYS) {
+            List<Observation> alone = all.stream().filter(o -> o.getSeriesId().equals(key)).toList();
+            try (var harness = harness(MODEL)) {
+                harness.open();
+                feed(harness, alone);
+                assertEquals(harness.extractOutputValues(), togetherByKey.get(key), "forecasts of key " + key);
+            }
+        }
+        // Different keys really have different state, so the comparison above is not vacuous.
+        assertNotEquals(togetherByKey.get("a").get(10).getMeans(), togetherByKey.get("b").get(10).getMeans());
+    }
+
+    @Test
+    void snapshotAndRestoreContinueWithIdenticalForecasts() throws Exception {
+        List<Observation> all = Observations.interleaved(KEYS, 40, 12L);
+        int cut = all.size() / 2 + 1;
+
+        List<Forecast> uninterrupted;
+        try (var harness = harness(MODEL)) {
+            harness.open();
+            feed(harness, all);
+            uninterrupted = harness.extractOutputValues();
+        }
+
+        List<Forecast> resumed = new ArrayList<>();
+        OperatorSubtaskState snapshot;
+        try (var first = harness(MODEL)) {
+            first.open();
+            feed(first, all.subList(0, cut));
+            resumed.addAll(first.extractOutputValues());
+            snapshot = first.snapshot(1L, 1L);
+        }
+        try (var second = harness(MODEL)) {
+            second.initializeState(snapshot);
+            second.open();
+            feed(second, all.subList(cut, all.size()));
+            resumed.addAll(second.extractOutputValues());
+        }
+        assertEquals(uninterrupted, resumed);
+
+        // A harness started without the snapshot forecasts differently: the state really is restored.
+        try (var cold = harness(MODEL)) {
+            cold.open();
+            feed(cold, all.subList(cut, all.size()));
+            assertNotEquals(uninterrupted.subList(cut, all.size()), cold.extractOutputValues());
+        }
+    }
+
+    @Test
+    void forecastCarriesHorizonVersionOriginAndStep() throws Exception {
+        try (var harness = harness(MODEL)) {
+            harness.open();
+            feed(harness, Observations.interleaved(List.of("a"), 3, 1L));
+            List<Forecast> out = harness.extractOutputValues();
+            assertEquals(3, out.size());
+            Forecast last = out.get(2);
+            assertEquals(6, last.getMeans().size());
+            assertEquals(1L, last.getModelVersion());
+            assertEquals(Observations.START + 2 * Observations.STEP, last.getOriginTime().toEpochMilli());
+            assertEquals(Observations.STEP, last.getStepMillis());
+            assertTrue(last.getMeans().stream().allMatch(Double::isFinite));
+        }
+    }
+
+    @Test
+    void lateEventsGoToDeadLettersAndLeaveStateAlone() throws Exception {
+        List<Observation> series = Observations.interleaved(List.of("a"), 10, 2L);
+        try (var withLate = harness(MODEL); var withoutLate = harness(MODEL)) {
+            withLate.open();
+            withoutLate.open();
+            feed(withLate, series.subList(0, 5));
+            feed(withoutLate, series.subList(0, 5));
+            long watermark = series.get(4).getEventTime().toEpochMilli();
+            withLate.processWatermark(new Watermark(watermark));
+            withoutLate.processWatermark(new Watermark(watermark));
+
+            Observation late = Observations.of("a", watermark - LATENESS - 1, 123.0);
+            Observation justInTime = Observations.of("a", watermark - LATENESS, 1.0);
+            feed(withLate, List.of(late));
+
+            ConcurrentLinkedQueue<StreamRecord<DeadLetter>> deadLetters = withLate.getSideOutput(DeadLetters.TAG);
+            assertEquals(1, deadLetters.size());
+            DeadLetter dl = deadLetters.peek().getValue();
+            assertEquals(DeadLetters.LATE_EVENT, dl.getError());
+            assertTrue(dl.getReason().contains("allowed lateness"), dl.getReason());
+
+            feed(withLate, List.of(justInTime));
+            feed(withoutLate, List.of(justInTime));
+            feed(withLate, series.subList(5, 10));
+            feed(withoutLate, series.subList(5, 10));
+            List<Forecast> a = withLate.extractOutputValues();
+            assertEquals(withoutLate.extractOutputValues(), a);
+            assertEquals(11, a.size(), "the just-in-time event is used, the late one is not");
+        }
+    }
+
+    @Test
+    void newModelVersionRestartsRecurrentStateButKeepsScaling() throws Exception {
+        LstmForecaster v2 = TestModels.randomLstm(16, 6, 2L, 7L); // same weights, new version
+        List<Observation> series = Observations.interleaved(List.of("a"), 20, 3L);
+        OperatorSubtaskState snapshot;
+        try (var v1Harness = harness(MODEL)) {
+            v1Harness.open();
+            feed(v1Harness, series.subList(0, 10));
+            snapshot = v1Harness.snapshot(1L, 1L);
+        }
+        try (var upgraded = harness(v2)) {
+            upgraded.initializeState(snapshot);
+            upgraded.open();
+            feed(upgraded, series.subList(10, 20));
+            List<Forecast> out = upgraded.extractOutputValues();
+            assertTrue(out.stream().allMatch(f -> f.getModelVersion() == 2L));
+            assertEquals(10, out.size());
+
+            // Expected: the key's scaling statistics survive, its recurrent state starts from zero.
+            SeriesScaler scaler = new SeriesScaler();
+            series.subList(0, 10).forEach(o -> scaler.update(o.getValue()));
+            RecurrentState state = v2.newState();
+            SeriesForecaster forecaster = new SeriesForecaster(v2);
+            for (int i = 0; i < 10; i++) {
+                double[] expected = forecaster.observe(scaler, state, series.get(10 + i).getValue());
+                assertEquals(Arrays.stream(expected).boxed().toList(), out.get(i).getMeans(), "step " + i);
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.forecaster.jobs.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import dev.forecaster.jobs.testing.Observations;
+import dev.forecaster.schema.DeadLetter;
+import dev.forecaster.schema.IngestRecord;
+import dev.forecaster.schema.Observation;
+import dev.forecaster.schema.codec.AvroCodec;
+
+class IngestDeserializerTest {
+
+    private final IngestDeserializer deserializer = new IngestDeserializer();
+    private final AvroCodec<Observation> codec = AvroCodec.of(Observation.getClassSchema());
+
+    private IngestRecord ingest(String key, byte[] value) {
+        return deserializer.toIngest(new ConsumerRecord<>("observations", 3, 42L,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value), 1000L);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
+
+    @Test
+    void validObservationPassesWithItsSource() {
+        Observation obs = Observations.of("s1", Observations.START, 4.5);
+        IngestRecord r = ingest("s1", codec.encode(obs));
+        assertEquals(obs, r.getObservation());
+        assertNull(r.getDeadLetter());
+        assertEquals("observations", r.getSourceTopic());
+        assertEquals(3, r.getSourcePartition());
+        assertEquals(42L, r.getSourceOffset());
+    }
+
+    @Test
+    void garbageBecomesMalformedDeadLetterWithRawBytes() {
+        byte[] garbage = {9, 8, 7, 6, 5};
+        IngestRecord r = ingest("k", garbage);
+        assertNull(r.getObservation());
+        DeadLetter dl = r.getDeadLetter();
+        assertNotNull(dl);
+        assertEquals(DeadLetters.MALFORMED, dl.getError());
+        assertTrue(dl.getReason().startsWith("cannot decode Observation"), dl.getReason());
+        assertArrayEquals(garbage, bytes(dl.getRawValue()));
+        assertArrayEquals("k".getBytes(StandardCharsets.UTF_8), bytes(dl.getRawKey()));
+        assertEquals(42L, dl.getSourceOffset());
+        assertEquals(1000L, dl.getDeadLetteredAt().toEpochMilli());
+    }
+
+    @Test
+    void tombstoneIsMalformed() {
+        assertEquals(DeadLetters.MALFORMED, ingest("k", null).getDeadLetter().getError());
+    }
+
+    @Test
+    void nonFiniteValuesAreInvalid() {
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            byte[] value = codec.encode(Observations.of("s1", Observations.START, bad));
+            DeadLetter dl = ingest("s1", value).getDeadLetter();
+            assertEquals(DeadLetters.INVALID_VALUE, dl.getError(), "value " + bad);
+            assertTrue(dl.getReason().contains("not finite"), dl.getReason());
+            assertArrayEquals(value, bytes(dl.getRawValue()));
+        }
+    }
+
+    @Test
+    void nonFiniteFeatureKeyMismatchAndEmptyIdAreInvalid() {
+        Observation withNaNFeature = Observations.of("s1", Observations.START, 1.0);
+        withNaNFeature.setFeatures(Map.of("temp", Double.NaN));
+        assertTrue(ingest("s1", codec.encode(withNaNFeature)).getDeadLetter().getReason().contains("feature 'temp'"));
+        assertTrue(ingest("other", codec.encode(Observations.of("s1", Observations.START, 1.0)))
+                .getDeadLetter().getReason().contains("does not match"));
+        assertTrue(ingest(null, codec.encode(Observations.of(" ", Observations.START, 1.0)))
+                .getDeadLetter().getReason().contains("series id is empty"));
+    }
+}
