@@ -4,7 +4,9 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -41,6 +43,9 @@ public final class ForecastJob {
         Configuration pipeline = new Configuration();
         // Any type that falls back to Kryo fails the job at graph-building time.
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
+        // A cancelled job can be restarted from its last checkpoint without a savepoint.
+        pipeline.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         env.configure(pipeline);
         env.setParallelism(config.get(ForecastJobOptions.PARALLELISM));
         env.enableCheckpointing(

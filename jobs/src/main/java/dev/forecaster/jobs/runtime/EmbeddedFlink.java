@@ -4,10 +4,10 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * A Flink MiniCluster with the web UI, whose checkpoints live in a temporary directory that is
- * removed on close. Checkpoints are retained on cancellation so that a job can be restored.
+ * removed on close.
  */
 public final class EmbeddedFlink implements AutoCloseable {
 
@@ -44,8 +44,6 @@ public final class EmbeddedFlink implements AutoCloseable {
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, 0);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, workDir.resolve("checkpoints").toUri().toString());
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(64));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(64));
@@ -94,12 +92,24 @@ public final class EmbeddedFlink implements AutoCloseable {
     /** Waits until every task of the job is running. */
     public void awaitRunning(JobID job, long timeoutMillis) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (status(job) != JobStatus.RUNNING) {
+        JobStatus status;
+        while ((status = status(job)) != JobStatus.RUNNING) {
+            if (status.isGloballyTerminalState()) {
+                throw new IllegalStateException("Job " + job + " ended " + status, failureCause(job));
+            }
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("Job " + job + " is not running: " + status(job));
+                throw new IllegalStateException("Job " + job + " is not running: " + status);
             }
             Thread.sleep(50);
         }
+    }
+
+    /** Why a finished job failed, or null when it did not fail. */
+    public Throwable failureCause(JobID job) throws Exception {
+        JobResult result = cluster.requestJobResult(job).get(60, TimeUnit.SECONDS);
+        return result.getSerializedThrowable()
+                .map(t -> t.deserializeError(getClass().getClassLoader()))
+                .orElse(null);
     }
 
     /** The newest completed checkpoint of a job, if any was retained. */
