@@ -130,7 +130,7 @@ public final class DemoRunner {
             }
             double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
             stack.flink().cancel(job);
-            return new DemoSummary(producer.produced(), monitor.forecasts(), monitor.deadLetters(),
+            return new DemoSummary(producer.produced(), monitor.forecasts(), monitor.deadLetters(), producer.badProduced(),
                     monitor.score().modelMae(), monitor.score().persistenceMae(),
                     (System.nanoTime() - started) / 1e9, streamSeconds,
                     ProcessMemory.peakRssMb(), ProcessMemory.peakHeapMb());

@@ -7,6 +7,7 @@ public record DemoSummary(
         long eventsIn,
         long forecastsOut,
         long deadLetters,
+        long injectedBad,
         double modelMae,
         double persistenceMae,
         double wallSeconds,
@@ -18,8 +19,8 @@ public record DemoSummary(
     public String line() {
         return String.format(Locale.ROOT,
                 "summary: events_in=%d forecasts_out=%d dead_letters=%d mae_model=%.4f mae_persistence=%.4f "
-                        + "wall_s=%.1f stream_s=%.1f events_per_s=%.0f peak_rss_mb=%d peak_heap_mb=%d",
+                        + "wall_s=%.1f stream_s=%.1f events_per_s=%.0f peak_rss_mb=%d peak_heap_mb=%d injected_bad=%d",
                 eventsIn, forecastsOut, deadLetters, modelMae, persistenceMae, wallSeconds, streamSeconds,
-                streamSeconds > 0 ? eventsIn / streamSeconds : 0, peakRssMb, peakHeapMb);
+                streamSeconds > 0 ? eventsIn / streamSeconds : 0, peakRssMb, peakHeapMb, injectedBad);
     }
 }

@@ -1,0 +1,62 @@
+package dev.forecaster.model;
+
+import dev.forecaster.schema.ArchitectureSpec;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * Architecture of a forecaster: a stack of {@code layers} recurrent layers of {@code hiddenSize}
+ * units reading {@code inputSize} features per step, topped by a linear head emitting {@code
+ * horizon} values (one per future step).
+ */
+public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int layers, int horizon)
+        implements Serializable {
+
+    public ModelSpec {
+        Objects.requireNonNull(cellType, "cellType");
+        requirePositive("inputSize", inputSize);
+        requirePositive("hiddenSize", hiddenSize);
+        requirePositive("layers", layers);
+        requirePositive("horizon", horizon);
+    }
+
+    /** A univariate LSTM forecaster. */
+    public static ModelSpec lstm(int hiddenSize, int layers, int horizon) {
+        return new ModelSpec(CellType.LSTM, 1, hiddenSize, layers, horizon);
+    }
+
+    public ArchitectureSpec toAvro() {
+        return ArchitectureSpec.newBuilder()
+                .setCellType(cellType.name())
+                .setInputSize(inputSize)
+                .setHiddenSize(hiddenSize)
+                .setLayers(layers)
+                .setHorizon(horizon)
+                .build();
+    }
+
+    /**
+     * @throws IllegalArgumentException when the cell type is unknown to this build or a size is not
+     *     positive
+     */
+    public static ModelSpec fromAvro(ArchitectureSpec avro) {
+        Objects.requireNonNull(avro, "architecture");
+        CellType cell;
+        try {
+            cell = CellType.valueOf(avro.getCellType());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "Unsupported cell type '" + avro.getCellType() + "'; this build supports "
+                            + java.util.Arrays.toString(CellType.values()), e);
+        }
+        return new ModelSpec(
+                cell, avro.getInputSize(), avro.getHiddenSize(), avro.getLayers(), avro.getHorizon());
+    }
+
+    private static void requirePositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0, was " + value);
+        }
+    }
+}

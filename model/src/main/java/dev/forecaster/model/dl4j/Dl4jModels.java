@@ -1,0 +1,206 @@
+package dev.forecaster.model.dl4j;
+
+import dev.forecaster.model.CellType;
+import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.snapshot.Tensors;
+import dev.forecaster.model.train.TrainingOptions;
+import dev.forecaster.schema.ModelSnapshot;
+import dev.forecaster.schema.Tensor;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * DL4J side of the model: the training network for a {@link ModelSpec}, and conversion between
+ * networks and {@link ModelSnapshot}s. The layer layout here is the contract that {@code
+ * LstmForecaster} reproduces without DL4J; change both together.
+ */
+public final class Dl4jModels {
+
+    private Dl4jModels() {}
+
+    /**
+     * Stacked LSTM layers and a linear {@code RnnOutputLayer} trained on MSE with Adam, per-layer L2
+     * gradient clipping and truncated BPTT. Parameters are initialised from {@code seed}.
+     */
+    public static MultiLayerNetwork build(ModelSpec spec, long seed, TrainingOptions opts) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(opts, "opts");
+        if (spec.cellType() != CellType.LSTM) {
+            throw new IllegalArgumentException("Only LSTM networks are supported, not " + spec.cellType());
+        }
+        NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(new Adam(opts.learningRate()))
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                .gradientNormalizationThreshold(opts.clipNorm())
+                .list();
+        for (int l = 0; l < spec.layers(); l++) {
+            layers.layer(l, new LSTM.Builder()
+                    .nIn(l == 0 ? spec.inputSize() : spec.hiddenSize())
+                    .nOut(spec.hiddenSize())
+                    .activation(Activation.TANH)
+                    .gateActivationFunction(Activation.SIGMOID)
+                    .build());
+        }
+        layers.layer(spec.layers(), new RnnOutputLayer.Builder(LossFunction.MSE)
+                .activation(Activation.IDENTITY)
+                .nIn(spec.hiddenSize())
+                .nOut(spec.horizon())
+                .build());
+        MultiLayerConfiguration conf = layers
+                .tBPTTForwardLength(opts.tbpttLength())
+                .tBPTTBackwardLength(opts.tbpttLength())
+                .backpropType(BackpropType.TruncatedBPTT)
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /**
+     * Copies the network's parameters into a snapshot.
+     *
+     * @throws IllegalArgumentException when the network's layers are not those {@link #build}
+     *     makes for {@code spec}, since the plain-Java kernel would then compute something else
+     */
+    public static ModelSnapshot toSnapshot(MultiLayerNetwork net, ModelSpec spec, String name,
+            long version, Long parentVersion, Map<String, Double> metrics) {
+        checkLayout(net, spec);
+        int hidden = spec.hiddenSize();
+        int gates = 4 * hidden;
+        int head = spec.layers();
+        List<Tensor> tensors = new ArrayList<>();
+        for (int l = 0; l < spec.layers(); l++) {
+            int nIn = l == 0 ? spec.inputSize() : hidden;
+            tensors.add(tensor(net, Tensors.inputWeights(l), nIn, gates));
+            tensors.add(tensor(net, Tensors.recurrentWeights(l), hidden, gates));
+            tensors.add(tensor(net, Tensors.bias(l), gates));
+        }
+        tensors.add(tensor(net, Tensors.headWeights(head), hidden, spec.horizon()));
+        tensors.add(tensor(net, Tensors.headBias(head), spec.horizon()));
+
+        Map<String, Double> scaling = new TreeMap<>();
+        scaling.put("clamp", SeriesScaler.CLAMP);
+        return ModelSnapshot.newBuilder()
+                .setName(name)
+                .setVersion(version)
+                .setParentVersion(parentVersion)
+                .setArchitecture(spec.toAvro())
+                .setTensors(tensors)
+                .setScaling(scaling)
+                // Sorted so that equal metrics always encode to equal bytes.
+                .setMetrics(metrics == null ? new TreeMap<>() : new TreeMap<>(metrics))
+                .setCreatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .build();
+    }
+
+    /**
+     * A network carrying the snapshot's parameters, e.g. to continue training from it. The updater
+     * state is not in snapshots, so Adam restarts from zero moments; {@code seed} only matters for
+     * anything DL4J randomises after initialisation.
+     */
+    public static MultiLayerNetwork fromSnapshot(ModelSnapshot snapshot, long seed) {
+        return fromSnapshot(snapshot, seed, TrainingOptions.defaults());
+    }
+
+    /** As {@link #fromSnapshot(ModelSnapshot, long)}, with the training settings of {@code opts}. */
+    public static MultiLayerNetwork fromSnapshot(ModelSnapshot snapshot, long seed,
+            TrainingOptions opts) {
+        ModelSpec spec = ModelSpec.fromAvro(snapshot.getArchitecture());
+        MultiLayerNetwork net = build(spec, seed, opts);
+        int hidden = spec.hiddenSize();
+        int gates = 4 * hidden;
+        int head = spec.layers();
+        for (int l = 0; l < spec.layers(); l++) {
+            int nIn = l == 0 ? spec.inputSize() : hidden;
+            load(net, snapshot, Tensors.inputWeights(l), nIn, gates);
+            load(net, snapshot, Tensors.recurrentWeights(l), hidden, gates);
+            load(net, snapshot, Tensors.bias(l), gates);
+        }
+        load(net, snapshot, Tensors.headWeights(head), hidden, spec.horizon());
+        load(net, snapshot, Tensors.headBias(head), spec.horizon());
+        return net;
+    }
+
+    private static Tensor tensor(MultiLayerNetwork net, String key, int... shape) {
+        INDArray param = net.getParam(key);
+        if (param == null) {
+            throw new IllegalArgumentException("Network has no parameter " + key);
+        }
+        if (param.length() != (long) Arrays.stream(shape).reduce(1, Math::multiplyExact)) {
+            throw new IllegalArgumentException("Parameter " + key + " has shape "
+                    + Arrays.toString(param.shape()) + ", expected " + Arrays.toString(shape));
+        }
+        return Tensors.of(key, rowMajor(param), shape);
+    }
+
+    /**
+     * The array's values in row-major order. Parameters are views into DL4J's flattened,
+     * column-major ('f') parameter vector, so their raw buffer order cannot be used.
+     */
+    public static float[] rowMajor(INDArray array) {
+        INDArray c = array.castTo(DataType.FLOAT).dup('c');
+        return c.reshape('c', new long[] {c.length()}).toFloatVector();
+    }
+
+    private static void load(MultiLayerNetwork net, ModelSnapshot snapshot, String key,
+            int... shape) {
+        float[] data = Tensors.floats(snapshot, key, shape);
+        INDArray target = net.getParam(key);
+        long[] shapeLong = Arrays.stream(shape).asLongStream().toArray();
+        // DL4J keeps biases as [1, n] rows; the snapshot stores them as vectors.
+        INDArray value = Nd4j.create(data, shapeLong, 'c').reshape('c', target.shape());
+        net.setParam(key, value);
+    }
+
+    private static void checkLayout(MultiLayerNetwork net, ModelSpec spec) {
+        int expectedLayers = spec.layers() + 1;
+        if (net.getnLayers() != expectedLayers) {
+            throw new IllegalArgumentException("Network has " + net.getnLayers()
+                    + " layers, " + spec + " needs " + expectedLayers);
+        }
+        for (int l = 0; l < spec.layers(); l++) {
+            Layer conf = net.getLayerWiseConfigurations().getConf(l).getLayer();
+            if (!(conf instanceof LSTM lstm)
+                    || !(lstm.getActivationFn() instanceof ActivationTanH)
+                    || !(lstm.getGateActivationFn() instanceof ActivationSigmoid)) {
+                throw new IllegalArgumentException("Layer " + l
+                        + " must be an LSTM with tanh activation and sigmoid gates, was " + conf);
+            }
+        }
+        Layer head = net.getLayerWiseConfigurations().getConf(spec.layers()).getLayer();
+        if (!(head instanceof RnnOutputLayer out)
+                || !(out.getActivationFn() instanceof ActivationIdentity)) {
+            throw new IllegalArgumentException(
+                    "Layer " + spec.layers() + " must be an identity RnnOutputLayer, was " + head);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.forecaster.model.kernel;
+
+import dev.forecaster.model.ModelSpec;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Hidden and cell state of every layer of one series, {@code h[layer][unit]} and {@code
+ * c[layer][unit]}. The kernel updates the arrays in place; callers that keep a state across
+ * events (Flink keyed state) store and restore these arrays.
+ */
+public final class RecurrentState implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public final float[][] h;
+    public final float[][] c;
+
+    public RecurrentState(float[][] h, float[][] c) {
+        Objects.requireNonNull(h, "h");
+        Objects.requireNonNull(c, "c");
+        if (h.length != c.length) {
+            throw new IllegalArgumentException(
+                    "h has " + h.length + " layers but c has " + c.length);
+        }
+        for (int l = 0; l < h.length; l++) {
+            if (h[l] == null || c[l] == null || h[l].length != c[l].length) {
+                throw new IllegalArgumentException("Layer " + l + " has mismatched h and c");
+            }
+        }
+        this.h = h;
+        this.c = c;
+    }
+
+    public static RecurrentState zeros(ModelSpec spec) {
+        return new RecurrentState(
+                new float[spec.layers()][spec.hiddenSize()],
+                new float[spec.layers()][spec.hiddenSize()]);
+    }
+
+    public int layers() {
+        return h.length;
+    }
+
+    /** Whether this state has the layer count and width {@code spec} needs. */
+    public boolean matches(ModelSpec spec) {
+        if (h.length != spec.layers()) {
+            return false;
+        }
+        for (float[] layer : h) {
+            if (layer.length != spec.hiddenSize()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void reset() {
+        for (int l = 0; l < h.length; l++) {
+            Arrays.fill(h[l], 0f);
+            Arrays.fill(c[l], 0f);
+        }
+    }
+
+    public RecurrentState copy() {
+        return new RecurrentState(deepCopy(h), deepCopy(c));
+    }
+
+    private static float[][] deepCopy(float[][] a) {
+        float[][] out = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i].clone();
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RecurrentState s
+                && Arrays.deepEquals(h, s.h)
+                && Arrays.deepEquals(c, s.c);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.deepHashCode(h) + Arrays.deepHashCode(c);
+    }
+
+    @Override
+    public String toString() {
+        return "RecurrentState{layers=" + h.length
+                + ", hidden=" + (h.length == 0 ? 0 : h[0].length) + '}';
+    }
+}

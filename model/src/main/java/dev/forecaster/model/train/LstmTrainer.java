@@ -1,0 +1,284 @@
+package dev.forecaster.model.train;
+
+import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.dl4j.Dl4jModels;
+import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.schema.ModelSnapshot;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * Trains an LSTM forecaster with DL4J on a set of univariate series.
+ *
+ * <p>Inputs and labels are normalised exactly as the streaming operator normalises them: a fresh
+ * {@link SeriesScaler} walks each series in order, and at step t, after {@code update(x_t)}, the
+ * feature is {@code normalise(x_t)} and the label for k steps ahead is {@code (x_{t+k} - mean_t) /
+ * scale_t}, clamped, using the statistics at t. The network thus learns to forecast in the same
+ * coordinates the operator denormalises from.
+ *
+ * <p>Training windows are {@code windowLength} consecutive steps sampled at random (seeded) from
+ * all series, and the network starts each window from a zero recurrent state. At serving time the
+ * state has seen the series' whole history instead; the mismatch is accepted for now, on the
+ * expectation that the state forgets its start within a window's length. The first {@value
+ * #WARMUP} points of each series are never used as inputs, while the scaler's statistics are too
+ * rough to be representative.
+ *
+ * <p>The last {@code validationFraction} of each series' windows are held out; training windows
+ * end (labels included) before the first held-out step, so no held-out value is ever trained on.
+ * A series too short to give both gives training windows only.
+ *
+ * <p>Deterministic for a given seed, input and thread count. Runs on the calling thread.
+ */
+public final class LstmTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LstmTrainer.class);
+
+    /** Leading points of each series that only feed the scaler. */
+    public static final int WARMUP = 8;
+
+    /** Windows per forward pass when evaluating. */
+    private static final int EVAL_BATCH = 256;
+    /** Upper bound on the windows an evaluation looks at, so that evaluation cost stays bounded. */
+    private static final int MAX_EVAL_WINDOWS = 4096;
+
+    public LstmTrainer() {}
+
+    /**
+     * Trains a model and returns it as a snapshot named {@code opts.modelName()}, version 1 with no
+     * parent (callers publishing it to a registry set their own lineage). Metrics, in normalised
+     * units: {@code train_mse}, {@code val_mse}, {@code val_mse_initial} (untrained network), {@code
+     * val_mse_persistence} (forecasting every step as the last value), and window counts.
+     *
+     * @throws IllegalArgumentException when no series is long enough for one training window
+     *     ({@code WARMUP + windowLength + horizon} points)
+     */
+    public ModelSnapshot train(List<double[]> series, TrainingOptions opts,
+            TrainingListener listener) {
+        Objects.requireNonNull(series, "series");
+        Objects.requireNonNull(opts, "opts");
+        TrainingListener progress = listener == null ? TrainingListener.NONE : listener;
+        ModelSpec spec = opts.spec();
+        int horizon = spec.horizon();
+        int length = opts.windowLength();
+
+        List<Prepared> data = new ArrayList<>(series.size());
+        List<Window> train = new ArrayList<>();
+        List<Window> val = new ArrayList<>();
+        for (int s = 0; s < series.size(); s++) {
+            double[] values = Objects.requireNonNull(series.get(s), "series " + s);
+            Prepared p = Prepared.of(values, horizon);
+            data.add(p);
+            cutWindows(s, values.length, length, horizon, opts.validationFraction(), train, val);
+        }
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("No series has the " + (WARMUP + length + horizon)
+                    + " points one training window of length " + length + " and horizon "
+                    + horizon + " needs");
+        }
+        LOG.info("Training {} on {} series: {} training and {} validation windows",
+                spec, series.size(), train.size(), val.size());
+
+        MultiLayerNetwork net = Dl4jModels.build(spec, opts.seed(), opts);
+        SplittableRandom random = new SplittableRandom(opts.seed());
+        List<Window> trainEval = evaluationSubset(train, random.split());
+        List<Window> valEval = evaluationSubset(val, random.split());
+
+        Map<String, Double> metrics = new TreeMap<>();
+        if (!valEval.isEmpty()) {
+            metrics.put("val_mse_initial", mse(net, data, valEval, length, horizon));
+            metrics.put("val_mse_persistence", persistenceMse(data, valEval, length, horizon));
+        }
+
+        Window[] batch = new Window[opts.batchSize()];
+        for (int it = 1; it <= opts.maxIterations(); it++) {
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = train.get(random.nextInt(train.size()));
+            }
+            DataSet ds = new DataSet(features(data, batch, batch.length, length),
+                    labels(data, batch, batch.length, length, horizon));
+            net.fit(ds);
+            double loss = net.score();
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("Training diverged at iteration " + it
+                        + " (loss " + loss + "); lower learningRate or clipNorm");
+            }
+            progress.onProgress(it, opts.maxIterations(), loss);
+        }
+
+        metrics.put("train_mse", mse(net, data, trainEval, length, horizon));
+        if (!valEval.isEmpty()) {
+            double valMse = mse(net, data, valEval, length, horizon);
+            metrics.put("val_mse", valMse);
+            progress.onValidation(valMse);
+        }
+        metrics.put("train_windows", (double) train.size());
+        metrics.put("val_windows", (double) val.size());
+        metrics.put("iterations", (double) opts.maxIterations());
+        LOG.info("Trained {}: {}", opts.modelName(), metrics);
+
+        ModelSnapshot snapshot =
+                Dl4jModels.toSnapshot(net, spec, opts.modelName(), 1L, null, metrics);
+        snapshot.getScaling().put("warmup", (double) WARMUP);
+        return snapshot;
+    }
+
+    /**
+     * Appends the series' windows. Window start {@code t0} covers steps {@code t0 .. t0+length-1}
+     * and needs labels up to {@code t0+length-1+horizon}.
+     */
+    static void cutWindows(int seriesIndex, int n, int length, int horizon,
+            double validationFraction, List<Window> train, List<Window> val) {
+        int firstStart = WARMUP;
+        int lastStart = n - 1 - horizon - (length - 1);
+        int starts = lastStart - firstStart + 1;
+        if (starts <= 0) {
+            LOG.warn("Series {} has {} points, too few for one window; skipped", seriesIndex, n);
+            return;
+        }
+        int nVal = validationFraction > 0 ? Math.max(1, (int) Math.round(starts * validationFraction)) : 0;
+        int firstValStart = firstStart + starts - nVal;
+        // A training window's last label must come before the first held-out step.
+        int lastTrainStart = firstValStart - length - horizon;
+        if (nVal == 0 || lastTrainStart < firstStart) {
+            for (int t0 = firstStart; t0 <= lastStart; t0++) {
+                train.add(new Window(seriesIndex, t0));
+            }
+            return;
+        }
+        for (int t0 = firstStart; t0 <= lastTrainStart; t0++) {
+            train.add(new Window(seriesIndex, t0));
+        }
+        for (int t0 = firstValStart; t0 <= lastStart; t0++) {
+            val.add(new Window(seriesIndex, t0));
+        }
+    }
+
+    /** All windows, or an evenly spread sample of them when there are too many to evaluate. */
+    private static List<Window> evaluationSubset(List<Window> windows, SplittableRandom random) {
+        if (windows.size() <= MAX_EVAL_WINDOWS) {
+            return windows;
+        }
+        List<Window> subset = new ArrayList<>(MAX_EVAL_WINDOWS);
+        double stride = (double) windows.size() / MAX_EVAL_WINDOWS;
+        double offset = random.nextDouble() * stride;
+        for (int i = 0; i < MAX_EVAL_WINDOWS; i++) {
+            subset.add(windows.get(Math.min(windows.size() - 1, (int) (offset + i * stride))));
+        }
+        return subset;
+    }
+
+    /** Mean squared error of the network over every label of every window, from zero state. */
+    private static double mse(MultiLayerNetwork net, List<Prepared> data, List<Window> windows,
+            int length, int horizon) {
+        double sum = 0;
+        long count = 0;
+        Window[] chunk = new Window[Math.min(EVAL_BATCH, windows.size())];
+        for (int from = 0; from < windows.size(); from += chunk.length) {
+            int mb = Math.min(chunk.length, windows.size() - from);
+            for (int i = 0; i < mb; i++) {
+                chunk[i] = windows.get(from + i);
+            }
+            INDArray predicted = net.output(features(data, chunk, mb, length), false);
+            float[] y = Dl4jModels.rowMajor(predicted);
+            float[] target = labelArray(data, chunk, mb, length, horizon);
+            for (int i = 0; i < y.length; i++) {
+                double e = y[i] - target[i];
+                sum += e * e;
+            }
+            count += y.length;
+        }
+        return sum / count;
+    }
+
+    private static double persistenceMse(List<Prepared> data, List<Window> windows, int length,
+            int horizon) {
+        double sum = 0;
+        long count = 0;
+        for (Window w : windows) {
+            Prepared p = data.get(w.series());
+            for (int t = w.start(); t < w.start() + length; t++) {
+                for (int k = 0; k < horizon; k++) {
+                    double e = p.labels[t * horizon + k] - p.features[t];
+                    sum += e * e;
+                    count++;
+                }
+            }
+        }
+        return sum / count;
+    }
+
+    /** [mb, 1, length]. */
+    private static INDArray features(List<Prepared> data, Window[] windows, int mb, int length) {
+        float[] f = new float[mb * length];
+        for (int i = 0; i < mb; i++) {
+            Window w = windows[i];
+            System.arraycopy(data.get(w.series()).features, w.start(), f, i * length, length);
+        }
+        return Nd4j.create(f, new long[] {mb, 1, length}, 'c');
+    }
+
+    /** [mb, horizon, length]. */
+    private static INDArray labels(List<Prepared> data, Window[] windows, int mb, int length,
+            int horizon) {
+        return Nd4j.create(labelArray(data, windows, mb, length, horizon),
+                new long[] {mb, horizon, length}, 'c');
+    }
+
+    private static float[] labelArray(List<Prepared> data, Window[] windows, int mb, int length,
+            int horizon) {
+        float[] l = new float[mb * horizon * length];
+        for (int i = 0; i < mb; i++) {
+            Window w = windows[i];
+            float[] labels = data.get(w.series()).labels;
+            for (int t = 0; t < length; t++) {
+                int src = (w.start() + t) * horizon;
+                for (int k = 0; k < horizon; k++) {
+                    l[(i * horizon + k) * length + t] = labels[src + k];
+                }
+            }
+        }
+        return l;
+    }
+
+    /** A training or validation window: {@code series} index and first time step. */
+    record Window(int series, int start) {}
+
+    /** Features and labels of one series, normalised as the operator would at each step. */
+    static final class Prepared {
+        /** features[t] = normalised x_t. */
+        final float[] features;
+        /** labels[t * horizon + k - 1] = x_{t+k} normalised with the statistics at t; 0 when t+k is past the end. */
+        final float[] labels;
+
+        private Prepared(float[] features, float[] labels) {
+            this.features = features;
+            this.labels = labels;
+        }
+
+        static Prepared of(double[] x, int horizon) {
+            int n = x.length;
+            float[] features = new float[n];
+            float[] labels = new float[n * horizon];
+            SeriesScaler scaler = new SeriesScaler();
+            for (int t = 0; t < n; t++) {
+                scaler.update(x[t]);
+                features[t] = scaler.normalise(x[t]);
+                for (int k = 1; k <= horizon && t + k < n; k++) {
+                    labels[t * horizon + k - 1] = scaler.normalise(x[t + k]);
+                }
+            }
+            return new Prepared(features, labels);
+        }
+    }
+}

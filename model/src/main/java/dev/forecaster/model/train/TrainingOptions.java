@@ -1,0 +1,172 @@
+package dev.forecaster.model.train;
+
+import dev.forecaster.model.ModelSpec;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * Hyper-parameters of one training run. Build with {@link #builder()}; every field has a default.
+ *
+ * @param windowLength time steps of input per training window
+ * @param tbpttLength truncated-BPTT segment length, forward and backward
+ * @param maxIterations number of minibatches fitted (each is windowLength/tbpttLength parameter
+ *     updates under truncated BPTT)
+ * @param clipNorm gradient clipping threshold (L2 norm per layer)
+ * @param validationFraction share of each series' windows, taken from its end, held out
+ */
+public record TrainingOptions(
+        long seed,
+        int hiddenSize,
+        int layers,
+        int horizon,
+        int windowLength,
+        int tbpttLength,
+        int batchSize,
+        int maxIterations,
+        double learningRate,
+        double clipNorm,
+        double validationFraction,
+        String modelName) implements Serializable {
+
+    public TrainingOptions {
+        positive("hiddenSize", hiddenSize);
+        positive("layers", layers);
+        positive("horizon", horizon);
+        positive("windowLength", windowLength);
+        positive("tbpttLength", tbpttLength);
+        positive("batchSize", batchSize);
+        positive("maxIterations", maxIterations);
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learningRate must be > 0, was " + learningRate);
+        }
+        if (!(clipNorm > 0) || !Double.isFinite(clipNorm)) {
+            throw new IllegalArgumentException("clipNorm must be > 0, was " + clipNorm);
+        }
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException(
+                    "validationFraction must be in [0, 1), was " + validationFraction);
+        }
+        Objects.requireNonNull(modelName, "modelName");
+        if (modelName.isBlank()) {
+            throw new IllegalArgumentException("modelName must not be blank");
+        }
+    }
+
+    public static TrainingOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .seed(seed)
+                .hiddenSize(hiddenSize)
+                .layers(layers)
+                .horizon(horizon)
+                .windowLength(windowLength)
+                .tbpttLength(tbpttLength)
+                .batchSize(batchSize)
+                .maxIterations(maxIterations)
+                .learningRate(learningRate)
+                .clipNorm(clipNorm)
+                .validationFraction(validationFraction)
+                .modelName(modelName);
+    }
+
+    /** The LSTM architecture these options train. */
+    public ModelSpec spec() {
+        return ModelSpec.lstm(hiddenSize, layers, horizon);
+    }
+
+    private static void positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0, was " + value);
+        }
+    }
+
+    public static final class Builder {
+        private long seed = 42L;
+        private int hiddenSize = 64;
+        private int layers = 1;
+        private int horizon = 24;
+        private int windowLength = 96;
+        private int tbpttLength = 48;
+        private int batchSize = 32;
+        private int maxIterations = 300;
+        private double learningRate = 3e-3;
+        private double clipNorm = 1.0;
+        private double validationFraction = 0.1;
+        private String modelName = "forecaster-lstm";
+
+        private Builder() {}
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder hiddenSize(int hiddenSize) {
+            this.hiddenSize = hiddenSize;
+            return this;
+        }
+
+        public Builder layers(int layers) {
+            this.layers = layers;
+            return this;
+        }
+
+        public Builder horizon(int horizon) {
+            this.horizon = horizon;
+            return this;
+        }
+
+        public Builder windowLength(int windowLength) {
+            this.windowLength = windowLength;
+            return this;
+        }
+
+        public Builder tbpttLength(int tbpttLength) {
+            this.tbpttLength = tbpttLength;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder maxIterations(int maxIterations) {
+            this.maxIterations = maxIterations;
+            return this;
+        }
+
+        public Builder learningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        public Builder clipNorm(double clipNorm) {
+            this.clipNorm = clipNorm;
+            return this;
+        }
+
+        public Builder validationFraction(double validationFraction) {
+            this.validationFraction = validationFraction;
+            return this;
+        }
+
+        public Builder modelName(String modelName) {
+            this.modelName = modelName;
+            return this;
+        }
+
+        public TrainingOptions build() {
+            return new TrainingOptions(seed, hiddenSize, layers, horizon, windowLength, tbpttLength,
+                    batchSize, maxIterations, learningRate, clipNorm, validationFraction, modelName);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.forecaster.model.kernel;
+
+import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.train.SyntheticSeries;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SeriesForecasterTest {
+
+    /** Points before scoring starts, so the scaler and state have settled. */
+    private static final int BURN_IN = 100;
+
+    @Test
+    void oneStepForecastsBeatPersistenceOnAnUnseenSine() {
+        LstmForecaster kernel = LstmForecaster.fromSnapshot(SyntheticSeries.smallModel());
+        SeriesForecaster forecaster = new SeriesForecaster(kernel);
+        int horizon = kernel.spec().horizon();
+        // A different seed: none of these series was trained on.
+        double[] x = SyntheticSeries.sines(1, 1000, 99).get(0);
+
+        SeriesScaler scaler = new SeriesScaler();
+        RecurrentState state = kernel.newState();
+        double modelError = 0;
+        double persistenceError = 0;
+        double modelErrorLast = 0;
+        double persistenceErrorLast = 0;
+        int scored = 0;
+        int scoredLast = 0;
+        for (int t = 0; t + 1 < x.length; t++) {
+            double[] forecast = forecaster.observe(scaler, state, x[t]);
+            assertEquals(horizon, forecast.length);
+            if (t < BURN_IN) {
+                continue;
+            }
+            modelError += Math.abs(forecast[0] - x[t + 1]);
+            persistenceError += Math.abs(x[t] - x[t + 1]);
+            scored++;
+            if (t + horizon < x.length) {
+                modelErrorLast += Math.abs(forecast[horizon - 1] - x[t + horizon]);
+                persistenceErrorLast += Math.abs(x[t] - x[t + horizon]);
+                scoredLast++;
+            }
+        }
+        double mae = modelError / scored;
+        double persistence = persistenceError / scored;
+        System.out.printf("one step: MAE %.3f vs persistence %.3f; %d steps: MAE %.3f vs %.3f%n",
+                mae, persistence, horizon, modelErrorLast / scoredLast,
+                persistenceErrorLast / scoredLast);
+        assertTrue(mae < persistence, "MAE " + mae + " vs persistence " + persistence);
+        assertTrue(modelErrorLast < persistenceErrorLast, "the last horizon step beats persistence too");
+    }
+
+    @Test
+    void observeIsScalerThenKernelThenDenormalise() {
+        LstmForecaster kernel = LstmForecaster.fromSnapshot(SyntheticSeries.smallModel());
+        SeriesForecaster forecaster = new SeriesForecaster(kernel);
+        SeriesScaler scaler = new SeriesScaler();
+        RecurrentState state = kernel.newState();
+        SeriesScaler manualScaler = new SeriesScaler();
+        RecurrentState manualState = kernel.newState();
+        float[] out = new float[kernel.spec().horizon()];
+        for (double v : new double[] {100, 104, 97, 120, 101}) {
+            double[] forecast = forecaster.observe(scaler, state, v);
+            manualScaler.update(v);
+            kernel.step(manualState, new float[] {manualScaler.normalise(v)}, out);
+            double[] expected = new double[out.length];
+            for (int k = 0; k < out.length; k++) {
+                expected[k] = manualScaler.denormalise(out[k]);
+            }
+            assertArrayEquals(expected, forecast);
+            assertEquals(manualScaler, scaler);
+            assertEquals(manualState, state);
+        }
+    }
+
+    @Test
+    void survivesJavaSerialisation() throws IOException, ClassNotFoundException {
+        SeriesForecaster forecaster =
+                new SeriesForecaster(LstmForecaster.fromSnapshot(SyntheticSeries.smallModel()));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(forecaster);
+        }
+        SeriesForecaster copy;
+        try (ObjectInputStream in =
+                new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (SeriesForecaster) in.readObject();
+        }
+        RecurrentState a = forecaster.kernel().newState();
+        RecurrentState b = copy.kernel().newState();
+        SeriesScaler sa = new SeriesScaler();
+        SeriesScaler sb = new SeriesScaler();
+        for (double v : new double[] {3, 1, 4, 1, 5, 9, 2, 6}) {
+            assertArrayEquals(forecaster.observe(sa, a, v), copy.observe(sb, b, v));
+        }
+    }
+
+    @Test
+    void rejectsAStateOfAnotherShapeBeforeTouchingTheScaler() {
+        LstmForecaster kernel = LstmForecaster.fromSnapshot(SyntheticSeries.smallModel());
+        SeriesForecaster forecaster = new SeriesForecaster(kernel);
+        SeriesScaler scaler = new SeriesScaler();
+        RecurrentState wrong = new RecurrentState(new float[1][3], new float[1][3]);
+        assertThrows(IllegalArgumentException.class, () -> forecaster.observe(scaler, wrong, 1.0));
+        assertEquals(new SeriesScaler(), scaler);
+    }
+}
