@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 import dev.forecaster.schema.Observation;
 
@@ -99,32 +98,16 @@ public final class CsvWideData implements DemoData {
 
     @Override
     public Iterator<Observation> stream() {
-        return new Iterator<>() {
-            int row = historyRows;
-            int key;
-
+        return new RoundRobin(keys, historyRows, times.length, new RoundRobin.Cell() {
             @Override
-            public boolean hasNext() {
-                return row < times.length;
+            public long time(long row) {
+                return times[(int) row];
             }
 
             @Override
-            public Observation next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Observation obs = Observation.newBuilder()
-                        .setSeriesId(keys.get(key))
-                        .setEventTime(Instant.ofEpochMilli(times[row]))
-                        .setValue(columns[key][row])
-                        .setFeatures(null)
-                        .build();
-                if (++key == keys.size()) {
-                    key = 0;
-                    row++;
-                }
-                return obs;
+            public double value(int key, long row) {
+                return columns[key][(int) row];
             }
-        };
+        });
     }
 }

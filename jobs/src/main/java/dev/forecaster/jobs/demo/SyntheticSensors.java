@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 import dev.forecaster.schema.Observation;
@@ -55,33 +54,17 @@ public final class SyntheticSensors implements DemoData {
 
     @Override
     public Iterator<Observation> stream() {
-        return new Iterator<>() {
-            long step = historySteps;
-            int key;
-
+        return new RoundRobin(keys, historySteps, Long.MAX_VALUE, new RoundRobin.Cell() {
             @Override
-            public boolean hasNext() {
-                return true;
+            public long time(long row) {
+                return EPOCH.plus(STEP.multipliedBy(row)).toEpochMilli();
             }
 
             @Override
-            public Observation next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Observation obs = Observation.newBuilder()
-                        .setSeriesId(keys.get(key))
-                        .setEventTime(EPOCH.plus(STEP.multipliedBy(step)))
-                        .setValue(sensors.get(key).valueAt(step))
-                        .setFeatures(null)
-                        .build();
-                if (++key == keys.size()) {
-                    key = 0;
-                    step++;
-                }
-                return obs;
+            public double value(int key, long row) {
+                return sensors.get(key).valueAt(row);
             }
-        };
+        });
     }
 
     /** One sensor; values are generated strictly in time order and cached for replays. */
