@@ -1,0 +1,118 @@
+package dev.forecaster.model.lifecycle;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.model.kernel.RecurrentState;
+import dev.forecaster.model.kernel.SeriesForecaster;
+import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.snapshot.SnapshotFiles;
+import dev.forecaster.schema.ModelSnapshot;
+import dev.forecaster.schema.Tensor;
+
+/**
+ * Decides whether a retrained candidate may replace the serving model. The candidate is scored
+ * against the serving model and a persistence forecast on held-out windows; it is promoted only
+ * when it is sound and better than both by the margin.
+ */
+public final class ValidationGate {
+
+    /** The outcome, with the figures it was based on. */
+    public record Decision(boolean promoted, String reason, Map<String, Double> metrics) {}
+
+    private final double margin;
+    private final double divergenceFactor;
+    private final int warmup;
+
+    /**
+     * @param margin relative improvement over the serving model required, e.g. 0.02 for 2%
+     * @param divergenceFactor a candidate whose error exceeds the serving model's by this factor
+     *     is treated as diverged, not merely worse
+     * @param warmup points of each window fed to the model before its forecasts are scored
+     */
+    public ValidationGate(double margin, double divergenceFactor, int warmup) {
+        this.margin = margin;
+        this.divergenceFactor = divergenceFactor;
+        this.warmup = warmup;
+    }
+
+    public Decision evaluate(ModelSnapshot candidate, ModelSnapshot serving, List<double[]> heldOut) {
+        if (!candidate.getArchitecture().equals(serving.getArchitecture())) {
+            return reject("wrong architecture: " + candidate.getArchitecture() + " vs serving " + serving.getArchitecture(),
+                    Map.of());
+        }
+        if (!finite(candidate)) {
+            return reject("candidate has NaN or infinite parameters", Map.of());
+        }
+        LstmForecaster candidateKernel = LstmForecaster.fromSnapshot(candidate);
+        LstmForecaster servingKernel = LstmForecaster.fromSnapshot(serving);
+        double[] candidateError = oneStepSquaredError(candidateKernel, heldOut);
+        double[] servingError = oneStepSquaredError(servingKernel, heldOut);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("candidate_mse", candidateError[0]);
+        metrics.put("serving_mse", servingError[0]);
+        metrics.put("persistence_mse", candidateError[1]);
+        metrics.put("scored_points", candidateError[2]);
+        if (candidateError[2] == 0) {
+            return reject("no held-out points to score", metrics);
+        }
+        if (!Double.isFinite(candidateError[0])) {
+            return reject("candidate forecasts are not finite", metrics);
+        }
+        if (candidateError[0] > divergenceFactor * servingError[0]) {
+            return reject("candidate diverged: mse " + candidateError[0] + " vs serving " + servingError[0], metrics);
+        }
+        if (candidateError[0] > (1 - margin) * servingError[0]) {
+            return reject("not better than serving by " + margin * 100 + "%", metrics);
+        }
+        if (candidateError[0] >= candidateError[1]) {
+            return reject("not better than persistence", metrics);
+        }
+        return new Decision(true, "better than serving and persistence", metrics);
+    }
+
+    /**
+     * Mean squared one-step error in each window's normalised units (so that series of different
+     * magnitudes weigh the same), of the model and of persistence, and the number of points.
+     */
+    private double[] oneStepSquaredError(LstmForecaster kernel, List<double[]> windows) {
+        SeriesForecaster forecaster = new SeriesForecaster(kernel);
+        double model = 0;
+        double persistence = 0;
+        long n = 0;
+        for (double[] window : windows) {
+            SeriesScaler scaler = new SeriesScaler();
+            RecurrentState state = kernel.newState();
+            double[] previous = null;
+            for (int t = 0; t < window.length; t++) {
+                if (previous != null && t >= warmup) {
+                    double scale = scaler.scale();
+                    double e = (previous[0] - window[t]) / scale;
+                    double p = (window[t - 1] - window[t]) / scale;
+                    model += e * e;
+                    persistence += p * p;
+                    n++;
+                }
+                previous = forecaster.observe(scaler, state, window[t]);
+            }
+        }
+        return new double[] {n == 0 ? Double.NaN : model / n, n == 0 ? Double.NaN : persistence / n, n};
+    }
+
+    private static boolean finite(ModelSnapshot snapshot) {
+        for (Tensor t : snapshot.getTensors()) {
+            for (float v : SnapshotFiles.bytesToFloats(t.getData())) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Decision reject(String reason, Map<String, Double> metrics) {
+        return new Decision(false, reason, metrics);
+    }
+}
