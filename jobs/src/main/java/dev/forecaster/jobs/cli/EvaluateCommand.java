@@ -99,10 +99,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--lstm-hidden", defaultValue = "64", description = "LSTM hidden units (default: ${DEFAULT-VALUE}).")
     int lstmHidden;
 
-    @Option(names = "--lstm-window", defaultValue = "96", description = "LSTM training window and forecast context in steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lstm-window", defaultValue = "48", description = "LSTM training window and forecast context in steps (default: ${DEFAULT-VALUE}).")
     int lstmWindow;
 
-    @Option(names = "--lstm-iterations", defaultValue = "3000", description = "Most LSTM minibatches per fit; early stopping on the validation rows usually ends sooner (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lstm-iterations", defaultValue = "400", description = "Most LSTM minibatches per fit; early stopping on the validation rows usually ends sooner (default: ${DEFAULT-VALUE}).")
     int lstmIterations;
 
     private CommandLine.ParameterException usage(String message) {
