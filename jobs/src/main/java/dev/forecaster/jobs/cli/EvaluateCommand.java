@@ -1,0 +1,252 @@
+package dev.forecaster.jobs.cli;
+
+import dev.forecaster.model.CellType;
+import dev.forecaster.model.eval.Backtest;
+import dev.forecaster.model.eval.Forecaster;
+import dev.forecaster.model.eval.ForecastsCsv;
+import dev.forecaster.model.eval.NLinear;
+import dev.forecaster.model.eval.Persistence;
+import dev.forecaster.model.eval.RecurrentForecaster;
+import dev.forecaster.model.eval.ResultTable;
+import dev.forecaster.model.eval.RowRange;
+import dev.forecaster.model.eval.SeasonalNaive;
+import dev.forecaster.model.eval.Split;
+import dev.forecaster.model.eval.TimeSeries;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Backtests forecasters on one column of a CSV file: every test origin with stride 1, MSE and MAE per",
+            "horizon on values z-normalised with the train rows' mean and std, printed as a markdown table.",
+            "An origin is the row of the last value seen; horizon H counts origins test.start-1 .. test.end-1-H.",
+            "Models: persistence, seasonal (period = one day), nlinear, lstm (LSTM forecasting relative to the",
+            "last value), lstm-nlinear (LSTM forecasting NLinear's residuals)."
+        })
+public final class EvaluateCommand implements Callable<Integer> {
+
+    /** Models whose forecasts go to --forecasts-out unless --forecasts-model says otherwise. */
+    static final List<String> RECURRENT = List.of("lstm", "lstm-nlinear");
+    static final List<String> MODELS = List.of("persistence", "seasonal", "nlinear", "lstm", "lstm-nlinear");
+    /** Cells that have a place in the design but no implementation yet. */
+    private static final List<String> PLANNED = List.of("gru", "elman", "gru-nlinear", "elman-nlinear");
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header line.")
+    Path csv;
+
+    @Option(names = "--time-column", defaultValue = "date", description = "Time column (default: ${DEFAULT-VALUE}); its interval sets the seasonal period and the default split.")
+    String timeColumn;
+
+    @Option(names = "--target", defaultValue = "OT", description = "Column to forecast (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--train", paramLabel = "START:END", description = "Train rows, 0-based, end exclusive (default: the ETT benchmark's first 12 months of 30 days).")
+    String train;
+
+    @Option(names = "--val", paramLabel = "START:END", description = "Validation rows (default: the next 4 months).")
+    String val;
+
+    @Option(names = "--test", paramLabel = "START:END", description = "Test rows (default: the next 4 months).")
+    String test;
+
+    @Option(names = "--horizons", defaultValue = "96,192,336,720", split = ",", description = "Forecast horizons in steps (default: ${DEFAULT-VALUE}).")
+    List<Integer> horizons;
+
+    @Option(names = "--models", defaultValue = "persistence,seasonal,nlinear,lstm,lstm-nlinear", split = ",", description = "Models to evaluate (default: ${DEFAULT-VALUE}).")
+    List<String> models;
+
+    @Option(names = "--mode", defaultValue = "frozen", description = "frozen: fit once on the train rows; online: refit every --retrain-every origins on all rows known then (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--retrain-every", defaultValue = "168", description = "Origins between refits in online mode (default: ${DEFAULT-VALUE}).")
+    int retrainEvery;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the recurrent models (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--forecasts-out", paramLabel = "FILE", description = "Write one model's test forecasts here: origin_index,horizon_step,prediction (raw units).")
+    Path forecastsOut;
+
+    @Option(names = "--forecasts-model", paramLabel = "MODEL", description = "Model whose forecasts --forecasts-out gets (default: the recurrent model with the lowest mean test MSE, or any model when none is recurrent).")
+    String forecastsModel;
+
+    @Option(names = "--season-period", defaultValue = "0", description = "Seasonal-naive period in steps; 0 = one day, from the time column (default: ${DEFAULT-VALUE}).")
+    int seasonPeriod;
+
+    @Option(names = "--lookback", defaultValue = "336", description = "NLinear input length (default: ${DEFAULT-VALUE}).")
+    int lookback;
+
+    @Option(names = "--lstm-hidden", defaultValue = "64", description = "LSTM hidden units (default: ${DEFAULT-VALUE}).")
+    int lstmHidden;
+
+    @Option(names = "--lstm-window", defaultValue = "48", description = "LSTM training window and forecast context in steps (default: ${DEFAULT-VALUE}).")
+    int lstmWindow;
+
+    @Option(names = "--lstm-iterations", defaultValue = "400", description = "Most LSTM minibatches per fit; early stopping on the validation rows usually ends sooner (default: ${DEFAULT-VALUE}).")
+    int lstmIterations;
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec != null ? spec.commandLine() : new CommandLine(this), message);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = System.err;
+        Backtest.Mode backtestMode = parseMode();
+        List<Integer> hs = horizons.stream().distinct().sorted().toList();
+        if (hs.isEmpty() || hs.get(0) <= 0) {
+            throw usage("--horizons must be positive integers, were " + horizons);
+        }
+        List<String> names = models.stream().map(m -> m.strip().toLowerCase(Locale.ROOT)).distinct().toList();
+        for (String m : names) {
+            if (PLANNED.contains(m)) {
+                throw usage("model '" + m + "' is not implemented yet; only LSTM cells exist (" + CellType.LSTM + ")");
+            }
+            if (!MODELS.contains(m)) {
+                throw usage("unknown model '" + m + "'; known: " + String.join(",", MODELS));
+            }
+        }
+        if (forecastsModel != null && !names.contains(forecastsModel)) {
+            throw usage("--forecasts-model " + forecastsModel + " is not among --models " + String.join(",", names));
+        }
+        if (forecastsModel != null && forecastsOut == null) {
+            throw usage("--forecasts-model needs --forecasts-out");
+        }
+        if (!Files.isReadable(csv)) {
+            throw usage("cannot read --csv file " + csv);
+        }
+        TimeSeries series;
+        try {
+            series = TimeSeries.readCsv(csv, timeColumn, target);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        Split split = split(series);
+        Backtest backtest;
+        List<Forecaster> forecasters = new ArrayList<>();
+        try {
+            split.requireWithin(series.length());
+            backtest = new Backtest(split, hs, backtestMode, retrainEvery);
+            for (String m : names) {
+                forecasters.add(create(m, series, hs));
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw usage(e.getMessage());
+        }
+        err.printf(Locale.ROOT, "evaluate: %s column %s, %d rows, train %s, val %s, test %s, origins %d..%d, mode %s%n",
+                csv.getFileName(), target, series.length(), split.train(), split.val(), split.test(),
+                backtest.firstOrigin(), backtest.lastOrigin(), backtestMode.label());
+
+        List<String> candidates = forecastsOut == null ? List.of()
+                : forecastsModel != null ? List.of(forecastsModel)
+                : names.stream().anyMatch(RECURRENT::contains)
+                        ? names.stream().filter(RECURRENT::contains).toList() : names;
+        Map<String, Path> pending = new LinkedHashMap<>();
+        List<Backtest.Result> results = new ArrayList<>();
+        try {
+            for (Forecaster f : forecasters) {
+                ProgressBar bar = new ProgressBar(err, String.format(Locale.ROOT, "%-13s", f.name()));
+                Backtest.Listener listener = new Backtest.Listener() {
+                    @Override
+                    public void onFitStart(String model, int origin) {
+                        bar.update(origin - backtest.firstOrigin(), backtest.lastOrigin() - backtest.firstOrigin() + 1, "fitting");
+                    }
+
+                    @Override
+                    public void onOrigin(String model, long done, long total) {
+                        bar.update(done, total, "");
+                    }
+                };
+                Backtest.Result result;
+                if (candidates.contains(f.name())) {
+                    Path tmp = forecastsOut.resolveSibling(forecastsOut.getFileName() + "." + f.name() + ".tmp");
+                    pending.put(f.name(), tmp);
+                    try (ForecastsCsv sink = new ForecastsCsv(tmp)) {
+                        result = backtest.run(f, series.values(), sink, listener);
+                    }
+                } else {
+                    result = backtest.run(f, series.values(), null, listener);
+                }
+                results.add(result);
+                if (f instanceof RecurrentForecaster r) {
+                    err.println("evaluate: " + f.name() + " last fit " + r.fitReport());
+                }
+            }
+            if (forecastsOut != null) {
+                String chosen = results.stream().filter(r -> candidates.contains(r.model()))
+                        .min((a, b) -> Double.compare(a.meanMse(), b.meanMse())).orElseThrow().model();
+                Files.move(pending.remove(chosen), forecastsOut, StandardCopyOption.REPLACE_EXISTING);
+                err.println("evaluate: forecasts of " + chosen + " written to " + forecastsOut);
+            }
+        } finally {
+            for (Path p : pending.values()) {
+                Files.deleteIfExists(p);
+            }
+        }
+        System.out.print(ResultTable.markdown(results, hs));
+        System.out.flush();
+        return 0;
+    }
+
+    private Backtest.Mode parseMode() {
+        try {
+            return Backtest.Mode.valueOf(mode.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw usage("--mode must be frozen or online, was '" + mode + "'");
+        }
+    }
+
+    private Split split(TimeSeries series) {
+        try {
+            Split defaults = null;
+            if (train == null || val == null || test == null) {
+                long step = series.stepSeconds();
+                if (step <= 0 || 3600 % step != 0) {
+                    throw usage("the default split needs an interval that divides an hour; give --train, --val and --test");
+                }
+                defaults = Split.ett((int) (3600 / step));
+            }
+            return new Split(train != null ? RowRange.parse(train) : defaults.train(),
+                    val != null ? RowRange.parse(val) : defaults.val(),
+                    test != null ? RowRange.parse(test) : defaults.test());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private Forecaster create(String name, TimeSeries series, List<Integer> hs) {
+        return switch (name) {
+            case "persistence" -> new Persistence();
+            case "seasonal" -> new SeasonalNaive(seasonPeriod > 0 ? seasonPeriod : series.stepsPerDay());
+            case "nlinear" -> new NLinear(lookback, hs);
+            case "lstm", "lstm-nlinear" -> new RecurrentForecaster(name,
+                    RecurrentForecaster.Options.defaults(
+                                    name.equals("lstm") ? RecurrentForecaster.Base.PERSISTENCE : RecurrentForecaster.Base.NLINEAR,
+                                    seed)
+                            .withShape(lstmHidden, lstmWindow).withMaxIterations(lstmIterations)
+                            .withNlinearLookback(lookback),
+                    hs);
+            default -> throw new IllegalArgumentException("unknown model " + name + " (known: " + Arrays.toString(MODELS.toArray()) + ")");
+        };
+    }
+}

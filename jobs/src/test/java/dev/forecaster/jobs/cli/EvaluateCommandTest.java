@@ -1,0 +1,116 @@
+package dev.forecaster.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+class EvaluateCommandTest {
+
+    @TempDir Path dir;
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        CommandLine cli = ForecasterCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path csv(int rows) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("date,OT");
+        LocalDateTime t = LocalDateTime.of(2016, 7, 1, 0, 0);
+        for (int i = 0; i < rows; i++) {
+            lines.add(t.plusHours(i).toString().replace('T', ' ') + ":00," + (20 + 5 * Math.sin(i * Math.PI / 12) + 0.3 * Math.sin(i)));
+        }
+        Path file = dir.resolve("series.csv");
+        Files.write(file, lines);
+        return file;
+    }
+
+    @Test
+    void helpDescribesTheOptions() {
+        Result r = run("evaluate", "--help");
+        assertEquals(0, r.code());
+        for (String option : new String[] {"--csv", "--horizons", "--models", "--mode", "--forecasts-out", "--retrain-every"}) {
+            assertTrue(r.out().contains(option), option);
+        }
+    }
+
+    @Test
+    void misuseGivesOneLineAndExitTwo() throws IOException {
+        String file = csv(50).toString();
+        for (String[] args : new String[][] {
+                {"evaluate"},
+                {"evaluate", "--csv", "/nonexistent.csv"},
+                {"evaluate", "--csv", file, "--mode", "sideways"},
+                {"evaluate", "--csv", file, "--models", "prophet"},
+                {"evaluate", "--csv", file, "--models", "gru"},
+                {"evaluate", "--csv", file, "--train", "0-10"},
+                {"evaluate", "--csv", file, "--train", "0:20", "--val", "10:30", "--test", "30:50"},
+                {"evaluate", "--csv", file, "--train", "0:20", "--val", "20:30", "--test", "30:60"},
+                {"evaluate", "--csv", file, "--train", "0:20", "--val", "20:30", "--test", "30:50", "--horizons", "0"},
+                {"evaluate", "--csv", file, "--target", "nope"},
+                {"evaluate", "--csv", file, "--horizons", "x"},
+                {"evaluate", "--csv", file, "--forecasts-model", "lstm", "--models", "nlinear"}}) {
+            Result r = run(args);
+            assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
+        }
+    }
+
+    @Test
+    void writesTheTableAndTheChosenModelsForecasts() throws IOException {
+        Path file = csv(200);
+        Path out = dir.resolve("forecasts.csv");
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        Result r;
+        try {
+            System.setOut(new PrintStream(table, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            r = run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
+                    "--horizons", "4,8", "--models", "persistence,seasonal,nlinear", "--lookback", "24",
+                    "--forecasts-model", "seasonal", "--forecasts-out", out.toString());
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        assertEquals(0, r.code(), r.err());
+        String text = table.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("| model | mode | MSE@4 | MAE@4 | MSE@8 | MAE@8 |"), text);
+        assertEquals(5, text.strip().lines().count(), text);
+        assertTrue(text.contains("| seasonal | frozen |"), text);
+        List<String> lines = Files.readAllLines(out);
+        long expected = 0;
+        for (int origin = 149; origin <= 178; origin++) {
+            expected += Math.min(8, 179 - origin);
+        }
+        assertEquals("origin_index,horizon_step,prediction", lines.get(0));
+        assertEquals(expected, lines.size() - 1);
+        assertEquals("178,1", lines.get(lines.size() - 1).substring(0, 5));
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.filter(p -> p.toString().endsWith(".tmp")).count());
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.forecaster.model.eval;
+
+/**
+ * A univariate multi-step forecaster under backtest. {@link #fit} sees a series truncated at the
+ * last row it may know, so no implementation can look at rows it would not have at that time.
+ */
+public interface Forecaster {
+
+    /** Short name used in tables and on the command line. */
+    String name();
+
+    /**
+     * Fits (or refits, from scratch) the model. Labels must come from {@code data.train()} rows
+     * only; {@code data.val()} rows may only select the model (early stopping, regularisation).
+     * Rows before a range's start may serve as inputs.
+     */
+    void fit(TrainingData data);
+
+    /**
+     * Forecasts the {@code horizon} values after the last element of {@code history}, element
+     * k-1 being k steps ahead, in the series' units.
+     *
+     * @param history the series up to and including the origin; at least its last {@link
+     *     #lookback()} values (all of them when the series is shorter)
+     */
+    double[] forecast(double[] history, int horizon);
+
+    /** How many of the latest values {@link #forecast} reads; callers may pass just those. */
+    int lookback();
+}

@@ -1,0 +1,226 @@
+package dev.forecaster.model.eval;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * NLinear (Zeng et al., "Are Transformers Effective for Time Series Forecasting?", 2023): a linear
+ * map from the last {@code lookback} values to the next H values, both taken relative to the last
+ * value, plus a bias. One direct model per horizon H, each fitted in closed form by ridge
+ * regression over every train window whose inputs and labels are all known; the tiny ridge only
+ * keeps the normal equations well posed (the newest relative input is always 0).
+ */
+public final class NLinear implements Forecaster {
+
+    /** Ridge penalty relative to the mean diagonal of the Gram matrix, so it is scale-free. */
+    public static final double DEFAULT_RIDGE = 1e-4;
+
+    private final int lookback;
+    private final int[] horizons;
+    private final double ridge;
+    /** Per fitted horizon: weights [(lookback + 1) x H] row-major, the last row the bias. */
+    private final Map<Integer, double[]> weights = new TreeMap<>();
+
+    public NLinear(int lookback, List<Integer> horizons) {
+        this(lookback, horizons, DEFAULT_RIDGE);
+    }
+
+    public NLinear(int lookback, List<Integer> horizons, double ridge) {
+        if (lookback < 2) {
+            throw new IllegalArgumentException("lookback must be >= 2, was " + lookback);
+        }
+        if (horizons.isEmpty()) {
+            throw new IllegalArgumentException("no horizons");
+        }
+        if (!(ridge > 0)) {
+            throw new IllegalArgumentException("ridge must be > 0, was " + ridge);
+        }
+        this.lookback = lookback;
+        this.horizons = horizons.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
+        this.ridge = ridge;
+    }
+
+    @Override
+    public String name() {
+        return "nlinear";
+    }
+
+    @Override
+    public int lookback() {
+        return lookback;
+    }
+
+    /**
+     * @throws IllegalArgumentException when the train rows hold no complete window for some
+     *     horizon
+     */
+    @Override
+    public void fit(TrainingData data) {
+        double[] x = data.series();
+        RowRange train = data.train();
+        int d = lookback + 1;
+        int firstOrigin = Math.max(lookback - 1, train.start() - 1);
+        weights.clear();
+        // Windows for a longer horizon are a prefix of those for a shorter one, so one pass in
+        // order of decreasing horizon accumulates each Gram matrix from the previous one.
+        double[] gram = new double[d * d];
+        double[] v = new double[d];
+        int next = firstOrigin;
+        for (int hi = horizons.length - 1; hi >= 0; hi--) {
+            int h = horizons[hi];
+            int lastOrigin = train.end() - 1 - h;
+            if (lastOrigin < firstOrigin) {
+                throw new IllegalArgumentException("train rows " + train + " hold no window of "
+                        + lookback + " inputs and " + h + " labels");
+            }
+            for (; next <= lastOrigin; next++) {
+                features(x, next, v);
+                for (int i = 0; i < d; i++) {
+                    double vi = v[i];
+                    int row = i * d;
+                    for (int j = i; j < d; j++) {
+                        gram[row + j] += vi * v[j];
+                    }
+                }
+            }
+            double[] b = new double[d * h];
+            for (int t = firstOrigin; t <= lastOrigin; t++) {
+                features(x, t, v);
+                double last = x[t];
+                for (int i = 0; i < d; i++) {
+                    double vi = v[i];
+                    if (vi == 0) {
+                        continue;
+                    }
+                    int row = i * h;
+                    for (int k = 0; k < h; k++) {
+                        b[row + k] += vi * (x[t + 1 + k] - last);
+                    }
+                }
+            }
+            weights.put(h, solve(gram, d, b, h));
+        }
+    }
+
+    /** Inputs of the window ending at {@code origin}: values relative to it, then 1 for the bias. */
+    private void features(double[] x, int origin, double[] v) {
+        double last = x[origin];
+        int from = origin - lookback + 1;
+        for (int j = 0; j < lookback; j++) {
+            // Short histories repeat their oldest value, which is what "no information" means here.
+            v[j] = x[Math.max(0, from + j)] - last;
+        }
+        v[lookback] = 1.0;
+    }
+
+    /** Solves (G + λI) W = B by Cholesky, G given as its upper triangle. */
+    private double[] solve(double[] upperGram, int d, double[] b, int h) {
+        double trace = 0;
+        for (int i = 0; i < d; i++) {
+            trace += upperGram[i * d + i];
+        }
+        double lambda = ridge * Math.max(trace / d, 1e-12);
+        double[] l = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j <= i; j++) {
+                double sum = upperGram[j * d + i] + (i == j ? lambda : 0);
+                for (int k = 0; k < j; k++) {
+                    sum -= l[i * d + k] * l[j * d + k];
+                }
+                if (i == j) {
+                    if (!(sum > 0)) {
+                        throw new IllegalStateException("Gram matrix not positive definite");
+                    }
+                    l[i * d + i] = Math.sqrt(sum);
+                } else {
+                    l[i * d + j] = sum / l[j * d + j];
+                }
+            }
+        }
+        double[] w = b.clone();
+        // Forward then backward substitution, all h right-hand sides at once (rows are contiguous).
+        for (int i = 0; i < d; i++) {
+            int row = i * h;
+            for (int k = 0; k < i; k++) {
+                double lik = l[i * d + k];
+                if (lik == 0) {
+                    continue;
+                }
+                int other = k * h;
+                for (int c = 0; c < h; c++) {
+                    w[row + c] -= lik * w[other + c];
+                }
+            }
+            double diag = l[i * d + i];
+            for (int c = 0; c < h; c++) {
+                w[row + c] /= diag;
+            }
+        }
+        for (int i = d - 1; i >= 0; i--) {
+            int row = i * h;
+            for (int k = i + 1; k < d; k++) {
+                double lki = l[k * d + i];
+                if (lki == 0) {
+                    continue;
+                }
+                int other = k * h;
+                for (int c = 0; c < h; c++) {
+                    w[row + c] -= lki * w[other + c];
+                }
+            }
+            double diag = l[i * d + i];
+            for (int c = 0; c < h; c++) {
+                w[row + c] /= diag;
+            }
+        }
+        return w;
+    }
+
+    /**
+     * Uses the model of the smallest fitted horizon that covers {@code horizon}.
+     *
+     * @throws IllegalStateException before {@link #fit}
+     * @throws IllegalArgumentException when {@code horizon} exceeds every fitted horizon
+     */
+    @Override
+    public double[] forecast(double[] history, int horizon) {
+        double[] out = new double[horizon];
+        forecastAt(history, history.length - 1, horizon, out);
+        return out;
+    }
+
+    /** As {@link #forecast}, from {@code series[0..origin]} into {@code out[0..horizon)}. */
+    void forecastAt(double[] series, int origin, int horizon, double[] out) {
+        if (weights.isEmpty()) {
+            throw new IllegalStateException("NLinear is not fitted");
+        }
+        int h = -1;
+        for (int fitted : weights.keySet()) {
+            if (fitted >= horizon) {
+                h = fitted;
+                break;
+            }
+        }
+        if (h < 0) {
+            throw new IllegalArgumentException("NLinear was fitted for horizons "
+                    + Arrays.toString(horizons) + ", not " + horizon);
+        }
+        double[] w = weights.get(h);
+        double[] v = new double[lookback + 1];
+        features(series, origin, v);
+        double last = series[origin];
+        Arrays.fill(out, 0, horizon, last);
+        for (int i = 0; i <= lookback; i++) {
+            double vi = v[i];
+            if (vi == 0) {
+                continue;
+            }
+            int row = i * h;
+            for (int k = 0; k < horizon; k++) {
+                out[k] += vi * w[row + k];
+            }
+        }
+    }
+}

@@ -1,0 +1,387 @@
+package dev.forecaster.model.eval;
+
+import dev.forecaster.model.CellType;
+import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.dl4j.Dl4jModels;
+import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.model.kernel.RecurrentState;
+import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.snapshot.Tensors;
+import dev.forecaster.model.train.TrainingOptions;
+import dev.forecaster.schema.ModelSnapshot;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * A recurrent network that forecasts the correction to a simple base forecast: persistence (the
+ * network then predicts the future relative to the last value) or NLinear (the network predicts
+ * NLinear's residuals). Its head emits the largest backtest horizon, and shorter horizons use the
+ * first steps of that head, so one network serves every horizon.
+ *
+ * <p>Inputs are the series' one-step changes, scaled by their train std; labels are the base's
+ * error in units of the train rows' std (the units the backtest scores in). Training samples windows of {@code window} steps (seeded), fits them with
+ * truncated BPTT, and scores every step of a window. Every {@code evalEvery} minibatches the
+ * network forecasts the validation origins; the best parameters so far are kept and training
+ * stops after {@code patience} evaluations without improvement. The head starts at zero, so the
+ * untrained network is exactly the base forecast, and model selection can fall back to it when
+ * training never helps on the validation rows.
+ *
+ * <p>A forecast runs the plain-Java {@link LstmForecaster} kernel (the serving code) from a zero
+ * state over the last {@code window} values, the same context the latest step of a training
+ * window had. Deterministic for a given seed and data on one thread.
+ */
+public final class RecurrentForecaster implements Forecaster {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecurrentForecaster.class);
+
+    /** At most this many validation origins are scored, evenly spread, to bound evaluation cost. */
+    private static final int MAX_VAL_ORIGINS = 512;
+    private static final int EVAL_BATCH = 128;
+
+    /** What the network corrects. */
+    public enum Base {
+        PERSISTENCE,
+        NLINEAR
+    }
+
+    /**
+     * @param cell only {@link CellType#LSTM} exists; GRU and Elman cells would plug in here and in
+     *     {@link Dl4jModels} and the kernel
+     */
+    public record Options(CellType cell, Base base, int hiddenSize, int layers, int window,
+            int tbpttLength, int batchSize, int maxIterations, int evalEvery, int patience,
+            double learningRate, double clipNorm, int nlinearLookback, long seed) {
+
+        public Options {
+            Objects.requireNonNull(cell, "cell");
+            Objects.requireNonNull(base, "base");
+            if (hiddenSize <= 0 || layers <= 0 || window <= 0 || tbpttLength <= 0 || batchSize <= 0
+                    || maxIterations < 0 || evalEvery <= 0 || patience <= 0 || nlinearLookback < 2) {
+                throw new IllegalArgumentException("invalid recurrent options " + this);
+            }
+        }
+
+        public static Options defaults(Base base, long seed) {
+            return new Options(CellType.LSTM, base, 64, 1, 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, seed);
+        }
+
+        public Options withMaxIterations(int iterations) {
+            return new Options(cell, base, hiddenSize, layers, window, tbpttLength, batchSize,
+                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed);
+        }
+
+        public Options withNlinearLookback(int lookback) {
+            return new Options(cell, base, hiddenSize, layers, window, tbpttLength, batchSize,
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed);
+        }
+
+        public Options withShape(int hidden, int windowLength) {
+            return new Options(cell, base, hidden, layers, windowLength,
+                    Math.min(tbpttLength, windowLength), batchSize, maxIterations, evalEvery,
+                    patience, learningRate, clipNorm, nlinearLookback, seed);
+        }
+    }
+
+    private final Options options;
+    private final String name;
+    private final int maxHorizon;
+
+    private ZScore zscore;
+    /** Std of one-step changes over the train rows, so that the network's inputs are O(1). */
+    private double diffScale;
+    private NLinear nlinear;
+    private LstmForecaster kernel;
+    private Map<String, Double> fitReport = Map.of();
+
+    private double[] cachedHistory;
+    private double[] cachedForecast;
+
+    public RecurrentForecaster(String name, Options options, List<Integer> horizons) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.options = Objects.requireNonNull(options, "options");
+        if (options.cell() != CellType.LSTM) {
+            throw new IllegalArgumentException(options.cell() + " cells are not implemented yet");
+        }
+        this.maxHorizon = horizons.stream().mapToInt(Integer::intValue).max()
+                .orElseThrow(() -> new IllegalArgumentException("no horizons"));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** Figures of the last fit: iterations run, best iteration, validation MSE before and after. */
+    public Map<String, Double> fitReport() {
+        return fitReport;
+    }
+
+    @Override
+    public int lookback() {
+        return options.base() == Base.NLINEAR
+                ? Math.max(options.window(), options.nlinearLookback())
+                : options.window();
+    }
+
+    @Override
+    public void fit(TrainingData data) {
+        double[] x = data.series();
+        RowRange train = data.train();
+        RowRange val = data.val();
+        int w = options.window();
+        int h = maxHorizon;
+        zscore = ZScore.of(x, train);
+        int firstInput = 0;
+        if (options.base() == Base.NLINEAR) {
+            nlinear = new NLinear(options.nlinearLookback(), List.of(h));
+            nlinear.fit(data);
+            firstInput = options.nlinearLookback() - 1;
+        }
+        diffScale = differenceScale(x, train);
+        float[] z = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            z[i] = input(x, i);
+        }
+        // Window starts whose every step has a base forecast and labels inside the train rows.
+        int firstStart = Math.max(firstInput, train.start() - 1);
+        int lastStart = train.end() - 1 - h - (w - 1);
+        if (lastStart < firstStart) {
+            throw new IllegalArgumentException("train rows " + train + " hold no window of " + w
+                    + " steps with " + h + " labels");
+        }
+        int firstVal = Math.max(val.start() - 1, firstInput + w - 1);
+        int lastVal = val.end() - 1 - h;
+        if (lastVal < firstVal) {
+            throw new IllegalArgumentException("validation rows " + val + " hold no origin with "
+                    + h + " steps after it");
+        }
+        int valCount = Math.min(MAX_VAL_ORIGINS, lastVal - firstVal + 1);
+        int[] valOrigins = new int[valCount];
+        for (int i = 0; i < valCount; i++) {
+            valOrigins[i] = firstVal + (int) ((long) i * (lastVal - firstVal) / Math.max(1, valCount - 1));
+        }
+        Residuals residuals = new Residuals(x, z, h, firstStart, lastStart + w - 1, valOrigins);
+
+        ModelSpec spec = new ModelSpec(options.cell(), 1, options.hiddenSize(), options.layers(), h);
+        TrainingOptions trainOpts = TrainingOptions.builder()
+                .seed(options.seed()).hiddenSize(options.hiddenSize()).layers(options.layers())
+                .horizon(h).windowLength(w).tbpttLength(options.tbpttLength())
+                .batchSize(options.batchSize()).maxIterations(Math.max(1, options.maxIterations()))
+                .learningRate(options.learningRate()).clipNorm(options.clipNorm())
+                .modelName(name).build();
+        MultiLayerNetwork net = Dl4jModels.build(spec, options.seed(), trainOpts);
+        net.getParam(Tensors.headWeights(options.layers())).assign(0);
+        net.getParam(Tensors.headBias(options.layers())).assign(0);
+
+        INDArray valFeatures = features(z, valOrigins, w, 0, valOrigins.length, true);
+        double initial = valMse(net, valFeatures, residuals, valOrigins.length);
+        double best = initial;
+        INDArray bestParams = net.params().dup();
+        int bestIteration = 0;
+        int sinceBest = 0;
+        int iterations = 0;
+        SplittableRandom random = new SplittableRandom(options.seed());
+        int[] starts = new int[options.batchSize()];
+        for (int it = 1; it <= options.maxIterations(); it++) {
+            for (int b = 0; b < starts.length; b++) {
+                starts[b] = firstStart + random.nextInt(lastStart - firstStart + 1);
+            }
+            net.fit(new DataSet(features(z, starts, w, 0, starts.length, false),
+                    residuals.trainLabels(starts, w)));
+            iterations = it;
+            if (!Double.isFinite(net.score())) {
+                throw new IllegalStateException("training diverged at iteration " + it);
+            }
+            if (it % options.evalEvery() == 0) {
+                double mse = valMse(net, valFeatures, residuals, valOrigins.length);
+                LOG.info("{} iteration {}: train loss {}, val mse {}", name, it, net.score(), mse);
+                if (mse < best) {
+                    best = mse;
+                    bestParams = net.params().dup();
+                    bestIteration = it;
+                    sinceBest = 0;
+                } else if (++sinceBest >= options.patience()) {
+                    break;
+                }
+            }
+        }
+        net.setParams(bestParams);
+        Map<String, Double> report = new TreeMap<>();
+        report.put("iterations", (double) iterations);
+        report.put("best_iteration", (double) bestIteration);
+        report.put("val_mse_base", initial);
+        report.put("val_mse", best);
+        fitReport = report;
+        ModelSnapshot snapshot = Dl4jModels.toSnapshot(net, spec, name, 1L, null, report);
+        kernel = LstmForecaster.fromSnapshot(snapshot);
+        cachedHistory = null;
+        LOG.info("{} fitted: {}", name, report);
+    }
+
+    /**
+     * [n, 1, w] inputs of windows; {@code byOrigin} says whether {@code at} holds the last step of
+     * each window rather than its first.
+     */
+    private static INDArray features(float[] z, int[] at, int w, int from, int count, boolean byOrigin) {
+        float[] data = new float[count * w];
+        for (int i = 0; i < count; i++) {
+            int start = byOrigin ? at[from + i] - w + 1 : at[from + i];
+            System.arraycopy(z, start, data, i * w, w);
+        }
+        return Nd4j.create(data, new long[] {count, 1, w}, 'c');
+    }
+
+    /** Mean squared residual error over every step of every validation origin, normalised units. */
+    private static double valMse(MultiLayerNetwork net, INDArray valFeatures, Residuals residuals,
+            int count) {
+        double sum = 0;
+        int h = residuals.horizon;
+        long w = valFeatures.size(2);
+        for (int from = 0; from < count; from += EVAL_BATCH) {
+            int n = Math.min(EVAL_BATCH, count - from);
+            INDArray in = valFeatures.get(NDArrayIndex.interval(from, from + n), NDArrayIndex.all(),
+                    NDArrayIndex.all());
+            INDArray out = net.output(in, false);
+            float[][] last = out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(w - 1))
+                    .toFloatMatrix();
+            for (int i = 0; i < n; i++) {
+                float[] target = residuals.valLabels[from + i];
+                for (int k = 0; k < h; k++) {
+                    double e = last[i][k] - target[k];
+                    sum += e * e;
+                }
+            }
+        }
+        return sum / ((double) count * h);
+    }
+
+    /** The base forecast's errors, in normalised units, that the network learns to predict. */
+    private final class Residuals {
+        final int horizon;
+        final int first;
+        /** [origin - first][k]: residual k+1 steps after a train origin. */
+        final float[][] train;
+        final float[][] valLabels;
+
+        Residuals(double[] x, float[] z, int h, int first, int last, int[] valOrigins) {
+            this.horizon = h;
+            this.first = first;
+            this.train = new float[last - first + 1][];
+            double[] base = new double[h];
+            for (int t = first; t <= last; t++) {
+                train[t - first] = residual(x, t, base);
+            }
+            valLabels = new float[valOrigins.length][];
+            for (int i = 0; i < valOrigins.length; i++) {
+                valLabels[i] = residual(x, valOrigins[i], base);
+            }
+        }
+
+        private float[] residual(double[] x, int origin, double[] base) {
+            baseForecast(x, origin, base);
+            float[] r = new float[horizon];
+            for (int k = 0; k < horizon; k++) {
+                r[k] = (float) ((x[origin + 1 + k] - base[k]) / zscore.std());
+            }
+            return r;
+        }
+
+        /** [n, H, w] labels of windows starting at {@code starts}. */
+        INDArray trainLabels(int[] starts, int w) {
+            float[] data = new float[starts.length * horizon * w];
+            for (int b = 0; b < starts.length; b++) {
+                int offset = b * horizon * w;
+                for (int t = 0; t < w; t++) {
+                    float[] r = train[starts[b] + t - first];
+                    for (int k = 0; k < horizon; k++) {
+                        data[offset + k * w + t] = r[k];
+                    }
+                }
+            }
+            return Nd4j.create(data, new long[] {starts.length, horizon, w}, 'c');
+        }
+    }
+
+    /**
+     * The network's input at row t: the one-step change into t, not the level. A level input let
+     * the network learn corrections tied to the levels seen in training, which did not carry over
+     * to the later, differently levelled test rows of ETTh1 (see docs/evaluation.md); changes keep
+     * the model, like NLinear, blind to the level.
+     */
+    private float input(double[] x, int t) {
+        double change = t == 0 ? 0 : x[t] - x[t - 1];
+        return (float) SeriesScaler.clamp(change / diffScale);
+    }
+
+    private static double differenceScale(double[] x, RowRange train) {
+        double ss = 0;
+        int n = 0;
+        for (int t = Math.max(1, train.start() + 1); t < train.end(); t++) {
+            double d = x[t] - x[t - 1];
+            ss += d * d;
+            n++;
+        }
+        double scale = n == 0 ? 0 : Math.sqrt(ss / n);
+        return scale > 0 ? scale : 1.0;
+    }
+
+    private void baseForecast(double[] series, int origin, double[] out) {
+        if (options.base() == Base.NLINEAR) {
+            nlinear.forecastAt(series, origin, maxHorizon, out);
+        } else {
+            java.util.Arrays.fill(out, 0, maxHorizon, series[origin]);
+        }
+    }
+
+    /**
+     * @throws IllegalStateException before {@link #fit}
+     * @throws IllegalArgumentException when {@code horizon} exceeds the head's
+     */
+    @Override
+    public double[] forecast(double[] history, int horizon) {
+        if (kernel == null) {
+            throw new IllegalStateException(name + " is not fitted");
+        }
+        if (horizon > maxHorizon) {
+            throw new IllegalArgumentException(name + " forecasts " + maxHorizon + " steps, not " + horizon);
+        }
+        // The backtest asks for several horizons from one origin in a row.
+        if (history != cachedHistory) {
+            cachedForecast = forecastMax(history);
+            cachedHistory = history;
+        }
+        return java.util.Arrays.copyOf(cachedForecast, horizon);
+    }
+
+    private double[] forecastMax(double[] history) {
+        int n = history.length;
+        double[] forecast = new double[maxHorizon];
+        baseForecast(history, n - 1, forecast);
+        RecurrentState state = kernel.newState();
+        float[] in = new float[1];
+        float[] out = new float[maxHorizon];
+        for (int t = Math.max(0, n - options.window()); t < n; t++) {
+            in[0] = input(history, t);
+            kernel.step(state, in, out);
+        }
+        for (int k = 0; k < maxHorizon; k++) {
+            forecast[k] += out[k] * zscore.std();
+        }
+        return forecast;
+    }
+}

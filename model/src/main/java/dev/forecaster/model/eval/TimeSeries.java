@@ -1,0 +1,145 @@
+package dev.forecaster.model.eval;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One univariate series read from a CSV file: a time column and a target column, one row per
+ * step. Times are kept as seconds only to infer the sampling interval, so local times without a
+ * zone are read as if they were UTC.
+ */
+public record TimeSeries(String name, long[] epochSeconds, double[] values) {
+
+    public TimeSeries {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(epochSeconds, "epochSeconds");
+        Objects.requireNonNull(values, "values");
+        if (epochSeconds.length != values.length) {
+            throw new IllegalArgumentException(
+                    epochSeconds.length + " times but " + values.length + " values");
+        }
+    }
+
+    public int length() {
+        return values.length;
+    }
+
+    /**
+     * Reads {@code targetColumn} and {@code timeColumn} of a CSV file with a header line. Quoting
+     * is not supported: the ETT files and the project's demo files have none.
+     *
+     * @throws IllegalArgumentException when the header lacks one of the columns
+     * @throws IOException when the file cannot be read, or a row has a missing or non-finite
+     *     target value or an unreadable time (the message names the line)
+     */
+    public static TimeSeries readCsv(Path file, String timeColumn, String targetColumn)
+            throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (header == null) {
+                throw new IOException(file + " is empty");
+            }
+            List<String> columns = Arrays.stream(header.split(",", -1)).map(String::strip).toList();
+            int timeIndex = columns.indexOf(timeColumn);
+            int targetIndex = columns.indexOf(targetColumn);
+            if (timeIndex < 0 || targetIndex < 0) {
+                throw new IllegalArgumentException(file + " has no column '"
+                        + (timeIndex < 0 ? timeColumn : targetColumn) + "'; columns are " + columns);
+            }
+            long[] times = new long[1024];
+            double[] values = new double[1024];
+            int n = 0;
+            int lineNo = 1;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] cells = line.split(",", -1);
+                if (cells.length <= Math.max(timeIndex, targetIndex)) {
+                    throw new IOException(file + " line " + lineNo + ": too few columns");
+                }
+                double v;
+                try {
+                    v = Double.parseDouble(cells[targetIndex].strip());
+                } catch (NumberFormatException e) {
+                    throw new IOException(file + " line " + lineNo + ": '" + cells[targetIndex]
+                            + "' is not a number", e);
+                }
+                if (!Double.isFinite(v)) {
+                    throw new IOException(file + " line " + lineNo + ": non-finite value " + v);
+                }
+                if (n == values.length) {
+                    values = Arrays.copyOf(values, 2 * n);
+                    times = Arrays.copyOf(times, 2 * n);
+                }
+                values[n] = v;
+                times[n] = parseTime(cells[timeIndex].strip(), file, lineNo);
+                n++;
+            }
+            return new TimeSeries(targetColumn, Arrays.copyOf(times, n), Arrays.copyOf(values, n));
+        }
+    }
+
+    private static long parseTime(String text, Path file, int lineNo) throws IOException {
+        try {
+            return LocalDateTime.parse(text.replace(' ', 'T')).toEpochSecond(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            // fall through to the other accepted forms
+        }
+        try {
+            return OffsetDateTime.parse(text.replace(' ', 'T')).toEpochSecond();
+        } catch (DateTimeParseException e) {
+            // fall through
+        }
+        try {
+            return LocalDate.parse(text).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            // fall through
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IOException(file + " line " + lineNo + ": unreadable time '" + text
+                    + "' (expected ISO date-time, date or epoch seconds)");
+        }
+    }
+
+    /** The median gap between consecutive times, in seconds; robust to the odd missing row. */
+    public long stepSeconds() {
+        if (epochSeconds.length < 2) {
+            throw new IllegalStateException("need two rows to infer the sampling interval");
+        }
+        long[] gaps = new long[epochSeconds.length - 1];
+        for (int i = 1; i < epochSeconds.length; i++) {
+            gaps[i - 1] = epochSeconds[i] - epochSeconds[i - 1];
+        }
+        Arrays.sort(gaps);
+        return gaps[gaps.length / 2];
+    }
+
+    /**
+     * Steps per day, the seasonal-naive period (24 for hourly data, 96 for 15-minute data).
+     *
+     * @throws IllegalStateException when the interval is not positive or does not divide a day
+     */
+    public int stepsPerDay() {
+        long step = stepSeconds();
+        if (step <= 0 || 86_400 % step != 0) {
+            throw new IllegalStateException("sampling interval of " + step
+                    + " s does not divide a day; give the seasonal period explicitly");
+        }
+        return (int) (86_400 / step);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.forecaster.model.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+class BacktestTest {
+
+    @TempDir Path dir;
+
+    /** A small hourly CSV in the ETT layout, with a daily cycle in its OT column. */
+    static Path syntheticCsv(Path dir, int rows) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("date,HUFL,OT");
+        LocalDateTime t = LocalDateTime.of(2016, 7, 1, 0, 0);
+        for (int i = 0; i < rows; i++) {
+            double ot = 20 + 5 * Math.sin(2 * Math.PI * i / 24) + 0.01 * i + 0.5 * Math.sin(i * 0.37);
+            lines.add(t.plusHours(i).toString().replace('T', ' ') + ":00," + (i % 7) + "," + ot);
+        }
+        Path csv = dir.resolve("synthetic.csv");
+        Files.write(csv, lines);
+        return csv;
+    }
+
+    @Test
+    void readsTheTargetColumnAndInfersADailyPeriod() throws IOException {
+        TimeSeries s = TimeSeries.readCsv(syntheticCsv(dir, 100), "date", "OT");
+        assertEquals(100, s.length());
+        assertEquals(3600, s.stepSeconds());
+        assertEquals(24, s.stepsPerDay());
+        assertEquals(20.0, s.values()[0], 1e-12);
+        assertThrows(IllegalArgumentException.class,
+                () -> TimeSeries.readCsv(syntheticCsv(dir, 10), "date", "nope"));
+    }
+
+    @Test
+    void forecastsFileHasEveryOriginAndStepUpToTheTestEnd() throws IOException {
+        TimeSeries s = TimeSeries.readCsv(syntheticCsv(dir, 400), "date", "OT");
+        Split split = new Split(new RowRange(0, 200), new RowRange(200, 300), new RowRange(300, 360));
+        int hMax = 24;
+        Backtest backtest = new Backtest(split, List.of(6, hMax), Backtest.Mode.FROZEN, 1);
+        Path out = dir.resolve("forecasts.csv");
+        Backtest.Result result;
+        try (ForecastsCsv sink = new ForecastsCsv(out)) {
+            result = backtest.run(new NLinear(48, List.of(6, hMax)), s.values(), sink, null);
+        }
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(ForecastsCsv.HEADER, lines.get(0));
+        List<String> expected = new ArrayList<>();
+        for (int origin = 299; origin <= 358; origin++) {
+            int steps = Math.min(hMax, 359 - origin);
+            for (int k = 1; k <= steps; k++) {
+                expected.add(origin + "," + k);
+            }
+        }
+        List<String> keys = lines.subList(1, lines.size()).stream()
+                .map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+        assertEquals(expected, keys);
+        // Origins whose whole horizon lies in the test rows: 299 .. 359-H.
+        assertEquals((60 - 6 + 1) * 6L, result.byHorizon().get(6).count());
+        assertEquals((60 - hMax + 1) * (long) hMax, result.byHorizon().get(hMax).count());
+        double firstPrediction = Double.parseDouble(lines.get(1).substring(lines.get(1).lastIndexOf(',') + 1));
+        assertTrue(Math.abs(firstPrediction - s.values()[300]) < 2, "raw units: " + firstPrediction);
+    }
+
+    @Test
+    void onlineModeRefitsOnWhatIsKnownAtTheOrigin() throws IOException {
+        double[] x = new double[200];
+        for (int t = 0; t < x.length; t++) {
+            x[t] = Math.sin(t * 0.3) + t * 0.001;
+        }
+        Split split = new Split(new RowRange(0, 100), new RowRange(100, 150), new RowRange(150, 200));
+        List<TrainingData> fits = new ArrayList<>();
+        Forecaster spy = new Forecaster() {
+            @Override
+            public String name() {
+                return "spy";
+            }
+
+            @Override
+            public void fit(TrainingData data) {
+                fits.add(data);
+            }
+
+            @Override
+            public double[] forecast(double[] history, int horizon) {
+                return new Persistence().forecast(history, horizon);
+            }
+
+            @Override
+            public int lookback() {
+                return 1;
+            }
+        };
+        Backtest.Result r = new Backtest(split, List.of(5), Backtest.Mode.ONLINE, 20).run(spy, x, null, null);
+        // Origins 149..198: refits at 149, 169, 189.
+        assertEquals(3, r.fits());
+        assertEquals(List.of(150, 170, 190), fits.stream().map(d -> d.series().length).toList());
+        assertEquals(new RowRange(0, 120), fits.get(1).train());
+        assertEquals(new RowRange(120, 170), fits.get(1).val());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.forecaster.model.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+class BaselinesTest {
+
+    private static final Split SPLIT =
+            new Split(new RowRange(0, 600), new RowRange(600, 800), new RowRange(800, 1000));
+
+    @Test
+    void seasonalNaiveHasZeroErrorOnAPeriodicSeries() throws Exception {
+        int period = 24;
+        double[] x = new double[1000];
+        for (int t = 0; t < x.length; t++) {
+            x[t] = 10 + Math.sin(2 * Math.PI * t / period) + 0.3 * Math.cos(6 * Math.PI * t / period);
+        }
+        Backtest.Result r = new Backtest(SPLIT, List.of(1, 24, 60), Backtest.Mode.FROZEN, 1)
+                .run(new SeasonalNaive(period), x, null, null);
+        for (int h : List.of(1, 24, 60)) {
+            assertEquals(0.0, r.byHorizon().get(h).mse(), 1e-20, "H=" + h);
+            assertEquals(200 - h + 1, r.byHorizon().get(h).count() / h, "origins for H=" + h);
+        }
+    }
+
+    @Test
+    void seasonalNaiveRepeatsTheLastPeriod() {
+        double[] history = {0, 1, 2, 3, 4, 5};
+        assertArrayEquals(new double[] {3, 4, 5, 3, 4, 5, 3}, new SeasonalNaive(3).forecast(history, 7));
+    }
+
+    @Test
+    void persistenceRepeatsTheLastValue() {
+        assertArrayEquals(new double[] {7, 7, 7}, new Persistence().forecast(new double[] {1, 7}, 3));
+    }
+
+    @Test
+    void nlinearRecoversAnExactLinearProcess() {
+        // A trend plus two sinusoids obeys a linear recursion whose coefficients sum to 1, so each
+        // future value is exactly linear in the last values taken relative to the last one.
+        int n = 1000;
+        double[] x = new double[n];
+        for (int t = 0; t < n; t++) {
+            x[t] = 3 + 0.01 * t + Math.sin(0.3 * t) + 0.5 * Math.sin(0.11 * t + 1);
+        }
+        NLinear model = new NLinear(8, List.of(1, 5), 1e-10);
+        model.fit(new TrainingData(java.util.Arrays.copyOf(x, 800), SPLIT.train(), SPLIT.val()));
+        for (int origin = 820; origin < 990; origin += 17) {
+            double[] history = java.util.Arrays.copyOfRange(x, origin - 7, origin + 1);
+            double[] f = model.forecast(history, 5);
+            for (int k = 0; k < 5; k++) {
+                assertEquals(x[origin + 1 + k], f[k], 1e-6 * (1 + Math.abs(x[origin + 1 + k])),
+                        "origin " + origin + " step " + (k + 1));
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> model.forecast(new double[8], 6));
+    }
+}

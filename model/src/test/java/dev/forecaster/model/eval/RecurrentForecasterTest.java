@@ -1,0 +1,54 @@
+package dev.forecaster.model.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forecaster.model.CellType;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+class RecurrentForecasterTest {
+
+    private static double[] series(int n) {
+        double[] x = new double[n];
+        for (int t = 0; t < n; t++) {
+            x[t] = 10 + 3 * Math.sin(2 * Math.PI * t / 24) + Math.sin(t * 0.7);
+        }
+        return x;
+    }
+
+    private static RecurrentForecaster small(RecurrentForecaster.Base base, int iterations) {
+        RecurrentForecaster.Options o = new RecurrentForecaster.Options(CellType.LSTM, base, 8, 1, 24,
+                24, 8, iterations, 5, 2, 1e-2, 1.0, 24, 3);
+        return new RecurrentForecaster("lstm", o, List.of(4, 12));
+    }
+
+    @Test
+    void untrainedNetworkIsExactlyItsBase() {
+        double[] x = series(400);
+        TrainingData data = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
+        RecurrentForecaster lstm = small(RecurrentForecaster.Base.PERSISTENCE, 0);
+        lstm.fit(data);
+        double[] history = Arrays.copyOf(x, 320);
+        assertArrayEquals(new Persistence().forecast(history, 12), lstm.forecast(history, 12), 1e-9);
+    }
+
+    @Test
+    void trainingIsSeededAndKeepsTheBestValidationScore() {
+        double[] x = series(400);
+        TrainingData data = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
+        RecurrentForecaster a = small(RecurrentForecaster.Base.NLINEAR, 20);
+        RecurrentForecaster b = small(RecurrentForecaster.Base.NLINEAR, 20);
+        a.fit(data);
+        b.fit(data);
+        double[] history = Arrays.copyOf(x, 330);
+        assertArrayEquals(a.forecast(history, 12), b.forecast(history, 12));
+        assertEquals(4, a.forecast(history, 4).length);
+        assertTrue(a.fitReport().get("val_mse") <= a.fitReport().get("val_mse_base"), a.fitReport().toString());
+        assertThrows(IllegalArgumentException.class, () -> a.forecast(history, 13));
+    }
+}
