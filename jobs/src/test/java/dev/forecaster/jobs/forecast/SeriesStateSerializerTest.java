@@ -14,6 +14,7 @@ import java.io.IOException;
 
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.series.SeriesState;
 
 class SeriesStateSerializerTest {
 
