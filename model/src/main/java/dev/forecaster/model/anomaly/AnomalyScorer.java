@@ -14,14 +14,15 @@ import java.io.Serializable;
  *       Under well-calibrated residuals that is Exp(1)-distributed whatever the series' units.
  *       Residuals enter the spread estimate winsorised, so one spike does not blind the scorer
  *       to the next.
- *   <li><b>Likelihood.</b> The mean surprise of the last {@code shortWindow} points is compared
- *       with the long-run distribution of that mean (exponentially weighted over about {@code
- *       longSpan} points, winsorised): a standard score, and the normal tail probability of it in
- *       either direction. The upper tail catches spikes, level shifts, variance increases and
+ *   <li><b>Likelihood.</b> The mean surprise of the last {@code shortWindow} points (weighted
+ *       towards the newest) is compared with the long-run distribution of that mean
+ *       (exponentially weighted over about {@code longSpan} points, winsorised): a standard
+ *       score, and the normal tail probability of it in either direction. The upper tail catches spikes, level shifts, variance increases and
  *       broken seasonality (the forecast stops fitting); the lower tail catches a series going
  *       flat or far more regular than it has been (the forecast fits too well).
- *   <li><b>Score.</b> {@code -ln(tail) / ln(1e10)}, capped at 1: a tail probability of 1e-10 or
- *       less scores 1, one of 0.5 scores 0.03. The log keeps resolution among the very rare.
+ *   <li><b>Score.</b> {@code 1 - exp(ln(tail) / ln(1e4))} = {@code 1 - tail^(1/ln 1e4)}: 0.07 for
+ *       a tail probability of 0.5, 0.28 for 0.05, 0.63 for 1e-4, 0.92 for 1e-10, approaching 1.
+ *       Working from the log keeps the very rare ordered among themselves.
  * </ol>
  *
  * <p>The score is 0 while the statistics warm up: the first {@code minResiduals} residuals only
@@ -39,8 +40,10 @@ public final class AnomalyScorer implements Serializable {
     static final double RESIDUAL_WINSOR = 4.0;
     /** Window means beyond this many standard deviations enter the long run clipped to it. */
     static final double WINDOW_WINSOR = 3.0;
-    /** Surprise of the tail probability that maps to a score of 1. */
-    static final double FULL_SCORE_SURPRISE = Math.log(1e10);
+    /** Tail surprise that scores 1 - 1/e (a tail probability of 1e-4); see {@link #toScore}. */
+    static final double SCORE_SCALE = Math.log(1e4);
+    /** Weight of each older point of the short window relative to the next newer one. */
+    static final double RECENCY = 0.8;
 
     private final int shortWindow;
     private final int residualSpan;
@@ -112,19 +115,13 @@ public final class AnomalyScorer implements Serializable {
 
         state.recentSurprises[(int) (state.surpriseCount % shortWindow)] = surprise;
         state.surpriseCount++;
-        int n = (int) Math.min(state.surpriseCount, shortWindow);
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += state.recentSurprises[i];
-        }
-        double windowMean = sum / n;
+        double windowMean = recentMean(state);
 
         double score = 0.0;
         double windowSd = Math.sqrt(state.windowVar);
         if (state.windows >= minWindows) {
             double z = (windowMean - state.windowMean) / Math.max(windowSd, 1e-9);
-            double tail = Math.max(Tails.upperSurprise(z), Tails.upperSurprise(-z));
-            score = Math.min(1.0, tail / FULL_SCORE_SURPRISE);
+            score = toScore(Math.max(Tails.upperSurprise(z), Tails.upperSurprise(-z)));
         }
         double windowForStats = state.windows >= minWindows
                 ? clamp(windowMean, state.windowMean, WINDOW_WINSOR * windowSd)
@@ -135,6 +132,34 @@ public final class AnomalyScorer implements Serializable {
         state.windowMean += beta * d;
         state.windowVar = (1 - beta) * (state.windowVar + beta * d * d);
         return score;
+    }
+
+    /**
+     * Mean of the short window, each point weighing {@link #RECENCY} times the next newer one, so
+     * that the score peaks at an anomaly's first point and decays after it rather than standing
+     * on a plateau for a whole window.
+     */
+    private double recentMean(AnomalyState state) {
+        int n = (int) Math.min(state.surpriseCount, shortWindow);
+        double sum = 0;
+        double weights = 0;
+        double w = 1;
+        for (int age = 0; age < n; age++) {
+            int slot = (int) ((state.surpriseCount - 1 - age) % shortWindow);
+            sum += w * state.recentSurprises[slot];
+            weights += w;
+            w *= RECENCY;
+        }
+        return sum / weights;
+    }
+
+    /**
+     * Maps a tail surprise (-ln of a tail probability) into [0, 1): monotone, so that the rare are
+     * still ordered among themselves, with 1 - 1/e at a tail probability of 1e-4, 0.92 at 1e-10
+     * and 0.07 at 0.5.
+     */
+    static double toScore(double tailSurprise) {
+        return -Math.expm1(-tailSurprise / SCORE_SCALE);
     }
 
     private static double clamp(double x, double centre, double halfWidth) {

@@ -121,7 +121,7 @@ public final class LstmTrainer {
         List<Window> valEval = evaluationSubset(val, random.split());
 
         Map<String, Double> metrics = new TreeMap<>();
-        if (!valEval.isEmpty()) {
+        if (opts.evaluate() && !valEval.isEmpty()) {
             metrics.put("val_mse_initial", mse(net, data, valEval, length, horizon));
             metrics.put("val_mse_persistence", persistenceMse(data, valEval, length, horizon));
         }
@@ -142,8 +142,10 @@ public final class LstmTrainer {
             progress.onProgress(it, opts.maxIterations(), loss);
         }
 
-        metrics.put("train_mse", mse(net, data, trainEval, length, horizon));
-        if (!valEval.isEmpty()) {
+        if (opts.evaluate()) {
+            metrics.put("train_mse", mse(net, data, trainEval, length, horizon));
+        }
+        if (opts.evaluate() && !valEval.isEmpty()) {
             double valMse = mse(net, data, valEval, length, horizon);
             metrics.put("val_mse", valMse);
             progress.onValidation(valMse);

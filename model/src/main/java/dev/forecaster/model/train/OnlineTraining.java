@@ -105,6 +105,7 @@ public final class OnlineTraining implements ModelPolicy {
                 .seed(options.seed() + trainings)
                 .maxIterations(trainings == 0 ? initialIterations : retrainIterations)
                 .validationFraction(0.0)
+                .evaluate(false)
                 .build();
         double[] values = state.history.values();
         ModelSnapshot snapshot;
