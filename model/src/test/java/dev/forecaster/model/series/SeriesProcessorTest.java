@@ -56,7 +56,7 @@ class SeriesProcessorTest {
             assertTrue(step.anomalyScore() >= 0 && step.anomalyScore() <= 1);
         }
         assertEquals(times.length, state.observations);
-        assertEquals(60_000L, state.stepMillis, "a backward step is no gap and does not rewind the clock (90000 -> 180000 would be 90000 anyway; 120000 -> 90000 is ignored)");
+        assertEquals(60_000L, state.stepMillis, "duplicates and backward steps give no gap, and the clock does not rewind");
         assertEquals(660_000L, state.lastEventTime);
     }
 
