@@ -50,7 +50,8 @@ class SeriesProcessorTest {
     void duplicateAndBackwardTimestampsAreOrdinarySteps() {
         SeriesProcessor p = new SeriesProcessor(NO_MODEL, AnomalyScorer.defaults());
         SeriesState state = p.newState();
-        long[] times = {0, 60_000, 60_000, 120_000, 90_000, 180_000, 600_000, 660_000};
+        // Were the clock rewound to 70000 by the backward step, 100000 would make the step 30000.
+        long[] times = {0, 60_000, 60_000, 120_000, 70_000, 100_000, 180_000, 600_000, 660_000};
         for (int t = 0; t < times.length; t++) {
             SeriesProcessor.Step step = p.observe(state, times[t], t);
             assertTrue(step.anomalyScore() >= 0 && step.anomalyScore() <= 1);
