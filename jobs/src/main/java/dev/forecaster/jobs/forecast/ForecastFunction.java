@@ -9,17 +9,24 @@ import org.apache.flink.util.Collector;
 import java.time.Instant;
 
 import dev.forecaster.jobs.io.DeadLetters;
+import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.kernel.LstmForecaster;
-import dev.forecaster.model.kernel.SeriesForecaster;
-import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.series.ModelPolicy;
+import dev.forecaster.model.series.SeriesProcessor;
+import dev.forecaster.model.series.SeriesState;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
 import dev.forecaster.schema.Observation;
 
 /**
- * The keyed forecast operator: each observation advances its series' recurrent network by one
- * step and yields a forecast for the next H steps. Late observations go to the dead-letter side
- * output instead.
+ * The keyed forecast operator: each observation is scored against the key's previous forecast,
+ * advances the key's recurrent network by one step and yields a forecast for the next H steps.
+ * Late observations go to the dead-letter side output instead. The per-key logic is {@link
+ * SeriesProcessor}'s; this class adapts it to keyed state, so the streaming job and the batch
+ * backfill run the same operator.
+ *
+ * <p>The emitted forecast keeps the input record's timestamp (Flink's default), which the
+ * backfill relies on to map forecasts back to input rows.
  */
 public final class ForecastFunction extends KeyedProcessFunction<String, IngestRecord, Forecast> {
 
@@ -27,14 +34,18 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
 
     static final String STATE_NAME = "series-state";
 
-    private final LstmForecaster model;
+    private final SeriesProcessor processor;
     private final long allowedLatenessMillis;
 
     private transient ValueState<SeriesState> seriesState;
-    private transient SeriesForecaster forecaster;
 
+    /** Serves one pre-trained model to every key. */
     public ForecastFunction(LstmForecaster model, long allowedLatenessMillis) {
-        this.model = model;
+        this(new SeriesProcessor(ModelPolicy.fixed(model), AnomalyScorer.defaults()), allowedLatenessMillis);
+    }
+
+    public ForecastFunction(SeriesProcessor processor, long allowedLatenessMillis) {
+        this.processor = processor;
         this.allowedLatenessMillis = allowedLatenessMillis;
     }
 
@@ -43,7 +54,6 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
         seriesState =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>(STATE_NAME, SeriesStateSerializer.INSTANCE));
-        forecaster = new SeriesForecaster(model);
     }
 
     @Override
@@ -60,20 +70,10 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
         }
 
         SeriesState state = seriesState.value();
-        if (state == null || state.modelVersion != model.version()) {
-            // Recurrent state computed by another model must not be fed to these weights.
-            SeriesScaler scaler = state == null ? new SeriesScaler() : state.scaler;
-            SeriesState fresh = new SeriesState(model.newState(), scaler, model.version());
-            if (state != null) {
-                fresh.lastEventTime = state.lastEventTime;
-                fresh.stepMillis = state.stepMillis;
-            }
-            state = fresh;
+        if (state == null) {
+            state = processor.newState();
         }
-        double[] means = forecaster.observe(state.scaler, state.recurrent, obs.getValue());
-        state.stepMillis = StepEstimator.next(state.stepMillis, state.lastEventTime, eventTime);
-        state.lastEventTime = Math.max(state.lastEventTime, eventTime);
-        state.lastForecast = means;
+        SeriesProcessor.Step step = processor.observe(state, eventTime, obs.getValue());
         seriesState.update(state);
 
         out.collect(
@@ -81,11 +81,12 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
                         .setSeriesId(obs.getSeriesId())
                         .setOriginTime(obs.getEventTime())
                         .setStepMillis(state.stepMillis)
-                        .setMeans(Doubles.asList(means))
+                        .setMeans(Doubles.asList(step.means()))
                         .setSpreads(null)
-                        .setModelVersion(model.version())
+                        .setModelVersion(step.modelVersion())
                         // Processing time, not the wall clock, so test harnesses control it.
                         .setEmittedAt(Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()))
+                        .setAnomalyScore(step.anomalyScore())
                         .build());
     }
 }

@@ -8,21 +8,31 @@ import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
 
+import dev.forecaster.model.anomaly.AnomalyState;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.series.SeriesHistory;
+import dev.forecaster.model.series.SeriesState;
+import dev.forecaster.schema.ModelSnapshot;
+import dev.forecaster.schema.codec.AvroCodec;
 
 /**
  * Compact explicit serializer for {@link SeriesState}, so keyed state never falls back to Kryo.
  *
- * <p>Layout (format 1): format byte; layer count; per layer the h length and floats, then the c
+ * <p>Layout (format 2): format byte; layer count; per layer the h length and floats, then the c
  * length and floats; scaler count, mean, m2; model version; last event time; step; forecast
- * length and doubles. Array lengths are written, not assumed, so a state written under one hidden
- * size can still be read (and then re-synchronised) after the model changes shape.
+ * length and doubles; then observation count; anomaly statistics (residual count, mean, variance;
+ * surprise ring length and doubles, surprise count; window count, mean, variance); a flag and the
+ * history (ring length and doubles, added count, evicted scaler); a flag and the own model (length
+ * and single-object Avro bytes). Array lengths are written, not assumed, so a state written under
+ * one hidden size can still be read (and then re-synchronised) after the model changes shape.
+ * Format 1 (the first five groups only) is still read, with fresh anomaly statistics.
  */
 public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     private static final long serialVersionUID = 1L;
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
+    private static final byte FORMAT_WITHOUT_ANOMALY = 1;
 
     public static final SeriesStateSerializer INSTANCE = new SeriesStateSerializer();
 
@@ -67,9 +77,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             writeFloats(h[layer], out);
             writeFloats(c[layer], out);
         }
-        out.writeLong(s.scaler.count());
-        out.writeDouble(s.scaler.mean());
-        out.writeDouble(s.scaler.m2());
+        writeScaler(s.scaler, out);
         out.writeLong(s.modelVersion);
         out.writeLong(s.lastEventTime);
         out.writeLong(s.stepMillis);
@@ -77,12 +85,36 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         for (double v : s.lastForecast) {
             out.writeDouble(v);
         }
+        out.writeLong(s.observations);
+        AnomalyState a = s.anomaly;
+        out.writeLong(a.residuals);
+        out.writeDouble(a.residualMean);
+        out.writeDouble(a.residualVar);
+        writeDoubles(a.recentSurprises, out);
+        out.writeLong(a.surpriseCount);
+        out.writeLong(a.windows);
+        out.writeDouble(a.windowMean);
+        out.writeDouble(a.windowVar);
+        out.writeBoolean(s.history != null);
+        if (s.history != null) {
+            writeDoubles(s.history.ring(), out);
+            out.writeLong(s.history.added());
+            writeScaler(s.history.startScaler(), out);
+        }
+        out.writeBoolean(s.ownModel != null);
+        if (s.ownModel != null) {
+            // A codec per call: this serializer is a shared stateless singleton, and own models
+            // exist only in backfill, where state is rarely serialised.
+            byte[] bytes = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).encode(s.ownModel);
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
     }
 
     @Override
     public SeriesState deserialize(DataInputView in) throws IOException {
         byte format = in.readByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_WITHOUT_ANOMALY) {
             throw new IOException("Unknown SeriesState format " + format);
         }
         int layers = in.readInt();
@@ -92,7 +124,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             h[layer] = readFloats(in);
             c[layer] = readFloats(in);
         }
-        SeriesScaler scaler = new SeriesScaler(in.readLong(), in.readDouble(), in.readDouble());
+        SeriesScaler scaler = readScaler(in);
         SeriesState s = new SeriesState(new RecurrentState(h, c), scaler, in.readLong());
         s.lastEventTime = in.readLong();
         s.stepMillis = in.readLong();
@@ -101,6 +133,30 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             forecast[i] = in.readDouble();
         }
         s.lastForecast = forecast;
+        if (format == FORMAT_WITHOUT_ANOMALY) {
+            return s;
+        }
+        s.observations = in.readLong();
+        AnomalyState a = new AnomalyState(0);
+        a.residuals = in.readLong();
+        a.residualMean = in.readDouble();
+        a.residualVar = in.readDouble();
+        a.recentSurprises = readDoubles(in);
+        a.surpriseCount = in.readLong();
+        a.windows = in.readLong();
+        a.windowMean = in.readDouble();
+        a.windowVar = in.readDouble();
+        s.anomaly = a;
+        if (in.readBoolean()) {
+            double[] ring = readDoubles(in);
+            long added = in.readLong();
+            s.history = new SeriesHistory(ring, added, readScaler(in));
+        }
+        if (in.readBoolean()) {
+            byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            s.ownModel = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).decode(bytes);
+        }
         return s;
     }
 
@@ -119,6 +175,31 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         for (float v : values) {
             out.writeFloat(v);
         }
+    }
+
+    private static void writeDoubles(double[] values, DataOutputView out) throws IOException {
+        out.writeInt(values.length);
+        for (double v : values) {
+            out.writeDouble(v);
+        }
+    }
+
+    private static double[] readDoubles(DataInputView in) throws IOException {
+        double[] values = new double[in.readInt()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readDouble();
+        }
+        return values;
+    }
+
+    private static void writeScaler(SeriesScaler scaler, DataOutputView out) throws IOException {
+        out.writeLong(scaler.count());
+        out.writeDouble(scaler.mean());
+        out.writeDouble(scaler.m2());
+    }
+
+    private static SeriesScaler readScaler(DataInputView in) throws IOException {
+        return new SeriesScaler(in.readLong(), in.readDouble(), in.readDouble());
     }
 
     private static float[] readFloats(DataInputView in) throws IOException {

@@ -29,11 +29,12 @@ class ForecasterCliTest {
         assertEquals(0, r.code());
         assertTrue(r.out().contains("demo"), r.out());
         assertTrue(r.out().contains("run"), r.out());
+        assertTrue(r.out().contains("backfill"), r.out());
     }
 
     @Test
     void everySubcommandHasHelp() {
-        for (String sub : new String[] {"demo", "run"}) {
+        for (String sub : new String[] {"demo", "run", "backfill"}) {
             Result r = run(sub, "--help");
             assertEquals(0, r.code(), sub);
             assertTrue(r.out().contains("Usage: forecaster " + sub), r.out());
@@ -43,7 +44,10 @@ class ForecasterCliTest {
     @Test
     void misuseGivesOneLineAndExitTwo() {
         for (String[] args : new String[][] {
-                {}, {"nonsense"}, {"demo", "--keys", "many"}, {"run"}, {"demo", "--bogus"}}) {
+                {}, {"nonsense"}, {"demo", "--keys", "many"}, {"run"}, {"demo", "--bogus"},
+                {"backfill"}, {"backfill", "--output", "/tmp/out.csv"}, {"backfill", "--input", "/tmp/in.csv"},
+                {"backfill", "--input", "/nonexistent/in.csv", "--output", "/tmp/out.csv"},
+                {"backfill", "--input", "/", "--output", "/tmp/out.csv"}}) {
             Result r = run(args);
             assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args));
             assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
@@ -55,6 +59,13 @@ class ForecasterCliTest {
         Result r = run("run", "--bootstrap-servers", "localhost:1", "--model", "/nonexistent/model.avro");
         assertEquals(ForecasterCli.EXIT_USAGE, r.code());
         assertTrue(r.err().contains("cannot read --model file"), r.err());
+    }
+
+    @Test
+    void unreadableBackfillInputIsAUsageError() {
+        Result r = run("backfill", "--input", "/nonexistent/in.csv", "--output", "/tmp/out.csv");
+        assertEquals(ForecasterCli.EXIT_USAGE, r.code());
+        assertTrue(r.err().contains("cannot read --input file"), r.err());
     }
 
     @Test

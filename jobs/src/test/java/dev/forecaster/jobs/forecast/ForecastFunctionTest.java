@@ -137,6 +137,24 @@ class ForecastFunctionTest {
             assertEquals(Observations.START + 2 * Observations.STEP, last.getOriginTime().toEpochMilli());
             assertEquals(Observations.STEP, last.getStepMillis());
             assertTrue(last.getMeans().stream().allMatch(Double::isFinite));
+            assertTrue(out.stream().allMatch(f -> f.getAnomalyScore() != null
+                    && f.getAnomalyScore() >= 0 && f.getAnomalyScore() <= 1), "every forecast carries its score");
+        }
+    }
+
+    @Test
+    void spikeAfterWarmUpScoresHigh() throws Exception {
+        List<Observation> series = new ArrayList<>(Observations.interleaved(List.of("a"), 400, 4L));
+        Observation at = series.get(300);
+        series.set(300, Observations.of("a", at.getEventTime().toEpochMilli(), at.getValue() + 200));
+        try (var harness = harness(MODEL)) {
+            harness.open();
+            feed(harness, series);
+            List<Forecast> out = harness.extractOutputValues();
+            assertEquals(0.0, out.get(0).getAnomalyScore(), "no forecast to miss yet");
+            double spike = out.get(300).getAnomalyScore();
+            long above = out.subList(100, 300).stream().filter(f -> f.getAnomalyScore() >= spike).count();
+            assertEquals(0, above, "the spike outscores every earlier point: " + spike);
         }
     }
 

@@ -28,7 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 
+import dev.forecaster.jobs.backfill.BackfillJob;
+import dev.forecaster.jobs.backfill.InputRow;
 import dev.forecaster.jobs.io.DeadLetters;
 import dev.forecaster.jobs.io.KafkaConnectors;
 import dev.forecaster.jobs.runtime.EmbeddedFlink;
@@ -38,10 +41,13 @@ import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
 import dev.forecaster.jobs.testing.KafkaTestIO;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
+import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
 import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.series.ModelPolicy;
+import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.Observation;
@@ -241,6 +247,48 @@ class ForecastJobITCase {
         } finally {
             flink.cancel(second);
         }
+    }
+
+    /**
+     * The streaming job and the backfill run the same keyed operator; given the same model and the
+     * same rows, they must forecast and score every row identically, data problems included.
+     */
+    @Test
+    void streamingAndBackfillForecastAndScoreTheSameRowsIdentically() throws Exception {
+        Configuration config = config("consistency");
+        KafkaTopics.create(kafka.bootstrapServers(), ForecastTopics.specs(config, 1));
+        SplittableRandom random = new SplittableRandom(31L);
+        List<Observation> input = new ArrayList<>();
+        List<InputRow> rows = new ArrayList<>();
+        long t = Observations.START;
+        for (int i = 0; i < 400; i++) {
+            double v = 20 + 5 * Math.sin(2 * Math.PI * i / 24.0) + random.nextGaussian() + (i == 250 ? 15 : 0);
+            long time = i == 120 ? t - Observations.STEP : i == 200 ? t - 2 * Observations.STEP - 600_000 : t;
+            input.add(Observations.of(BackfillJob.SERIES_ID, time, v));
+            rows.add(new InputRow(i, Long.toString(time), Double.toString(v), time, v, true));
+            t += i % 100 == 99 ? 5 * Observations.STEP : Observations.STEP;
+        }
+        KafkaTestIO.produce(kafka.bootstrapServers(), config.get(ForecastJobOptions.OBSERVATIONS_TOPIC),
+                KafkaTestIO.encode(input));
+        JobID job = submit(config, null);
+        List<Forecast> streamed;
+        try {
+            streamed = forecasts(config, input.size());
+        } finally {
+            flink.cancel(job);
+        }
+
+        BackfillJob.Result backfilled = BackfillJob.run(rows,
+                new SeriesProcessor(ModelPolicy.fixed(MODEL), AnomalyScorer.defaults()), done -> {});
+
+        assertEquals(input.size(), streamed.size());
+        for (int i = 0; i < input.size(); i++) {
+            Forecast f = streamed.get(i);
+            assertEquals(input.get(i).getEventTime(), f.getOriginTime(), "stream order, row " + i);
+            assertEquals(Arrays.stream(backfilled.means()[i]).boxed().toList(), f.getMeans(), "forecast of row " + i);
+            assertEquals(backfilled.scores()[i], f.getAnomalyScore(), "score of row " + i);
+        }
+        assertTrue(backfilled.scores()[250] > 0.9, "the spike is found by both: " + backfilled.scores()[250]);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

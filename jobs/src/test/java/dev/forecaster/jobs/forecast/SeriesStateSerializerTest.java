@@ -1,6 +1,8 @@
 package dev.forecaster.jobs.forecast;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -12,8 +14,12 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 
+import dev.forecaster.jobs.testing.TestModels;
+import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.series.SeriesHistory;
+import dev.forecaster.model.series.SeriesState;
 
 class SeriesStateSerializerTest {
 
@@ -25,6 +31,23 @@ class SeriesStateSerializerTest {
         s.lastEventTime = 1_700_000_000_000L;
         s.stepMillis = 60_000L;
         s.lastForecast = new double[] {1.5, 2.5, 3.5};
+        return s;
+    }
+
+    /** A key of the backfill: anomaly statistics, a history and its own model. */
+    private static SeriesState full() {
+        SeriesState s = sample();
+        s.observations = 41;
+        AnomalyScorer scorer = AnomalyScorer.defaults();
+        s.anomaly = scorer.newState();
+        for (int i = 0; i < 40; i++) {
+            scorer.score(s.anomaly, Math.sin(i), 1.0);
+        }
+        s.history = new SeriesHistory(8, new SeriesScaler(3, 1.0, 0.5));
+        for (int i = 0; i < 11; i++) {
+            s.history.add(i * 0.5);
+        }
+        s.ownModel = TestModels.randomSnapshot(3, 3, 2L, 5L);
         return s;
     }
 
@@ -42,6 +65,46 @@ class SeriesStateSerializerTest {
     }
 
     @Test
+    void roundTripKeepsAnomalyStatisticsHistoryAndOwnModel() throws IOException {
+        SeriesState s = full();
+        SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(write(s)));
+        assertEquals(s, back);
+        assertEquals(s.history.startScaler(), back.history.startScaler());
+        assertArrayEquals(s.history.values(), back.history.values());
+    }
+
+    /** Checkpoints taken before the anomaly statistics existed must still restore. */
+    @Test
+    void formatOneStatesStillRead() throws IOException {
+        SeriesState s = sample();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeByte(1);
+        out.writeInt(2);
+        for (int layer = 0; layer < 2; layer++) {
+            for (float[] v : new float[][] {s.recurrent.h[layer], s.recurrent.c[layer]}) {
+                out.writeInt(v.length);
+                for (float f : v) {
+                    out.writeFloat(f);
+                }
+            }
+        }
+        out.writeLong(12);
+        out.writeDouble(3.5);
+        out.writeDouble(7.25);
+        out.writeLong(9L);
+        out.writeLong(s.lastEventTime);
+        out.writeLong(s.stepMillis);
+        out.writeInt(3);
+        for (double v : s.lastForecast) {
+            out.writeDouble(v);
+        }
+        SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals(s, back);
+        assertNull(back.history);
+        assertNull(back.ownModel);
+    }
+
+    @Test
     void copyIsDeep() {
         SeriesState s = sample();
         SeriesState copy = SeriesStateSerializer.INSTANCE.copy(s);
@@ -53,7 +116,7 @@ class SeriesStateSerializerTest {
 
     @Test
     void streamCopyMatchesSerialize() throws IOException {
-        byte[] bytes = write(sample());
+        byte[] bytes = write(full());
         DataOutputSerializer out = new DataOutputSerializer(64);
         SeriesStateSerializer.INSTANCE.copy(new DataInputDeserializer(bytes), out);
         assertEquals(java.util.Arrays.toString(bytes), java.util.Arrays.toString(out.getCopyOfBuffer()));

@@ -45,6 +45,17 @@ public final class Dl4jModels {
     private Dl4jModels() {}
 
     /**
+     * Loads ND4J's native backend (seconds) on a daemon thread, so that a caller who will train
+     * later can overlap that with other start-up work. Harmless if training starts first: class
+     * initialisation happens once, and the other thread waits for it.
+     */
+    public static void preloadInBackground() {
+        Thread loader = new Thread(() -> Nd4j.scalar(0f), "nd4j-preload");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    /**
      * Stacked LSTM layers and a linear {@code RnnOutputLayer} trained on MSE with Adam, per-layer L2
      * gradient clipping and truncated BPTT. Parameters are initialised from {@code seed}.
      */

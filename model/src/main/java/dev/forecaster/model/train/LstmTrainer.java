@@ -65,10 +65,33 @@ public final class LstmTrainer {
      */
     public ModelSnapshot train(List<double[]> series, TrainingOptions opts,
             TrainingListener listener) {
+        return train(series, null, null, opts, listener);
+    }
+
+    /**
+     * As {@link #train(List, TrainingOptions, TrainingListener)}, for series that are the recent
+     * part of longer ones, optionally continuing from an earlier model.
+     *
+     * @param startScalers per series, the normalisation statistics of everything before its first
+     *     value (copied, not modified), so features and labels are normalised as serving did at
+     *     each step; null means every series starts from nothing
+     * @param warmStart parameters to start from instead of a seeded initialisation; must have the
+     *     architecture of {@code opts}. Adam's moments are not in snapshots, so they restart.
+     */
+    public ModelSnapshot train(List<double[]> series, List<SeriesScaler> startScalers,
+            ModelSnapshot warmStart, TrainingOptions opts, TrainingListener listener) {
         Objects.requireNonNull(series, "series");
+        if (startScalers != null && startScalers.size() != series.size()) {
+            throw new IllegalArgumentException(
+                    startScalers.size() + " start scalers for " + series.size() + " series");
+        }
         Objects.requireNonNull(opts, "opts");
         TrainingListener progress = listener == null ? TrainingListener.NONE : listener;
         ModelSpec spec = opts.spec();
+        if (warmStart != null && !ModelSpec.fromAvro(warmStart.getArchitecture()).equals(spec)) {
+            throw new IllegalArgumentException("Cannot continue training a "
+                    + ModelSpec.fromAvro(warmStart.getArchitecture()) + " as a " + spec);
+        }
         int horizon = spec.horizon();
         int length = opts.windowLength();
 
@@ -77,7 +100,8 @@ public final class LstmTrainer {
         List<Window> val = new ArrayList<>();
         for (int s = 0; s < series.size(); s++) {
             double[] values = Objects.requireNonNull(series.get(s), "series " + s);
-            Prepared p = Prepared.of(values, horizon);
+            SeriesScaler start = startScalers == null ? new SeriesScaler() : startScalers.get(s).copy();
+            Prepared p = Prepared.of(values, horizon, start);
             data.add(p);
             cutWindows(s, values.length, length, horizon, opts.validationFraction(), train, val);
         }
@@ -89,13 +113,15 @@ public final class LstmTrainer {
         LOG.info("Training {} on {} series: {} training and {} validation windows",
                 spec, series.size(), train.size(), val.size());
 
-        MultiLayerNetwork net = Dl4jModels.build(spec, opts.seed(), opts);
+        MultiLayerNetwork net = warmStart == null
+                ? Dl4jModels.build(spec, opts.seed(), opts)
+                : Dl4jModels.fromSnapshot(warmStart, opts.seed(), opts);
         SplittableRandom random = new SplittableRandom(opts.seed());
         List<Window> trainEval = evaluationSubset(train, random.split());
         List<Window> valEval = evaluationSubset(val, random.split());
 
         Map<String, Double> metrics = new TreeMap<>();
-        if (!valEval.isEmpty()) {
+        if (opts.evaluate() && !valEval.isEmpty()) {
             metrics.put("val_mse_initial", mse(net, data, valEval, length, horizon));
             metrics.put("val_mse_persistence", persistenceMse(data, valEval, length, horizon));
         }
@@ -116,8 +142,10 @@ public final class LstmTrainer {
             progress.onProgress(it, opts.maxIterations(), loss);
         }
 
-        metrics.put("train_mse", mse(net, data, trainEval, length, horizon));
-        if (!valEval.isEmpty()) {
+        if (opts.evaluate()) {
+            metrics.put("train_mse", mse(net, data, trainEval, length, horizon));
+        }
+        if (opts.evaluate() && !valEval.isEmpty()) {
             double valMse = mse(net, data, valEval, length, horizon);
             metrics.put("val_mse", valMse);
             progress.onValidation(valMse);
@@ -267,10 +295,13 @@ public final class LstmTrainer {
         }
 
         static Prepared of(double[] x, int horizon) {
+            return of(x, horizon, new SeriesScaler());
+        }
+
+        static Prepared of(double[] x, int horizon, SeriesScaler scaler) {
             int n = x.length;
             float[] features = new float[n];
             float[] labels = new float[n * horizon];
-            SeriesScaler scaler = new SeriesScaler();
             for (int t = 0; t < n; t++) {
                 scaler.update(x[t]);
                 features[t] = scaler.normalise(x[t]);

@@ -14,6 +14,8 @@ import java.util.Objects;
  *     updates under truncated BPTT)
  * @param clipNorm gradient clipping threshold (L2 norm per layer)
  * @param validationFraction share of each series' windows, taken from its end, held out
+ * @param evaluate whether to measure the losses before and after training (the snapshot's
+ *     metrics); on small budgets that evaluation can cost as much as the training
  */
 public record TrainingOptions(
         long seed,
@@ -27,7 +29,8 @@ public record TrainingOptions(
         double learningRate,
         double clipNorm,
         double validationFraction,
-        String modelName) implements Serializable {
+        String modelName,
+        boolean evaluate) implements Serializable {
 
     public TrainingOptions {
         positive("hiddenSize", hiddenSize);
@@ -74,7 +77,8 @@ public record TrainingOptions(
                 .learningRate(learningRate)
                 .clipNorm(clipNorm)
                 .validationFraction(validationFraction)
-                .modelName(modelName);
+                .modelName(modelName)
+                .evaluate(evaluate);
     }
 
     /** The LSTM architecture these options train. */
@@ -101,6 +105,7 @@ public record TrainingOptions(
         private double clipNorm = 1.0;
         private double validationFraction = 0.1;
         private String modelName = "forecaster-lstm";
+        private boolean evaluate = true;
 
         private Builder() {}
 
@@ -164,9 +169,15 @@ public record TrainingOptions(
             return this;
         }
 
+        public Builder evaluate(boolean evaluate) {
+            this.evaluate = evaluate;
+            return this;
+        }
+
         public TrainingOptions build() {
             return new TrainingOptions(seed, hiddenSize, layers, horizon, windowLength, tbpttLength,
-                    batchSize, maxIterations, learningRate, clipNorm, validationFraction, modelName);
+                    batchSize, maxIterations, learningRate, clipNorm, validationFraction, modelName,
+                    evaluate);
         }
     }
 }

@@ -23,7 +23,9 @@ import dev.forecaster.schema.Observation;
 public final class BundledSchemas {
 
     /** Historical schema files that are no longer the current version of any record. */
-    static final List<String> HISTORY = List.of();
+    static final List<String> HISTORY = List.of(
+            // Forecast before anomalyScore was added.
+            "Forecast-v1.avsc");
 
     private static final SchemaStore.Cache STORE = build();
 

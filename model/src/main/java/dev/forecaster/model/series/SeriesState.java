@@ -1,15 +1,19 @@
-package dev.forecaster.jobs.forecast;
+package dev.forecaster.model.series;
 
 import java.util.Arrays;
 import java.util.Objects;
 
+import dev.forecaster.model.anomaly.AnomalyState;
+import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.schema.ModelSnapshot;
 
 /**
  * Everything one series key keeps between events: the recurrent state of every layer, the key's
- * normalisation statistics and the last forecast it issued. Mutable: the operator updates it in
- * place and writes it back.
+ * normalisation statistics, the last forecast it issued and its anomaly statistics; and, for keys
+ * that train their own model, their recent history and that model. Mutable: {@link
+ * SeriesProcessor} updates it in place and the caller (Flink keyed state) writes it back.
  */
 public final class SeriesState {
 
@@ -17,7 +21,7 @@ public final class SeriesState {
     public RecurrentState recurrent;
     /** The key's running normalisation statistics. */
     public SeriesScaler scaler;
-    /** Version of the model that produced {@link #recurrent}. */
+    /** Version of the model that produced {@link #recurrent}; 0 while the key has no model. */
     public long modelVersion;
     /** Event time of the last observation, or {@link Long#MIN_VALUE} before the first. */
     public long lastEventTime = Long.MIN_VALUE;
@@ -25,6 +29,16 @@ public final class SeriesState {
     public long stepMillis;
     /** Means of the last forecast issued (raw units), empty before the first. */
     public double[] lastForecast = new double[0];
+    /** Observations this key has consumed. */
+    public long observations;
+    /** The anomaly scorer's statistics. */
+    public AnomalyState anomaly = new AnomalyState(0);
+    /** Recent values, for keys that train their own model; null otherwise. */
+    public SeriesHistory history;
+    /** The key's own model, for keys that train one; null otherwise. */
+    public ModelSnapshot ownModel;
+    /** {@link #ownModel} ready to run; rebuilt from it when null (not serialised). */
+    public transient LstmForecaster ownKernel;
 
     public SeriesState() {}
 
@@ -39,6 +53,13 @@ public final class SeriesState {
         copy.lastEventTime = lastEventTime;
         copy.stepMillis = stepMillis;
         copy.lastForecast = lastForecast.clone();
+        copy.observations = observations;
+        copy.anomaly = anomaly.copy();
+        copy.history = history == null ? null : history.copy();
+        // Snapshots are never modified once trained, and the kernel is immutable apart from its
+        // scratch buffer, so both can be shared.
+        copy.ownModel = ownModel;
+        copy.ownKernel = ownKernel;
         return copy;
     }
 
@@ -51,14 +72,18 @@ public final class SeriesState {
         return modelVersion == that.modelVersion
                 && lastEventTime == that.lastEventTime
                 && stepMillis == that.stepMillis
+                && observations == that.observations
                 && Objects.equals(recurrent, that.recurrent)
                 && Objects.equals(scaler, that.scaler)
-                && Arrays.equals(lastForecast, that.lastForecast);
+                && Arrays.equals(lastForecast, that.lastForecast)
+                && Objects.equals(anomaly, that.anomaly)
+                && Objects.equals(history, that.history)
+                && Objects.equals(ownModel, that.ownModel);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(recurrent, scaler, modelVersion, lastEventTime, stepMillis)
+        return Objects.hash(recurrent, scaler, modelVersion, lastEventTime, stepMillis, observations, anomaly, history)
                 + 31 * Arrays.hashCode(lastForecast);
     }
 }

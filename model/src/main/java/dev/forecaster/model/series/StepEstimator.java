@@ -1,4 +1,4 @@
-package dev.forecaster.jobs.forecast;
+package dev.forecaster.model.series;
 
 /**
  * Infers a series' sampling interval as the smallest positive gap between consecutive

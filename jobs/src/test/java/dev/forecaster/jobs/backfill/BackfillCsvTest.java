@@ -1,0 +1,101 @@
+package dev.forecaster.jobs.backfill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+class BackfillCsvTest {
+
+    @TempDir Path dir;
+
+    private Path file(String content) throws IOException {
+        Path f = dir.resolve("in.csv");
+        Files.writeString(f, content);
+        return f;
+    }
+
+    @Test
+    void readsRowsKeepingBadOnesAndTheirText() throws IOException {
+        List<InputRow> rows = BackfillCsv.read(file(
+                "timestamp,value\r\n"
+                        + "2014-04-10 00:02:00,1.5\r\n"
+                        + "2014-04-10 00:07:00,NaN\r\n"
+                        + "yesterday,2\r\n"
+                        + "\r\n"
+                        + "2014-04-10T00:17:00Z,\"3\"\r\n"
+                        + "2014-04-10 00:22:00\r\n"
+                        + "2014-04-10 00:27:00,inf\r\n"
+                        + "\r\n"));
+        assertEquals(7, rows.size(), "a trailing blank line is no row, an inner one is");
+        InputRow first = rows.get(0);
+        assertTrue(first.valid());
+        assertEquals(Instant.parse("2014-04-10T00:02:00Z").toEpochMilli(), first.epochMillis(), "no zone means UTC");
+        assertEquals("2014-04-10 00:02:00", first.timestampText());
+        assertEquals("1.5", first.valueText());
+        assertFalse(rows.get(1).valid(), "NaN");
+        assertFalse(rows.get(2).valid(), "unparsable timestamp");
+        assertFalse(rows.get(3).valid(), "blank line");
+        assertTrue(rows.get(4).valid(), "ISO with zone, quoted value");
+        assertEquals("\"3\"", rows.get(4).valueText(), "echoed as written");
+        assertFalse(rows.get(5).valid(), "missing value");
+        assertEquals("", rows.get(5).valueText());
+        assertFalse(rows.get(6).valid(), "infinite");
+        for (int i = 0; i < rows.size(); i++) {
+            assertEquals(i, rows.get(i).index());
+        }
+    }
+
+    @Test
+    void columnsAreFoundByNameAndEmptyFilesRejected() throws IOException {
+        List<InputRow> rows = BackfillCsv.read(file("\uFEFFvalue,timestamp\n7,2020-01-01 00:00:00\n"));
+        assertEquals(7.0, rows.get(0).value());
+        assertEquals("2020-01-01 00:00:00", rows.get(0).timestampText());
+        assertThrows(IllegalArgumentException.class, () -> BackfillCsv.read(file("")));
+    }
+
+    @Test
+    void parsesTheTimestampFormsItDocuments() {
+        long t = Instant.parse("2014-04-10T00:02:00Z").toEpochMilli();
+        assertEquals(t, BackfillCsv.parseTimestamp("2014-04-10 00:02:00"));
+        assertEquals(t, BackfillCsv.parseTimestamp("2014-04-10T00:02:00"));
+        assertEquals(t + 500, BackfillCsv.parseTimestamp("2014-04-10 00:02:00.5"));
+        assertEquals(t - 3_600_000, BackfillCsv.parseTimestamp("2014-04-10T00:02:00+01:00"));
+        assertEquals(Instant.parse("2014-04-10T00:00:00Z").toEpochMilli(), BackfillCsv.parseTimestamp("2014-04-10"));
+        assertNull(BackfillCsv.parseTimestamp("10/04/2014"));
+    }
+
+    @Test
+    void writesScoresForEveryRowAndForecastsInLongFormat() throws IOException {
+        List<InputRow> rows = List.of(
+                new InputRow(0, "t0", "1", 0, 1, true),
+                new InputRow(1, "t1", "x", 0, Double.NaN, false),
+                new InputRow(2, "t2", "3", 0, 3, true),
+                new InputRow(3, "t3", "4", 0, 4, true),
+                new InputRow(4, "t4", "5", 0, 5, true));
+        double[] scores = {0.25, 0.9, 0.5, 1.0, 0.0};
+        double[][] means = {{1.5, 2.5, 3.5}, null, {3.5, 4.5, 5.5}, {4.5, 5.5, 6.5}, {5.5, 6.5, 7.5}};
+        Path out = dir.resolve("out.csv");
+        BackfillCsv.writeScores(out, rows, scores);
+        assertEquals(List.of("timestamp,value,anomaly_score", "t0,1,0.250000", "t1,x,0.000000", "t2,3,0.500000",
+                "t3,4,1.000000", "t4,5,0.000000"), Files.readAllLines(out));
+
+        Path forecasts = dir.resolve("f.csv");
+        BackfillCsv.writeForecasts(forecasts, rows, means, 3);
+        assertEquals(List.of("origin_index,horizon_step,prediction",
+                "0,1,1.5", "0,2,2.5", "0,3,3.5",
+                "2,1,3.5", "2,2,4.5",
+                "3,1,4.5"), Files.readAllLines(forecasts),
+                "no forecasts from a bad row; steps stop at the last row");
+    }
+}
