@@ -13,7 +13,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         version = "forecaster 0.1.0",
         description = "Streaming per-key recurrent-network forecasting on Flink and Kafka.",
-        subcommands = {DemoCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ForecasterCli implements Runnable {
 
     static final int EXIT_USAGE = 2;
