@@ -48,6 +48,7 @@ public final class KernelBenchmark {
      * @param dl4jEvents events per timed DL4J per-event round (also its warm-up)
      * @param dl4jBatchCalls minibatch calls per timed DL4J batch round (also its warm-up)
      * @param gemmSize n of the n×n×n sgemm
+     * @param gemmRounds sgemm rounds at each of its sample points (start, after each width, end)
      */
     public record Settings(List<Integer> hiddenSizes, int reportHidden, int horizon, int keys, int batch,
             Duration warmup, Duration round, int rounds, int dl4jEvents, int dl4jBatchCalls, int dl4jRounds,
@@ -71,7 +72,7 @@ public final class KernelBenchmark {
         /** The configuration: about 30 s on a 2-core machine. */
         public static Settings defaults() {
             return new Settings(List.of(32, 64, 128), 64, 24, 1024, 256, Duration.ofMillis(1000),
-                    Duration.ofMillis(100), 15, 200, 10, 7, 1024, 9, 42L);
+                    Duration.ofMillis(100), 15, 200, 10, 7, 1024, 4, 42L);
         }
 
         /** Seconds instead of tens of them, for smoke tests; the figures mean little. */
@@ -154,28 +155,27 @@ public final class KernelBenchmark {
                 kernel, Runtime.version(), Runtime.getRuntime().availableProcessors(), s.horizon(), s.keys(), s.batch());
         out.flush();
 
-        Stats gflops = gemm(err);
-        out.printf(Locale.ROOT, "sgemm n=%d nd4j_blas_threads=%d OMP_NUM_THREADS=%s OPENBLAS_CORETYPE=%s gflops=%s range=%s%n",
-                s.gemmSize(), Nd4j.factory().blas().getMaxThreads(), System.getenv("OMP_NUM_THREADS"),
-                System.getenv("OPENBLAS_CORETYPE"), fmt(gflops.median()), gflops.range());
-        out.flush();
+        // sgemm is sampled at the start, between the kernel sizes and at the end, so that a burst
+        // of load from elsewhere skews one sample point rather than the whole bound.
+        Gemm gemm = new Gemm(err);
+        gemm.sample();
 
-        List<StepFigures> steps = new ArrayList<>();
+        // Both kernel paths once on the smallest model first: C2 compiles the Vector API methods
+        // (until then they run thousands of times slower) before any figure is taken.
+        int smallest = s.hiddenSizes().stream().min(Integer::compare).orElseThrow();
+        progress(err, "warming up the kernel (JIT)");
+        singleEvents(models.get(smallest), values, keyOrder);
+        batches(models.get(smallest), values, random);
+
+        Map<Integer, Stats[]> timings = new HashMap<>();
         for (int hidden : s.hiddenSizes()) {
             LstmForecaster model = models.get(hidden);
-            long flops = flopsPerStep(1, hidden, 1, s.horizon());
-            double boundNs = flops / gflops.median();
             progress(err, "kernel H=" + hidden + ", one event at a time");
             Stats single = singleEvents(model, values, keyOrder);
             progress(err, "kernel H=" + hidden + ", batches of " + s.batch());
             Stats batched = batches(model, values, random);
-            StepFigures f = new StepFigures(hidden, flops, single, batched, boundNs);
-            steps.add(f);
-            out.printf(Locale.ROOT, "step H=%d flop_per_step=%d single_ns_per_event=%s single_range=%s"
-                            + " batch_ns_per_event=%s batch_range=%s flop_bound_ns=%s single_ratio=%s batch_ratio=%s%n",
-                    hidden, flops, fmt(single.median()), single.range(), fmt(batched.median()), batched.range(),
-                    fmt(boundNs), fmt(single.median() / boundNs), fmt(batched.median() / boundNs));
-            out.flush();
+            timings.put(hidden, new Stats[] {single, batched});
+            gemm.sample();
         }
 
         MultiLayerNetwork net = nets.get(s.reportHidden());
@@ -183,6 +183,25 @@ public final class KernelBenchmark {
         Stats dl4jEvent = dl4jPerEvent(net, values, keyOrder);
         progress(err, "DL4J H=" + s.reportHidden() + ", rnnTimeStep on minibatches of " + s.batch());
         Stats dl4jBatch = dl4jBatches(net, values);
+        gemm.sample();
+
+        Stats gflops = Stats.of(gemm.gflops.stream().mapToDouble(Double::doubleValue).toArray());
+        out.printf(Locale.ROOT, "sgemm n=%d nd4j_blas_threads=%d OMP_NUM_THREADS=%s OPENBLAS_CORETYPE=%s"
+                        + " gflops=%s range=%s samples=%d%n",
+                s.gemmSize(), Nd4j.factory().blas().getMaxThreads(), System.getenv("OMP_NUM_THREADS"),
+                System.getenv("OPENBLAS_CORETYPE"), fmt(gflops.median()), gflops.range(), gemm.gflops.size());
+        List<StepFigures> steps = new ArrayList<>();
+        for (int hidden : s.hiddenSizes()) {
+            Stats single = timings.get(hidden)[0];
+            Stats batched = timings.get(hidden)[1];
+            long flops = flopsPerStep(1, hidden, 1, s.horizon());
+            double boundNs = flops / gflops.median();
+            steps.add(new StepFigures(hidden, flops, single, batched, boundNs));
+            out.printf(Locale.ROOT, "step H=%d flop_per_step=%d single_ns_per_event=%s single_range=%s"
+                            + " batch_ns_per_event=%s batch_range=%s flop_bound_ns=%s single_ratio=%s batch_ratio=%s%n",
+                    hidden, flops, fmt(single.median()), single.range(), fmt(batched.median()), batched.range(),
+                    fmt(boundNs), fmt(single.median() / boundNs), fmt(batched.median() / boundNs));
+        }
         StepFigures report = steps.stream().filter(f -> f.hidden() == s.reportHidden()).findFirst().orElseThrow();
         out.printf(Locale.ROOT, "dl4j H=%d per_event_ns=%s per_event_range=%s batch%d_ns_per_event=%s batch_range=%s"
                         + " kernel_batch_speedup_vs_dl4j_batch=%s%n",
@@ -220,18 +239,16 @@ public final class KernelBenchmark {
         long iterations = 1;
         double best = Double.MAX_VALUE;
         double nsPerIteration;
-        boolean improving = true;
+        int stale = 0;
         do {
             nsPerIteration = (double) Math.max(1, work.run(iterations)) / iterations;
-            if (System.nanoTime() >= minEnd) {
-                // Runs of half a round, so that noise alone rarely looks like a 10% gain.
-                improving = nsPerIteration < 0.9 * best;
-                iterations = Math.max(1, (long) (roundNs / 2.0 / nsPerIteration));
-            } else {
-                iterations = Math.max(1, (long) (roundNs / 10.0 / nsPerIteration));
-            }
+            boolean afterMinimum = System.nanoTime() >= minEnd;
+            // After the minimum, runs of half a round, so that noise alone rarely looks like a gain;
+            // three runs in a row without a 10% gain end the warm-up.
+            stale = afterMinimum && nsPerIteration >= 0.9 * best ? stale + 1 : 0;
             best = Math.min(best, nsPerIteration);
-        } while (System.nanoTime() < minEnd || improving && System.nanoTime() < maxEnd);
+            iterations = Math.max(1, (long) (roundNs / (afterMinimum ? 2.0 : 10.0) / nsPerIteration));
+        } while (System.nanoTime() < minEnd || stale < 3 && System.nanoTime() < maxEnd);
         long perRound = Math.max(1, (long) (roundNs / nsPerIteration));
         double[] ns = new double[settings.rounds()];
         for (int r = 0; r < ns.length; r++) {
@@ -370,36 +387,48 @@ public final class KernelBenchmark {
         return Stats.of(ns);
     }
 
-    /** Single-threaded sgemm rate in GFLOP/s (= FLOP per ns). */
-    private Stats gemm(PrintWriter err) {
-        progress(err, "ND4J sgemm " + settings.gemmSize() + "^3 on one thread");
-        if (System.getenv("OPENBLAS_CORETYPE") == null) {
-            // OpenBLAS 0.3.19, bundled with ND4J, falls back to a generic kernel on CPUs newer than
-            // itself (Sapphire Rapids measured 5-8x slower), which would understate the bound.
-            progress(err, "note: OPENBLAS_CORETYPE is unset; if OpenBLAS does not know this CPU, sgemm and the"
-                    + " FLOP bound are understated (bin/forecaster bench sets it from the CPU flags)");
+    /** Single-threaded sgemm rate in GFLOP/s (= FLOP per ns), sampled at several points of a run. */
+    private final class Gemm {
+        final List<Double> gflops = new ArrayList<>();
+        private final PrintWriter err;
+        private INDArray a;
+        private INDArray b;
+        private INDArray c;
+
+        Gemm(PrintWriter err) {
+            this.err = err;
         }
-        // OMP_NUM_THREADS=1 (set by bin/forecaster and the build) covers OpenMP; this covers BLAS.
-        Nd4j.factory().blas().setMaxThreads(1);
-        int n = settings.gemmSize();
-        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
-        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
-        INDArray c = Nd4j.zeros(DataType.FLOAT, n, n);
-        double flops = 2.0 * n * n * n;
-        double[] ns = fixedRounds(iterations -> {
-            long t0 = System.nanoTime();
-            for (long i = 0; i < iterations; i++) {
-                Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+
+        void sample() {
+            int n = settings.gemmSize();
+            if (a == null) {
+                if (System.getenv("OPENBLAS_CORETYPE") == null) {
+                    // OpenBLAS 0.3.19, bundled with ND4J, falls back to a generic kernel on CPUs newer
+                    // than itself (Sapphire Rapids measured 5-8x slower), which would understate the bound.
+                    progress(err, "note: OPENBLAS_CORETYPE is unset; if OpenBLAS does not know this CPU, sgemm"
+                            + " and the FLOP bound are understated (bin/forecaster bench sets it from the CPU flags)");
+                }
+                // OMP_NUM_THREADS=1 (set by bin/forecaster and the build) covers OpenMP; this covers BLAS.
+                Nd4j.factory().blas().setMaxThreads(1);
+                a = Nd4j.rand(DataType.FLOAT, n, n);
+                b = Nd4j.rand(DataType.FLOAT, n, n);
+                c = Nd4j.zeros(DataType.FLOAT, n, n);
             }
-            long t1 = System.nanoTime();
-            sink += c.getFloat(0);
-            return t1 - t0;
-        }, Math.max(1, 1_000_000_000L / (long) flops), settings.gemmRounds(), 1);
-        double[] gf = new double[ns.length];
-        for (int i = 0; i < ns.length; i++) {
-            gf[i] = flops / ns[i];
+            progress(err, "ND4J sgemm " + n + "^3 on one thread");
+            double flops = 2.0 * n * n * n;
+            double[] ns = fixedRounds(iterations -> {
+                long t0 = System.nanoTime();
+                for (long i = 0; i < iterations; i++) {
+                    Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+                }
+                long t1 = System.nanoTime();
+                sink += c.getFloat(0);
+                return t1 - t0;
+            }, Math.max(1, 1_000_000_000L / (long) flops), settings.gemmRounds(), 1);
+            for (double v : ns) {
+                gflops.add(flops / v);
+            }
         }
-        return Stats.of(gf);
     }
 
     private static void progress(PrintWriter err, String message) {

@@ -91,8 +91,14 @@ final class VectorLstmKernel implements StepKernel {
     /** Panel-pair order of the next single step; see {@link #step}. */
     private boolean reverse;
     /** Padded h and c of the key being activated. */
+    /** 2c' of each key of a block, then the denominator of sigmoid(2c'). */
+    private final float[] t;
+    /** Padded h and c of a block's keys, used only when H is not a multiple of L. */
     private final float[] hP;
     private final float[] cP;
+    /** The h and c arrays of the block's keys for the layer being stepped. */
+    private final float[][] hRefs;
+    private final float[][] cRefs;
 
     VectorLstmKernel(LstmWeights weights) {
         hidden = weights.spec().hiddenSize();
@@ -128,8 +134,11 @@ final class VectorLstmKernel implements StepKernel {
         xh = new float[BLOCK * maxRows];
         z = new float[BLOCK * gates];
         outP = new float[horizonP];
-        hP = new float[hp];
-        cP = new float[hp];
+        t = new float[BLOCK * hp];
+        hP = new float[BLOCK * hp];
+        cP = new float[BLOCK * hp];
+        hRefs = new float[BLOCK][];
+        cRefs = new float[BLOCK][];
     }
 
     private static int roundUp(int n, int multiple) {
@@ -199,16 +208,22 @@ final class VectorLstmKernel implements StepKernel {
             float[] wp = packed[l];
             float[] bp = bias[l];
             int stride = rows * PANEL;
+            // Each pair's exps right after it: the next pair's loop waits on L2 most of the time,
+            // and out-of-order execution runs the exps in those idle cycles.
             int pairs = panels / 2;
             for (int q = 0; q < pairs; q++) {
                 int p = 2 * (reverse ? pairs - 1 - q : q);
                 tile1x8(wp, p * stride, stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
+                denominators(z, p * PANEL, 2 * PANEL);
             }
             if ((panels & 1) != 0) {
                 int p = panels - 1;
                 tile1x4(wp, p * stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
+                denominators(z, p * PANEL, PANEL);
             }
-            activate(z, 0, h, state.c[l]);
+            hRefs[0] = h;
+            cRefs[0] = state.c[l];
+            activate(1, false);
         }
         head(state.h[layers - 1], out);
     }
@@ -245,9 +260,10 @@ final class VectorLstmKernel implements StepKernel {
                     }
                 }
                 for (int i = 0; i < nb; i++) {
-                    RecurrentState s = states[k0 + i];
-                    activate(z, i * gates, s.h[l], s.c[l]);
+                    hRefs[i] = states[k0 + i].h[l];
+                    cRefs[i] = states[k0 + i].c[l];
                 }
+                activate(nb, true);
             }
             for (int i = 0; i < nb; i++) {
                 head(states[k0 + i].h[layers - 1], outs[k0 + i]);
@@ -425,53 +441,74 @@ final class VectorLstmKernel implements StepKernel {
     }
 
     /**
-     * Gate activations and the cell update for one key whose pre-activations start at {@code zOff}
-     * (overwritten). When H is not a multiple of L it works on padded copies of h and c, so that no
-     * vector runs past the state arrays' ends; copying 2H floats costs far less than masked tails.
+     * Gate activations and the cell update for the first {@code nb} keys of the block, whose
+     * pre-activations are the rows of {@link #z} (overwritten) and whose h and c are in {@link
+     * #hRefs} and {@link #cRefs}. When H is not a multiple of L it works on padded copies of h and
+     * c, so that no vector runs past the state arrays' ends; copying 2H floats costs far less than
+     * masked tails.
      *
      * <p>Every gate is a sigmoid 1/d with d = 1 + e^-x (gate a too: its weights were doubled, and
      * tanh(x) = 2·sigmoid(2x) - 1). Division is the slowest vector operation, so the four gates'
      * reciprocals come from one division of their product: 1/d_f = d_a·d_o·d_i / (d_a·d_f·d_o·d_i),
-     * and so on. {@link #CLAMP} keeps the product of four d below the float range's end.
+     * and so on; {@link #CLAMP} keeps the product of four d below the float range's end.
+     *
+     * <p>The exps run over all keys at once, in phases: one key's chain of exp, cell update, exp
+     * and division is long, and a batch keeps the vector units busy only if independent keys'
+     * work sits side by side.
+     *
+     * @param gateExps whether the gates' denominators are still to be taken ({@link #step} takes
+     *     them panel by panel)
      */
-    private void activate(float[] zz, int zOff, float[] h, float[] c) {
+    private void activate(int nb, boolean gateExps) {
         boolean padded = hp != hidden;
-        float[] cc = c;
-        float[] hh = h;
-        if (padded) {
-            System.arraycopy(c, 0, cP, 0, hidden);
-            cc = cP;
-            hh = hP;
+        if (gateExps) {
+            denominators(z, 0, nb * gates);
         }
-        denominators(zz, zOff, gates);
-        for (int j = 0; j < hp; j += L) {
-            FloatVector da = FloatVector.fromArray(S, zz, zOff + j);
-            FloatVector df = FloatVector.fromArray(S, zz, zOff + hp + j);
-            FloatVector dO = FloatVector.fromArray(S, zz, zOff + 2 * hp + j);
-            FloatVector di = FloatVector.fromArray(S, zz, zOff + 3 * hp + j);
-            FloatVector af = da.mul(df);
-            FloatVector oi = dO.mul(di);
-            FloatVector r = FloatVector.broadcast(S, 1f).div(af.mul(oi));
-            FloatVector rOi = r.mul(oi);
-            FloatVector rAf = r.mul(af);
-            FloatVector a = rOi.mul(df).fma(2f, -1f);
-            FloatVector f = rOi.mul(da);
-            FloatVector i = rAf.mul(dO);
-            rAf.mul(di).intoArray(zz, zOff + 2 * hp + j);
-            FloatVector cj = f.fma(FloatVector.fromArray(S, cc, j), i.mul(a));
-            cj.intoArray(cc, j);
-            // 2c parked in gate a's slot, which is spent, until its sigmoid is taken below.
-            cj.mul(2f).intoArray(zz, zOff + j);
+        for (int key = 0; key < nb; key++) {
+            int zOff = key * gates;
+            int tOff = key * hp;
+            float[] cc = cRefs[key];
+            int cOff = 0;
+            if (padded) {
+                System.arraycopy(cc, 0, cP, tOff, hidden);
+                cc = cP;
+                cOff = tOff;
+            }
+            for (int j = 0; j < hp; j += L) {
+                FloatVector da = FloatVector.fromArray(S, z, zOff + j);
+                FloatVector df = FloatVector.fromArray(S, z, zOff + hp + j);
+                FloatVector dO = FloatVector.fromArray(S, z, zOff + 2 * hp + j);
+                FloatVector di = FloatVector.fromArray(S, z, zOff + 3 * hp + j);
+                FloatVector af = da.mul(df);
+                FloatVector oi = dO.mul(di);
+                FloatVector r = FloatVector.broadcast(S, 1f).div(af.mul(oi));
+                FloatVector rOi = r.mul(oi);
+                FloatVector rAf = r.mul(af);
+                FloatVector a = rOi.mul(df).fma(2f, -1f);
+                FloatVector f = rOi.mul(da);
+                FloatVector i = rAf.mul(dO);
+                // o itself replaces its denominator, for the last phase.
+                rAf.mul(di).intoArray(z, zOff + 2 * hp + j);
+                FloatVector c = f.fma(FloatVector.fromArray(S, cc, cOff + j), i.mul(a));
+                c.intoArray(cc, cOff + j);
+                c.mul(2f).intoArray(t, tOff + j);
+            }
         }
-        denominators(zz, zOff, hp);
-        for (int j = 0; j < hp; j += L) {
-            FloatVector o = FloatVector.fromArray(S, zz, zOff + 2 * hp + j);
-            FloatVector d = FloatVector.fromArray(S, zz, zOff + j);
-            o.mul(FloatVector.broadcast(S, 2f).div(d).sub(1f)).intoArray(hh, j);
-        }
-        if (padded) {
-            System.arraycopy(cP, 0, c, 0, hidden);
-            System.arraycopy(hP, 0, h, 0, hidden);
+        denominators(t, 0, nb * hp);
+        for (int key = 0; key < nb; key++) {
+            int zOff = key * gates;
+            int tOff = key * hp;
+            float[] hh = padded ? hP : hRefs[key];
+            int hOff = padded ? tOff : 0;
+            for (int j = 0; j < hp; j += L) {
+                FloatVector o = FloatVector.fromArray(S, z, zOff + 2 * hp + j);
+                FloatVector d = FloatVector.fromArray(S, t, tOff + j);
+                o.mul(FloatVector.broadcast(S, 2f).div(d).sub(1f)).intoArray(hh, hOff + j);
+            }
+            if (padded) {
+                System.arraycopy(cP, tOff, cRefs[key], 0, hidden);
+                System.arraycopy(hP, tOff, hRefs[key], 0, hidden);
+            }
         }
     }
 
