@@ -30,12 +30,13 @@ class ForecasterCliTest {
         assertTrue(r.out().contains("demo"), r.out());
         assertTrue(r.out().contains("run"), r.out());
         assertTrue(r.out().contains("backfill"), r.out());
+        assertTrue(r.out().contains("bench"), r.out());
     }
 
     @Test
     void everySubcommandHasHelp() {
-        for (String sub : new String[] {"demo", "run", "backfill"}) {
-            Result r = run(sub, "--help");
+        for (String sub : new String[] {"demo", "run", "backfill", "bench", "bench kernel"}) {
+            Result r = run((sub + " --help").split(" "));
             assertEquals(0, r.code(), sub);
             assertTrue(r.out().contains("Usage: forecaster " + sub), r.out());
         }
@@ -47,11 +48,23 @@ class ForecasterCliTest {
                 {}, {"nonsense"}, {"demo", "--keys", "many"}, {"run"}, {"demo", "--bogus"},
                 {"backfill"}, {"backfill", "--output", "/tmp/out.csv"}, {"backfill", "--input", "/tmp/in.csv"},
                 {"backfill", "--input", "/nonexistent/in.csv", "--output", "/tmp/out.csv"},
-                {"backfill", "--input", "/", "--output", "/tmp/out.csv"}}) {
+                {"backfill", "--input", "/", "--output", "/tmp/out.csv"},
+                {"bench"}, {"bench", "nonsense"}, {"bench", "kernel", "--batch", "1000"}}) {
             Result r = run(args);
             assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args));
             assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
         }
+    }
+
+    /** Wiring only: tiny counts, so the figures mean nothing; the format is KernelBenchmarkTest's. */
+    @Test
+    void benchKernelQuickEndsWithTheSummaryLine() {
+        Result r = run("bench", "kernel", "--quick");
+        assertEquals(0, r.code(), r.err());
+        String last = r.out().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.matches("kernel H=\\d+ ns_per_event=\\S+ flop_bound_ns=\\S+ ratio_to_bound=\\S+"
+                + " speedup_vs_dl4j_per_event=\\S+"), r.out());
+        assertTrue(r.err().contains("[bench kernel] done"), r.err());
     }
 
     @Test

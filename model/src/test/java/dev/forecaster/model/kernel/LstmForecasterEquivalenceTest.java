@@ -44,34 +44,49 @@ class LstmForecasterEquivalenceTest {
         net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
 
         ModelSnapshot snapshot = Dl4jModels.toSnapshot(net, spec, "equivalence", 1L, null, null);
-        LstmForecaster kernel = LstmForecaster.fromSnapshot(snapshot);
-        RecurrentState state = kernel.newState();
+        // The kernel this JVM selects, and each kernel explicitly, stepped in lockstep with DL4J.
+        LstmForecaster forecaster = LstmForecaster.fromSnapshot(snapshot);
+        StepKernel[] kernels = {
+            null, StepKernels.scalar(forecaster.weights()), StepKernels.vector(forecaster.weights())};
+        String[] names = {"selected (" + forecaster.kernelName() + ")", "scalar", "vector"};
+        RecurrentState[] states = {forecaster.newState(), forecaster.newState(), forecaster.newState()};
         float[] in = new float[1];
         float[] out = new float[spec.horizon()];
 
         net.rnnClearPreviousState();
-        double worst = 0;
+        double[] worst = new double[kernels.length];
         double sumAbsOutput = 0;
         for (int t = 0; t < STEPS; t++) {
             // Mostly moderate inputs with occasional large ones, so that gates saturate at times.
             in[0] = (float) (random.nextGaussian() * (t % 50 == 0 ? 5.0 : 1.0));
             INDArray expected = net.rnnTimeStep(Nd4j.create(in, new long[] {1, 1, 1}, 'c'));
-            kernel.step(state, in, out);
             assertEquals(spec.horizon(), expected.length());
-            for (int k = 0; k < spec.horizon(); k++) {
-                double e = expected.getDouble(0, k, 0);
-                double diff = Math.abs(e - out[k]);
-                worst = Math.max(worst, diff);
-                sumAbsOutput += Math.abs(e);
-                if (!(diff <= TOLERANCE)) {
-                    fail("Step " + t + ", output " + k + ": DL4J " + e + ", kernel " + out[k]
-                            + " (diff " + diff + ")");
+            for (int m = 0; m < kernels.length; m++) {
+                if (kernels[m] == null) {
+                    forecaster.step(states[m], in, out);
+                } else {
+                    kernels[m].step(states[m], in, out);
+                }
+                for (int k = 0; k < spec.horizon(); k++) {
+                    double e = expected.getDouble(0, k, 0);
+                    double diff = Math.abs(e - out[k]);
+                    worst[m] = Math.max(worst[m], diff);
+                    if (m == 0) {
+                        sumAbsOutput += Math.abs(e);
+                    }
+                    if (!(diff <= TOLERANCE)) {
+                        fail(names[m] + " kernel, step " + t + ", output " + k + ": DL4J " + e
+                                + ", kernel " + out[k] + " (diff " + diff + ")");
+                    }
                 }
             }
         }
         // Guards against a vacuous pass on a network whose outputs are all near zero.
         assertTrue(sumAbsOutput / (STEPS * spec.horizon()) > 0.05,
                 "outputs too small to compare: " + sumAbsOutput / (STEPS * spec.horizon()));
-        System.out.printf("%s: max |DL4J - kernel| over %d steps = %.3g%n", spec, STEPS, worst);
+        for (int m = 0; m < kernels.length; m++) {
+            System.out.printf("%s, %s kernel: max |DL4J - kernel| over %d steps = %.3g%n",
+                    spec, names[m], STEPS, worst[m]);
+        }
     }
 }

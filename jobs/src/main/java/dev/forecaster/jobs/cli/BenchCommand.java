@@ -1,0 +1,74 @@
+package dev.forecaster.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import dev.forecaster.model.bench.KernelBenchmark;
+
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Micro-benchmarks of this build on this machine.",
+        subcommands = {BenchCommand.Kernel.class})
+public final class BenchCommand implements Runnable {
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark (kernel)");
+    }
+
+    @Command(
+            name = "kernel",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Times the LSTM step kernel per event (one event at a time, and in batches) at hidden sizes 32, 64",
+                "and 128, DL4J's rnnTimeStep per event and per minibatch at 64, and single-core ND4J sgemm for the",
+                "FLOP bound. Results on stdout, the last line being",
+                "  kernel H=64 ns_per_event=... flop_bound_ns=... ratio_to_bound=... speedup_vs_dl4j_per_event=...",
+                "progress on stderr. About half a minute; run it on an otherwise idle machine.",
+                "The vector kernel needs --add-modules jdk.incubator.vector (bin/forecaster passes it);",
+                "-Dforecaster.kernel=scalar in FORECASTER_JAVA_OPTS times the fallback instead."
+            })
+    static final class Kernel implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(names = "--rounds", description = "Timed rounds per kernel figure; the median is reported (default: 15).")
+        Integer rounds;
+
+        @Option(names = "--keys", description = "States the events rotate over (default: 1024).")
+        Integer keys;
+
+        @Option(names = "--batch", description = "Keys per batch, for the kernel and DL4J's minibatch (default: 256).")
+        Integer batch;
+
+        @Option(names = "--quick", description = "Tiny sizes and counts, to check that the benchmark runs; the figures mean nothing.")
+        boolean quick;
+
+        @Override
+        public Integer call() {
+            KernelBenchmark.Settings d = quick ? KernelBenchmark.Settings.quick() : KernelBenchmark.Settings.defaults();
+            KernelBenchmark.Settings settings;
+            try {
+                settings = new KernelBenchmark.Settings(d.hiddenSizes(), d.reportHidden(), d.horizon(),
+                        keys != null ? keys : d.keys(), batch != null ? batch : d.batch(), d.warmup(), d.round(),
+                        rounds != null ? rounds : d.rounds(), d.dl4jEvents(), d.dl4jBatchCalls(), d.dl4jRounds(),
+                        d.gemmSize(), d.gemmRounds(), d.seed());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            new KernelBenchmark(settings).run(out, err);
+            return 0;
+        }
+    }
+}

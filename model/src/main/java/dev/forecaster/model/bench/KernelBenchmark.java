@@ -1,0 +1,448 @@
+package dev.forecaster.model.bench;
+
+import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.dl4j.Dl4jModels;
+import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.model.kernel.RecurrentState;
+import dev.forecaster.model.train.TrainingOptions;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * Per-event cost of the LSTM step kernel against DL4J and against the arithmetic bound of the
+ * machine, in one run (the {@code bench kernel} command).
+ *
+ * <p>Every figure is the median over several timed rounds, after a warm-up that lets C2 compile
+ * the loop. Keys arrive in a seeded random order over {@code keys} states, so each event loads a
+ * different key's h and c, as a keyed Flink operator does.
+ *
+ * <p>The FLOP bound divides the FLOPs of one step ({@link #flopsPerStep}) by the single-core
+ * float rate that ND4J's sgemm reaches on this machine in the same run: a step cannot be faster
+ * than its arithmetic at that rate, so {@code ratio_to_bound} says how far the kernel is from it.
+ *
+ * <p>Results go to {@code out}, progress to {@code err}.
+ */
+public final class KernelBenchmark {
+
+    /**
+     * @param hiddenSizes widths to time the kernel at (1 layer, {@code nIn} 1)
+     * @param reportHidden the width of the DL4J comparison and of the last line; one of hiddenSizes
+     * @param keys states the events rotate over
+     * @param batch keys per {@code stepBatch} call (and DL4J minibatch); divides {@code keys}
+     * @param warmup untimed running before each kernel measurement
+     * @param round length of one timed kernel round
+     * @param dl4jEvents events per timed DL4J per-event round (also its warm-up)
+     * @param dl4jBatchCalls minibatch calls per timed DL4J batch round (also its warm-up)
+     * @param gemmSize n of the n×n×n sgemm
+     * @param gemmRounds sgemm rounds at each of its sample points (start, after each width, end)
+     */
+    public record Settings(List<Integer> hiddenSizes, int reportHidden, int horizon, int keys, int batch,
+            Duration warmup, Duration round, int rounds, int dl4jEvents, int dl4jBatchCalls, int dl4jRounds,
+            int gemmSize, int gemmRounds, long seed) {
+
+        public Settings {
+            hiddenSizes = List.copyOf(hiddenSizes);
+            if (!hiddenSizes.contains(reportHidden)) {
+                throw new IllegalArgumentException("reportHidden " + reportHidden + " is not among " + hiddenSizes);
+            }
+            if (batch < 1 || keys < batch || keys % batch != 0) {
+                throw new IllegalArgumentException("batch " + batch + " must divide keys " + keys);
+            }
+            if (rounds < 1 || dl4jRounds < 1 || gemmRounds < 1 || dl4jEvents < 1 || dl4jBatchCalls < 1) {
+                throw new IllegalArgumentException("rounds and event counts must be positive");
+            }
+            Objects.requireNonNull(warmup, "warmup");
+            Objects.requireNonNull(round, "round");
+        }
+
+        /** The configuration: about 30 s on a 2-core machine. */
+        public static Settings defaults() {
+            return new Settings(List.of(32, 64, 128), 64, 24, 1024, 256, Duration.ofMillis(1000),
+                    Duration.ofMillis(100), 15, 200, 10, 7, 1024, 4, 42L);
+        }
+
+        /** Seconds instead of tens of them, for smoke tests; the figures mean little. */
+        public static Settings quick() {
+            return new Settings(List.of(8), 8, 4, 16, 8, Duration.ofMillis(20), Duration.ofMillis(5), 3,
+                    3, 2, 3, 64, 3, 42L);
+        }
+    }
+
+    /** One width's kernel figures; ns are per event, ranges are min..max over rounds. */
+    public record StepFigures(int hidden, long flops, Stats single, Stats batch, double flopBoundNs) {}
+
+    /** Median and range of per-round figures. */
+    public record Stats(double median, double min, double max) {
+        static Stats of(double[] values) {
+            double[] v = values.clone();
+            Arrays.sort(v);
+            int n = v.length;
+            double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+            return new Stats(median, v[0], v[n - 1]);
+        }
+
+        String range() {
+            return fmt(min) + ".." + fmt(max);
+        }
+    }
+
+    public record Summary(String kernel, Stats gflops, List<StepFigures> steps, Stats dl4jPerEventNs,
+            Stats dl4jBatchNs, String lastLine) {}
+
+    /** Guards against the JIT discarding the work: every output feeds it. */
+    private static volatile double sink;
+
+    private final Settings settings;
+
+    public KernelBenchmark(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * FLOPs of one step of a {@code layers}-layer LSTM: per layer 2·(nIn+H)·4H for the gate
+     * matrix-vector products, 4H bias additions and 4H for the cell update (f·c, i·a, their sum,
+     * o·tanh(c)); then 2·H·horizon + horizon for the head. The 5H transcendental activations per
+     * layer are not counted, so the bound is optimistic.
+     */
+    public static long flopsPerStep(int nIn, int hidden, int layers, int horizon) {
+        long flops = 0;
+        for (int l = 0; l < layers; l++) {
+            long in = l == 0 ? nIn : hidden;
+            flops += 2L * (in + hidden) * 4 * hidden + 4L * hidden + 4L * hidden;
+        }
+        return flops + 2L * hidden * horizon + horizon;
+    }
+
+    public Summary run(PrintWriter out, PrintWriter err) {
+        Settings s = settings;
+        Random random = new Random(s.seed());
+        float[] values = new float[1 << 12];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        int[] keyOrder = new int[1 << 16];
+        for (int i = 0; i < keyOrder.length; i++) {
+            keyOrder[i] = random.nextInt(s.keys());
+        }
+
+        progress(err, "building DL4J networks and kernels");
+        Map<Integer, MultiLayerNetwork> nets = new HashMap<>();
+        Map<Integer, LstmForecaster> models = new HashMap<>();
+        for (int hidden : s.hiddenSizes()) {
+            ModelSpec spec = ModelSpec.lstm(hidden, 1, s.horizon());
+            MultiLayerNetwork net = Dl4jModels.build(spec, s.seed(), TrainingOptions.defaults());
+            nets.put(hidden, net);
+            models.put(hidden, LstmForecaster.fromSnapshot(
+                    Dl4jModels.toSnapshot(net, spec, "bench", 1L, null, null)));
+        }
+        String kernel = models.get(s.reportHidden()).kernelDescription();
+        out.printf(Locale.ROOT, "# kernel benchmark: %s kernel; Java %s; %d CPUs; LSTM 1 layer, nIn 1, horizon %d;"
+                        + " %d keys in random order, batch %d; medians of timed rounds, ranges min..max%n",
+                kernel, Runtime.version(), Runtime.getRuntime().availableProcessors(), s.horizon(), s.keys(), s.batch());
+        out.flush();
+
+        // sgemm is sampled at the start, between the kernel sizes and at the end, so that a burst
+        // of load from elsewhere skews one sample point rather than the whole bound.
+        Gemm gemm = new Gemm(err);
+        gemm.sample();
+
+        // Both kernel paths once on the smallest model first: C2 compiles the Vector API methods
+        // (until then they run thousands of times slower) before any figure is taken.
+        int smallest = s.hiddenSizes().stream().min(Integer::compare).orElseThrow();
+        progress(err, "warming up the kernel (JIT)");
+        singleEvents(models.get(smallest), values, keyOrder);
+        batches(models.get(smallest), values, random);
+
+        Map<Integer, Stats[]> timings = new HashMap<>();
+        for (int hidden : s.hiddenSizes()) {
+            LstmForecaster model = models.get(hidden);
+            progress(err, "kernel H=" + hidden + ", one event at a time");
+            Stats single = singleEvents(model, values, keyOrder);
+            progress(err, "kernel H=" + hidden + ", batches of " + s.batch());
+            Stats batched = batches(model, values, random);
+            timings.put(hidden, new Stats[] {single, batched});
+            gemm.sample();
+        }
+
+        MultiLayerNetwork net = nets.get(s.reportHidden());
+        progress(err, "DL4J H=" + s.reportHidden() + ", rnnTimeStep per event with a state swap");
+        Stats dl4jEvent = dl4jPerEvent(net, values, keyOrder);
+        progress(err, "DL4J H=" + s.reportHidden() + ", rnnTimeStep on minibatches of " + s.batch());
+        Stats dl4jBatch = dl4jBatches(net, values);
+        gemm.sample();
+
+        Stats gflops = Stats.of(gemm.gflops.stream().mapToDouble(Double::doubleValue).toArray());
+        out.printf(Locale.ROOT, "sgemm n=%d nd4j_blas_threads=%d OMP_NUM_THREADS=%s OPENBLAS_CORETYPE=%s"
+                        + " gflops=%s range=%s samples=%d%n",
+                s.gemmSize(), Nd4j.factory().blas().getMaxThreads(), System.getenv("OMP_NUM_THREADS"),
+                System.getenv("OPENBLAS_CORETYPE"), fmt(gflops.median()), gflops.range(), gemm.gflops.size());
+        List<StepFigures> steps = new ArrayList<>();
+        for (int hidden : s.hiddenSizes()) {
+            Stats single = timings.get(hidden)[0];
+            Stats batched = timings.get(hidden)[1];
+            long flops = flopsPerStep(1, hidden, 1, s.horizon());
+            double boundNs = flops / gflops.median();
+            steps.add(new StepFigures(hidden, flops, single, batched, boundNs));
+            out.printf(Locale.ROOT, "step H=%d flop_per_step=%d single_ns_per_event=%s single_range=%s"
+                            + " batch_ns_per_event=%s batch_range=%s flop_bound_ns=%s single_ratio=%s batch_ratio=%s%n",
+                    hidden, flops, fmt(single.median()), single.range(), fmt(batched.median()), batched.range(),
+                    fmt(boundNs), fmt(single.median() / boundNs), fmt(batched.median() / boundNs));
+        }
+        StepFigures report = steps.stream().filter(f -> f.hidden() == s.reportHidden()).findFirst().orElseThrow();
+        out.printf(Locale.ROOT, "dl4j H=%d per_event_ns=%s per_event_range=%s batch%d_ns_per_event=%s batch_range=%s"
+                        + " kernel_batch_speedup_vs_dl4j_batch=%s%n",
+                s.reportHidden(), fmt(dl4jEvent.median()), dl4jEvent.range(), s.batch(), fmt(dl4jBatch.median()),
+                dl4jBatch.range(), fmt(dl4jBatch.median() / report.batch().median()));
+
+        String last = String.format(Locale.ROOT,
+                "kernel H=%d ns_per_event=%s flop_bound_ns=%s ratio_to_bound=%s speedup_vs_dl4j_per_event=%s",
+                s.reportHidden(), fmt(report.single().median()), fmt(report.flopBoundNs()),
+                fmt(report.single().median() / report.flopBoundNs()),
+                fmt(dl4jEvent.median() / report.single().median()));
+        out.println(last);
+        out.flush();
+        progress(err, "done");
+        return new Summary(kernel, gflops, steps, dl4jEvent, dl4jBatch, last);
+    }
+
+    /** Times {@code iterations} repetitions of something, returning elapsed nanoseconds. */
+    @FunctionalInterface
+    private interface Workload {
+        long run(long iterations);
+    }
+
+    /**
+     * Warms up for at least {@link Settings#warmup}, and on while the loop keeps getting faster (the
+     * first calls of Vector API code run interpreted, thousands of times slower, and C2 takes a
+     * while to get to them), re-sizing the runs as it speeds up; then returns ns per unit of each
+     * timed round, an iteration being {@code units} units.
+     */
+    private double[] timedRounds(Workload work, double units) {
+        long roundNs = settings.round().toNanos();
+        long start = System.nanoTime();
+        long minEnd = start + settings.warmup().toNanos();
+        long maxEnd = start + 10 * settings.warmup().toNanos();
+        long iterations = 1;
+        double best = Double.MAX_VALUE;
+        double nsPerIteration;
+        int stale = 0;
+        do {
+            nsPerIteration = (double) Math.max(1, work.run(iterations)) / iterations;
+            boolean afterMinimum = System.nanoTime() >= minEnd;
+            // After the minimum, runs of half a round, so that noise alone rarely looks like a gain;
+            // three runs in a row without a 10% gain end the warm-up.
+            stale = afterMinimum && nsPerIteration >= 0.9 * best ? stale + 1 : 0;
+            best = Math.min(best, nsPerIteration);
+            iterations = Math.max(1, (long) (roundNs / (afterMinimum ? 2.0 : 10.0) / nsPerIteration));
+        } while (System.nanoTime() < minEnd || stale < 3 && System.nanoTime() < maxEnd);
+        long perRound = Math.max(1, (long) (roundNs / nsPerIteration));
+        double[] ns = new double[settings.rounds()];
+        for (int r = 0; r < ns.length; r++) {
+            ns[r] = work.run(perRound) / (perRound * units);
+        }
+        return ns;
+    }
+
+    /** One untimed round, then {@code rounds} timed ones of {@code iterations} each. */
+    private static double[] fixedRounds(Workload work, long iterations, int rounds, double units) {
+        work.run(iterations);
+        double[] ns = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            ns[r] = work.run(iterations) / (iterations * units);
+        }
+        return ns;
+    }
+
+    private Stats singleEvents(LstmForecaster model, float[] values, int[] keyOrder) {
+        RecurrentState[] states = states(model);
+        float[] in = new float[1];
+        float[] out = new float[settings.horizon()];
+        int[] cursor = {0};
+        double[] ns = timedRounds(n -> {
+            int c = cursor[0];
+            double acc = 0;
+            long t0 = System.nanoTime();
+            for (long e = 0; e < n; e++, c++) {
+                in[0] = values[c & (values.length - 1)];
+                model.step(states[keyOrder[c & (keyOrder.length - 1)]], in, out);
+                acc += out[0];
+            }
+            long t1 = System.nanoTime();
+            cursor[0] = c;
+            sink += acc;
+            return t1 - t0;
+        }, 1);
+        return Stats.of(ns);
+    }
+
+    private Stats batches(LstmForecaster model, float[] values, Random random) {
+        int batch = settings.batch();
+        RecurrentState[] all = states(model);
+        List<RecurrentState> shuffled = new ArrayList<>(Arrays.asList(all));
+        Collections.shuffle(shuffled, random);
+        int groups = settings.keys() / batch;
+        RecurrentState[][] group = new RecurrentState[groups][];
+        for (int g = 0; g < groups; g++) {
+            group[g] = shuffled.subList(g * batch, (g + 1) * batch).toArray(new RecurrentState[0]);
+        }
+        float[][] inputs = new float[batch][1];
+        float[][] outs = new float[batch][settings.horizon()];
+        int[] cursor = {0};
+        double[] ns = timedRounds(n -> {
+            int c = cursor[0];
+            double acc = 0;
+            long t0 = System.nanoTime();
+            for (long call = 0; call < n; call++) {
+                for (int k = 0; k < batch; k++, c++) {
+                    inputs[k][0] = values[c & (values.length - 1)];
+                }
+                model.stepBatch(group[(int) (call % groups)], inputs, outs);
+                acc += outs[0][0];
+            }
+            long t1 = System.nanoTime();
+            cursor[0] = c;
+            sink += acc;
+            return t1 - t0;
+        }, batch);
+        return Stats.of(ns);
+    }
+
+    private RecurrentState[] states(LstmForecaster model) {
+        RecurrentState[] states = new RecurrentState[settings.keys()];
+        for (int k = 0; k < states.length; k++) {
+            states[k] = model.newState();
+        }
+        return states;
+    }
+
+    /**
+     * DL4J's way to serve many keys from one network: restore the key's stored state, step, save
+     * the state back. Input arrays are created per event, as an operator would.
+     */
+    private Stats dl4jPerEvent(MultiLayerNetwork net, float[] values, int[] keyOrder) {
+        List<Map<String, INDArray>> saved = new ArrayList<>(settings.keys());
+        for (int k = 0; k < settings.keys(); k++) {
+            saved.add(new HashMap<>());
+        }
+        net.rnnClearPreviousState();
+        int[] cursor = {0};
+        double[] ns = fixedRounds(n -> {
+            int c = cursor[0];
+            double acc = 0;
+            long t0 = System.nanoTime();
+            for (long e = 0; e < n; e++, c++) {
+                int key = keyOrder[c & (keyOrder.length - 1)];
+                net.rnnSetPreviousState(0, saved.get(key));
+                INDArray x = Nd4j.create(new float[] {values[c & (values.length - 1)]}, new long[] {1, 1, 1}, 'c');
+                INDArray y = net.rnnTimeStep(x);
+                saved.set(key, net.rnnGetPreviousState(0));
+                acc += y.getFloat(0);
+            }
+            long t1 = System.nanoTime();
+            cursor[0] = c;
+            sink += acc;
+            return t1 - t0;
+        }, settings.dl4jEvents(), settings.dl4jRounds(), 1);
+        return Stats.of(ns);
+    }
+
+    /** One rnnTimeStep over a minibatch of keys whose state stays in the network. */
+    private Stats dl4jBatches(MultiLayerNetwork net, float[] values) {
+        int batch = settings.batch();
+        net.rnnClearPreviousState();
+        float[] x = new float[batch];
+        int[] cursor = {0};
+        double[] ns = fixedRounds(n -> {
+            int c = cursor[0];
+            double acc = 0;
+            long t0 = System.nanoTime();
+            for (long call = 0; call < n; call++) {
+                for (int k = 0; k < batch; k++, c++) {
+                    x[k] = values[c & (values.length - 1)];
+                }
+                INDArray y = net.rnnTimeStep(Nd4j.create(x, new long[] {batch, 1, 1}, 'c'));
+                acc += y.getFloat(0);
+            }
+            long t1 = System.nanoTime();
+            cursor[0] = c;
+            sink += acc;
+            net.rnnClearPreviousState();
+            return t1 - t0;
+        }, settings.dl4jBatchCalls(), settings.dl4jRounds(), batch);
+        net.rnnClearPreviousState();
+        return Stats.of(ns);
+    }
+
+    /** Single-threaded sgemm rate in GFLOP/s (= FLOP per ns), sampled at several points of a run. */
+    private final class Gemm {
+        final List<Double> gflops = new ArrayList<>();
+        private final PrintWriter err;
+        private INDArray a;
+        private INDArray b;
+        private INDArray c;
+
+        Gemm(PrintWriter err) {
+            this.err = err;
+        }
+
+        void sample() {
+            int n = settings.gemmSize();
+            if (a == null) {
+                if (System.getenv("OPENBLAS_CORETYPE") == null) {
+                    // OpenBLAS 0.3.19, bundled with ND4J, falls back to a generic kernel on CPUs newer
+                    // than itself (Sapphire Rapids measured 5-8x slower), which would understate the bound.
+                    progress(err, "note: OPENBLAS_CORETYPE is unset; if OpenBLAS does not know this CPU, sgemm"
+                            + " and the FLOP bound are understated (bin/forecaster bench sets it from the CPU flags)");
+                }
+                // OMP_NUM_THREADS=1 (set by bin/forecaster and the build) covers OpenMP; this covers BLAS.
+                Nd4j.factory().blas().setMaxThreads(1);
+                a = Nd4j.rand(DataType.FLOAT, n, n);
+                b = Nd4j.rand(DataType.FLOAT, n, n);
+                c = Nd4j.zeros(DataType.FLOAT, n, n);
+            }
+            progress(err, "ND4J sgemm " + n + "^3 on one thread");
+            double flops = 2.0 * n * n * n;
+            double[] ns = fixedRounds(iterations -> {
+                long t0 = System.nanoTime();
+                for (long i = 0; i < iterations; i++) {
+                    Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+                }
+                long t1 = System.nanoTime();
+                sink += c.getFloat(0);
+                return t1 - t0;
+            }, Math.max(1, 1_000_000_000L / (long) flops), settings.gemmRounds(), 1);
+            for (double v : ns) {
+                gflops.add(flops / v);
+            }
+        }
+    }
+
+    private static void progress(PrintWriter err, String message) {
+        err.println("[bench kernel] " + message);
+        err.flush();
+    }
+
+    /** Three significant digits or at least one decimal: readable and stable to parse. */
+    static String fmt(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return String.valueOf(v);
+        }
+        double a = Math.abs(v);
+        int decimals = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.forecaster.model.kernel;
+
+import dev.forecaster.model.ModelSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StepKernelsTest {
+
+    private static final ModelSpec SPEC = ModelSpec.lstm(16, 1, 4);
+
+    @AfterEach
+    void clearProperty() {
+        System.clearProperty(StepKernels.PROPERTY);
+    }
+
+    private static LstmForecaster model() {
+        return LstmForecaster.fromSnapshot(RandomModels.snapshot(SPEC, 1L, 0.3));
+    }
+
+    @Test
+    void vectorKernelIsChosenWhenTheModuleIsPresent() {
+        assertTrue(StepKernels.vectorAvailable(),
+                "tests run with --add-modules jdk.incubator.vector (test.jvm.args): "
+                        + StepKernels.vectorUnavailableReason());
+        assertEquals("vector", model().kernelName());
+    }
+
+    @Test
+    void propertyForcesTheScalarFallback() {
+        System.setProperty(StepKernels.PROPERTY, "scalar");
+        LstmForecaster model = model();
+        assertEquals("scalar", model.kernelName());
+        float[] out = new float[4];
+        RecurrentState state = model.newState();
+        model.step(state, new float[] {1f}, out);
+        assertTrue(state.h[0][0] != 0f);
+    }
+
+    @Test
+    void propertyCanInsistOnTheVectorKernel() {
+        System.setProperty(StepKernels.PROPERTY, "vector");
+        assertEquals("vector", model().kernelName());
+    }
+
+    @Test
+    void unknownPropertyValueIsRejected() {
+        System.setProperty(StepKernels.PROPERTY, "gpu");
+        assertThrows(IllegalArgumentException.class, StepKernelsTest::model);
+    }
+
+    @Test
+    void deserialisedModelChoosesItsKernelAgain() throws Exception {
+        LstmForecaster model = model();
+        System.setProperty(StepKernels.PROPERTY, "scalar");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(model);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertEquals("scalar", ((LstmForecaster) in.readObject()).kernelName());
+        }
+    }
+
+    /**
+     * A JVM started without {@code --add-modules jdk.incubator.vector}, as a Flink cluster with
+     * default options would be, runs the scalar kernel and never loads the vector one.
+     */
+    @Test
+    void jvmWithoutTheModuleFallsBackWithoutLinkingTheVectorKernel() throws Exception {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-verbose:class", "-cp", classpath, KernelProbe.class.getName());
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output;
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            output = r.lines().collect(Collectors.joining("\n"));
+        }
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish");
+        assertEquals(0, child.exitValue(), output);
+        assertTrue(output.contains("kernel=scalar"), output);
+        assertFalse(output.contains("VectorLstmKernel"), "vector kernel class was loaded:\n" + output);
+        assertFalse(output.contains("jdk.incubator.vector."), "incubator classes were loaded:\n" + output);
+    }
+}
