@@ -29,13 +29,17 @@ public final class BenchCommand implements Runnable {
             name = "kernel",
             mixinStandardHelpOptions = true,
             description = {
-                "Times the LSTM step kernel per event (one event at a time, and in batches) at hidden sizes 32, 64",
-                "and 128, DL4J's rnnTimeStep per event and per minibatch at 64, and single-core ND4J sgemm for the",
-                "FLOP bound. Results on stdout, the last line being",
-                "  kernel H=64 ns_per_event=... flop_bound_ns=... ratio_to_bound=... speedup_vs_dl4j_per_event=...",
-                "progress on stderr. About half a minute; run it on an otherwise idle machine.",
-                "The vector kernel needs --add-modules jdk.incubator.vector (bin/forecaster passes it);",
-                "-Dforecaster.kernel=scalar in FORECASTER_JAVA_OPTS times the fallback instead."
+                "Times the LSTM step kernel per event against DL4J and the FLOP bound.",
+                "Kernel: one event at a time and in batches, at hidden sizes 32, 64, 128.",
+                "DL4J: rnnTimeStep per event (with a state swap) and per minibatch, at 64.",
+                "Bound: step FLOPs / single-core ND4J sgemm rate, measured in the run.",
+                "Results on stdout, the last line being",
+                "  kernel H=64 ns_per_event=... flop_bound_ns=... ratio_to_bound=...",
+                "    speedup_vs_dl4j_per_event=...",
+                "progress on stderr. About half a minute; best on an idle machine.",
+                "The vector kernel needs --add-modules jdk.incubator.vector, which",
+                "bin/forecaster passes; -Dforecaster.kernel=scalar in FORECASTER_JAVA_OPTS",
+                "times the scalar fallback instead. See docs/kernel.md."
             })
     static final class Kernel implements Callable<Integer> {
 

@@ -204,9 +204,10 @@ public final class KernelBenchmark {
         }
         StepFigures report = steps.stream().filter(f -> f.hidden() == s.reportHidden()).findFirst().orElseThrow();
         out.printf(Locale.ROOT, "dl4j H=%d per_event_ns=%s per_event_range=%s batch%d_ns_per_event=%s batch_range=%s"
-                        + " kernel_batch_speedup_vs_dl4j_batch=%s%n",
+                        + " kernel_batch_speedup_vs_dl4j_batch=%s kernel_batch_speedup_vs_dl4j_per_event=%s%n",
                 s.reportHidden(), fmt(dl4jEvent.median()), dl4jEvent.range(), s.batch(), fmt(dl4jBatch.median()),
-                dl4jBatch.range(), fmt(dl4jBatch.median() / report.batch().median()));
+                dl4jBatch.range(), fmt(dl4jBatch.median() / report.batch().median()),
+                fmt(dl4jEvent.median() / report.batch().median()));
 
         String last = String.format(Locale.ROOT,
                 "kernel H=%d ns_per_event=%s flop_bound_ns=%s ratio_to_bound=%s speedup_vs_dl4j_per_event=%s",

@@ -140,7 +140,7 @@ public final class LstmForecaster implements Serializable {
     /**
      * {@link #step} for every key of the arrays, which must be equally long: the same results as
      * stepping the keys one by one, but the vector kernel shares each weight it loads among several
-     * keys, which makes a step several times cheaper per key.
+     * keys, which makes a step two to three times cheaper per key (docs/kernel.md).
      *
      * @param states distinct states (one key's state twice in a batch would be stepped from its old
      *     value both times)
@@ -168,18 +168,21 @@ public final class LstmForecaster implements Serializable {
     }
 
     private void check(RecurrentState state, float[] input, float[] out, int key) {
-        String where = key < 0 ? "" : "key " + key + ": ";
         if (input.length < spec.inputSize()) {
-            throw new IllegalArgumentException(where
+            throw new IllegalArgumentException(where(key)
                     + "input has " + input.length + " features, model needs " + spec.inputSize());
         }
         if (out.length < spec.horizon()) {
-            throw new IllegalArgumentException(where
+            throw new IllegalArgumentException(where(key)
                     + "out has room for " + out.length + " values, horizon is " + spec.horizon());
         }
         if (!state.matches(spec)) {
-            throw new IllegalArgumentException(where + state + " does not fit " + spec);
+            throw new IllegalArgumentException(where(key) + state + " does not fit " + spec);
         }
+    }
+
+    private static String where(int key) {
+        return key < 0 ? "" : "key " + key + ": ";
     }
 
     private static boolean distinct(RecurrentState[] states, int count) {

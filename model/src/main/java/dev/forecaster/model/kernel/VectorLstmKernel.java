@@ -90,7 +90,6 @@ final class VectorLstmKernel implements StepKernel {
     private final float[] outP;
     /** Panel-pair order of the next single step; see {@link #step}. */
     private boolean reverse;
-    /** Padded h and c of the key being activated. */
     /** 2c' of each key of a block, then the denominator of sigmoid(2c'). */
     private final float[] t;
     /** Padded h and c of a block's keys, used only when H is not a multiple of L. */
@@ -197,7 +196,8 @@ final class VectorLstmKernel implements StepKernel {
     @Override
     public void step(RecurrentState state, float[] input, float[] out) {
         // Alternating the order of panel pairs between calls starts each step on the panels the
-        // previous one read last, which are still in L1: one layer at H = 64 is 66 KB, L1 is 32-48.
+        // previous one read last, which are likely still in L1 (one layer at H = 64 is 66 KB of
+        // weights, L1 32-48 KB); the order does not change any sum.
         reverse = !reverse;
         for (int l = 0; l < layers; l++) {
             int inputs = nIn[l];

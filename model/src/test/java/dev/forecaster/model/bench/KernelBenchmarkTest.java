@@ -30,7 +30,7 @@ class KernelBenchmarkTest {
         assertLine(lines, "step H=8 flop_per_step=708 single_ns_per_event=# single_range=#\\.\\.# batch_ns_per_event=#"
                 + " batch_range=#\\.\\.# flop_bound_ns=# single_ratio=# batch_ratio=#");
         assertLine(lines, "dl4j H=8 per_event_ns=# per_event_range=#\\.\\.# batch8_ns_per_event=# batch_range=#\\.\\.#"
-                + " kernel_batch_speedup_vs_dl4j_batch=#");
+                + " kernel_batch_speedup_vs_dl4j_batch=# kernel_batch_speedup_vs_dl4j_per_event=#");
 
         String last = lines.get(lines.size() - 1);
         assertTrue(Pattern.matches(("kernel H=8 ns_per_event=# flop_bound_ns=# ratio_to_bound=#"
