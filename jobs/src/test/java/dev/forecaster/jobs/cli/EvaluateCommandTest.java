@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,18 +19,6 @@ import java.util.List;
 class EvaluateCommandTest {
 
     @TempDir Path dir;
-
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cli = ForecasterCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private Path csv(int rows) throws IOException {
         List<String> lines = new ArrayList<>();
@@ -49,7 +34,7 @@ class EvaluateCommandTest {
 
     @Test
     void helpDescribesTheOptions() {
-        Result r = run("evaluate", "--help");
+        CliRun r = CliRun.of("evaluate", "--help");
         assertEquals(0, r.code());
         for (String option : new String[] {"--csv", "--horizons", "--models", "--mode", "--forecasts-out", "--retrain-every"}) {
             assertTrue(r.out().contains(option), option);
@@ -72,7 +57,7 @@ class EvaluateCommandTest {
                 {"evaluate", "--csv", file, "--target", "nope"},
                 {"evaluate", "--csv", file, "--horizons", "x"},
                 {"evaluate", "--csv", file, "--forecasts-model", "lstm", "--models", "nlinear"}}) {
-            Result r = run(args);
+            CliRun r = CliRun.of(args);
             assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
         }
@@ -85,11 +70,11 @@ class EvaluateCommandTest {
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         ByteArrayOutputStream table = new ByteArrayOutputStream();
-        Result r;
+        CliRun r;
         try {
             System.setOut(new PrintStream(table, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            r = run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
+            r = CliRun.of("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
                     "--horizons", "4,8", "--models", "persistence,seasonal,nlinear", "--lookback", "24",
                     "--forecasts-model", "seasonal", "--forecasts-out", out.toString());
         } finally {

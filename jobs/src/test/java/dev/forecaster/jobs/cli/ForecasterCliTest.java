@@ -6,26 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 class ForecasterCliTest {
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cli = ForecasterCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @Test
     void helpListsTheSubcommands() {
-        Result r = run("--help");
+        CliRun r = CliRun.of("--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("demo"), r.out());
         assertTrue(r.out().contains("run"), r.out());
@@ -36,7 +22,7 @@ class ForecasterCliTest {
     @Test
     void everySubcommandHasHelp() {
         for (String sub : new String[] {"demo", "run", "backfill", "bench", "bench kernel"}) {
-            Result r = run((sub + " --help").split(" "));
+            CliRun r = CliRun.of((sub + " --help").split(" "));
             assertEquals(0, r.code(), sub);
             assertTrue(r.out().contains("Usage: forecaster " + sub), r.out());
         }
@@ -50,7 +36,7 @@ class ForecasterCliTest {
                 {"backfill", "--input", "/nonexistent/in.csv", "--output", "/tmp/out.csv"},
                 {"backfill", "--input", "/", "--output", "/tmp/out.csv"},
                 {"bench"}, {"bench", "nonsense"}, {"bench", "kernel", "--batch", "1000"}}) {
-            Result r = run(args);
+            CliRun r = CliRun.of(args);
             assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args));
             assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
         }
@@ -59,7 +45,7 @@ class ForecasterCliTest {
     /** Wiring only: tiny counts, so the figures mean nothing; the format is KernelBenchmarkTest's. */
     @Test
     void benchKernelQuickEndsWithTheSummaryLine() {
-        Result r = run("bench", "kernel", "--quick");
+        CliRun r = CliRun.of("bench", "kernel", "--quick");
         assertEquals(0, r.code(), r.err());
         String last = r.out().strip().lines().reduce((a, b) -> b).orElse("");
         assertTrue(last.matches("kernel H=\\d+ ns_per_event=\\S+ flop_bound_ns=\\S+ ratio_to_bound=\\S+"
@@ -69,14 +55,14 @@ class ForecasterCliTest {
 
     @Test
     void missingModelFileIsAUsageError() {
-        Result r = run("run", "--bootstrap-servers", "localhost:1", "--model", "/nonexistent/model.avro");
+        CliRun r = CliRun.of("run", "--bootstrap-servers", "localhost:1", "--model", "/nonexistent/model.avro");
         assertEquals(ForecasterCli.EXIT_USAGE, r.code());
         assertTrue(r.err().contains("cannot read --model file"), r.err());
     }
 
     @Test
     void unreadableBackfillInputIsAUsageError() {
-        Result r = run("backfill", "--input", "/nonexistent/in.csv", "--output", "/tmp/out.csv");
+        CliRun r = CliRun.of("backfill", "--input", "/nonexistent/in.csv", "--output", "/tmp/out.csv");
         assertEquals(ForecasterCli.EXIT_USAGE, r.code());
         assertTrue(r.err().contains("cannot read --input file"), r.err());
     }
