@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
@@ -96,6 +97,9 @@ public final class Dl4jModels {
             layers.layer(l, recurrentLayer(spec, l, opts.identityInit()));
         }
         layers.layer(spec.layers(), new RnnOutputLayer.Builder(LossFunction.MSE)
+                // Explicit, because DL4J infers it only after its own recurrent layers, and a head
+                // without a format reads time from the wrong axis when it checks its labels.
+                .dataFormat(RNNFormat.NCW)
                 .activation(Activation.IDENTITY)
                 .nIn(spec.hiddenSize())
                 .nOut(spec.horizon())

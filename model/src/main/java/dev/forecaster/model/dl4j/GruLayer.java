@@ -143,30 +143,28 @@ public class GruLayer extends SameDiffLayer {
         SDVariable w = params.get(INPUT_WEIGHTS);
         SDVariable rw = params.get(RECURRENT_WEIGHTS);
         SDVariable b = params.get(BIAS);
-        // The input products of all steps in one matrix product: [mb·T, nIn]·W + b, as [mb, T, 3H].
+        // The input products of all steps at once, [mb·T, nIn]·W + b, then one slice per step from
+        // a single unstack: SameDiff's cost here is per op, far more than per flop.
         SDVariable rows = sd.reshape(sd.permute(input, 0, 2, 1), -1, nIn);
-        SDVariable gx = sd.reshape(rows.mmul(w).add(b), -1, steps, 3 * h);
+        SDVariable[] blocks = sd.split(rows.mmul(w).add(b), 3, 1);
+        SDVariable gatesIn = sd.concat(1, blocks[0], blocks[1]);
+        SDVariable candidateIn = blocks[2];
+        SDVariable[] gatesX = sd.unstack(sd.reshape(gatesIn, -1, steps, 2 * h), 1, steps);
+        SDVariable[] candidateX = sd.unstack(sd.reshape(candidateIn, -1, steps, h), 1, steps);
         SDVariable rwGates = rw.get(SDIndex.all(), SDIndex.interval(0L, 2 * h));
         SDVariable rwCandidate = rw.get(SDIndex.all(), SDIndex.interval(2 * h, 3 * h));
         SDVariable state = h0;
         SDVariable[] outputs = new SDVariable[steps];
         for (int t = 0; t < steps; t++) {
-            SDVariable g = gx.get(SDIndex.all(), SDIndex.point(t), SDIndex.all());
-            SDVariable gates = g.get(SDIndex.all(), SDIndex.interval(0L, 2 * h));
-            SDVariable candidate = g.get(SDIndex.all(), SDIndex.interval(2 * h, 3 * h));
-            if (state != null) {
-                gates = gates.add(state.mmul(rwGates));
-            }
-            SDVariable rz = sd.nn().sigmoid(gates);
-            SDVariable u = rz.get(SDIndex.all(), SDIndex.interval(h, 2 * h));
-            SDVariable n;
+            SDVariable gates = state == null ? gatesX[t] : gatesX[t].add(state.mmul(rwGates));
+            SDVariable[] ru = sd.split(sd.nn().sigmoid(gates), 2, 1);
+            SDVariable u = ru[1];
             if (state == null) {
                 // A zero state contributes nothing to the products, and h' = n - u∘n.
-                n = sd.math().tanh(candidate);
+                SDVariable n = sd.math().tanh(candidateX[t]);
                 state = n.sub(u.mul(n));
             } else {
-                SDVariable r = rz.get(SDIndex.all(), SDIndex.interval(0L, h));
-                n = sd.math().tanh(candidate.add(r.mul(state).mmul(rwCandidate)));
+                SDVariable n = sd.math().tanh(candidateX[t].add(ru[0].mul(state).mmul(rwCandidate)));
                 state = n.add(u.mul(state.sub(n)));
             }
             outputs[t] = state;
