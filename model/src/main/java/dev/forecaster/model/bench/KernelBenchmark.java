@@ -43,7 +43,8 @@ public final class KernelBenchmark {
 
     /**
      * @param hiddenSizes widths to time the kernel at (1 layer, {@code nIn} 1)
-     * @param reportHidden the width of the DL4J comparison and of the last line; one of hiddenSizes
+     * @param reportHidden the width of the DL4J comparison, of the per-cell lines and of the last
+     *     line; one of hiddenSizes
      * @param keys states the events rotate over
      * @param batch keys per {@code stepBatch} call (and DL4J minibatch); divides {@code keys}
      * @param warmup untimed running before each kernel measurement

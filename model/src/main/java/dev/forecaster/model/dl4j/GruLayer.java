@@ -40,7 +40,9 @@ import java.util.Map;
  * zero.
  *
  * <p><b>Time.</b> Input [minibatch, nIn, T] and output [minibatch, H, T] as every DL4J recurrent
- * layer. The graph unrolls the T steps (one graph per distinct T, built on first use). A plain
+ * layer. The graph unrolls the T steps (one graph per distinct T, built on first use); libnd4j's
+ * fused {@code gru} op is not used because in 1.0.0-M2.1 it applies r after the recurrent product
+ * and its gradient op disagrees with its forward pass (docs/kernel.md). A plain
  * SameDiff layer is stateless, so {@link #instantiate} returns {@link GruLayerRuntime}, DL4J's
  * SameDiff runtime extended with the recurrent state that {@code rnnTimeStep} and truncated BPTT
  * carry between calls.
