@@ -80,8 +80,9 @@ final class GruLayerRuntime extends SameDiffLayer implements RecurrentLayer {
             SDVariable epsilon = sd.placeHolder(EPSILON, dataType, -1, conf.getNOut(), t);
             SDVariable loss = sd.sum(out[0].mul(epsilon));
             sd.setLossVariables(loss);
-            // SameDiff differentiates with respect to placeholders only when named here.
-            sd.createGradFunction(INPUT);
+            // SameDiff differentiates with respect to placeholders only when named here; it also
+            // prints a line per op to stdout while doing so.
+            QuietStdout.run(() -> sd.createGradFunction(INPUT));
             List<String> targets = new ArrayList<>(paramTable.keySet());
             targets.add(INPUT);
             return new Graph(sd, out[0].name(), out[1].name(), targets);
