@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,7 +131,7 @@ public final class AlertQualityCommand implements Callable<Integer> {
         List<ThresholdCurve.Point> curve = ThresholdCurve.sweep(evaluator, streams.labels(), rowCounts, scores, thresholds);
         ThresholdCurve.Point best = ThresholdCurve.bestF1(curve);
 
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "Detections: anomaly_score rising to >= %.3f; tolerance %d rows.%n%n", threshold, tolerance);
         out.print(QualityTable.markdown(report));
         out.println();

@@ -36,7 +36,7 @@ public final class QualityTable {
         b.append("|---:|---:|---:|---:|---:|---:|\n");
         for (ThresholdCurve.Point p : points) {
             TypeQuality t = p.overall();
-            b.append(String.format(Locale.ROOT, "| %.2f | %s | %s | %s | %s | %s |%n", p.threshold(), fixed(t.precision(), 2),
+            b.append(String.format(Locale.ROOT, "| %.3f | %s | %s | %s | %s | %s |%n", p.threshold(), fixed(t.precision(), 2),
                     fixed(t.recall(), 2), fixed(t.f1(), 2), fixed(t.medianDelay(), 0), fixed(t.falseAlertsPer10k(), 1)));
         }
         return b.toString();

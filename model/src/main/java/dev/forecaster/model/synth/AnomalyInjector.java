@@ -38,9 +38,12 @@ public final class AnomalyInjector {
     }
 
     /**
-     * Typical step-to-step variation: the median absolute deviation of first differences, as a
-     * normal standard deviation, divided by sqrt 2. Robust to the anomalies themselves and to
-     * level, so it is the unit of every anomaly's size.
+     * The typical size of a step-to-step change: the median absolute deviation of the first
+     * differences, as a normal standard deviation (1.4826 MAD), i.e. the error of a last-value
+     * forecast. It is what one sees as the series' normal jitter, in its own units, robust to the
+     * anomalies themselves and blind to the level; it is the unit of every anomaly's size. A
+     * steep daily cycle raises it, so on smooth, strongly seasonal series anomalies are large
+     * relative to the noise alone.
      */
     public static double noiseScale(double[] x) {
         if (x.length < 3) {
@@ -54,7 +57,7 @@ public final class AnomalyInjector {
         for (int i = 0; i < d.length; i++) {
             d[i] = Math.abs(d[i] - median);
         }
-        double scale = 1.4826 * median(d) / Math.sqrt(2);
+        double scale = 1.4826 * median(d);
         if (!(scale > 0)) {
             // A series that mostly does not move: fall back to its spread, so anomalies stay visible.
             double mean = Arrays.stream(x).average().orElse(0);
