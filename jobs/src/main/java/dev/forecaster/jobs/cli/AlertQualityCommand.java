@@ -21,8 +21,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.dl4j.Dl4jModels;
+import dev.forecaster.model.quality.AlertDetections;
+import dev.forecaster.model.quality.Detection;
 import dev.forecaster.model.quality.QualityEvaluator;
 import dev.forecaster.model.quality.QualityReport;
 import dev.forecaster.model.quality.QualityTable;
@@ -42,16 +45,17 @@ import dev.forecaster.model.train.OnlineTraining;
         description = {
             "Measures anomaly detection quality per anomaly type: generates labelled streams as 'generate' does",
             "(same options), runs every key through the backfill's per-key code from a cold start (its own LSTM,",
-            "trained on schedule, and the anomaly scorer; same training options and defaults), detects where the",
-            "score rises to --threshold, and prints, per type, precision, recall, F1, detection delay (rows from",
-            "a window's start to its first detection: median and p90) and false alerts per 10,000 points, then",
-            "the same overall at a range of thresholds. A detection counts as a hit within a labelled window or",
-            "up to --tolerance rows after it, once per window; elsewhere it is a false alert.",
+            "trained on schedule, the anomaly scorer and the default alert policy; same training options and",
+            "defaults), and prints, per type, precision, recall, F1, detection delay (rows from a window's start",
+            "to its first detection: median and p90) and false alerts per 10,000 points: for the alerts, for",
+            "critical alerts only, and for a plain threshold on the anomaly score (--threshold, then a range of",
+            "thresholds). A detection counts as a hit within a labelled window or up to --tolerance rows after",
+            "it, once per window; elsewhere it is a false alert.",
             "See docs/anomaly-quality.md."
         })
 public final class AlertQualityCommand implements Callable<Integer> {
 
-    static final List<Double> CURVE = List.of(0.3, 0.4, 0.5, 0.6, 0.632, 0.7, 0.8, 0.9, 0.95);
+    static final List<Double> CURVE = List.of(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95);
 
     @Spec CommandSpec spec;
 
@@ -64,7 +68,7 @@ public final class AlertQualityCommand implements Callable<Integer> {
     @Option(names = "--training-seed", defaultValue = "42", description = "Base seed of the trainings, as backfill's --seed (default: ${DEFAULT-VALUE}).")
     long trainingSeed;
 
-    @Option(names = "--threshold", defaultValue = "0.632", description = "Anomaly score at which a detection starts; 0.632 is a tail probability of 1e-4 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threshold", defaultValue = "0.7", description = "For the plain-threshold table: anomaly score at which a detection starts; the alert policy's warning threshold (default: ${DEFAULT-VALUE}).")
     double threshold;
 
     @Option(names = "--tolerance", defaultValue = "10", description = "Rows after a window's end in which a detection still hits it (default: ${DEFAULT-VALUE}).")
@@ -100,6 +104,7 @@ public final class AlertQualityCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        AlertPolicy alertPolicy = AlertPolicy.defaults();
         Dl4jModels.preloadInBackground();
 
         PrintStream err = System.err;
@@ -113,7 +118,7 @@ public final class AlertQualityCommand implements Callable<Integer> {
         long total = streams.totalRows();
         ProgressBar bar = new ProgressBar(err, "alert-quality");
         List<StreamScorer.SeriesResult> results = StreamScorer.run(rows,
-                () -> new SeriesProcessor(policy, AnomalyScorer.defaults()), poolSize, done -> bar.update(done, total, ""));
+                () -> new SeriesProcessor(policy, AnomalyScorer.defaults(), alertPolicy), poolSize, done -> bar.update(done, total, ""));
         Map<String, double[]> scores = new LinkedHashMap<>();
         results.forEach(r -> scores.put(r.key(), r.scores()));
         if (scoresOut != null) {
@@ -121,7 +126,15 @@ public final class AlertQualityCommand implements Callable<Integer> {
         }
 
         QualityEvaluator evaluator = new QualityEvaluator(tolerance);
-        QualityReport report = evaluator.evaluate(streams.labels(), rowCounts,
+        List<Detection> episodes = new ArrayList<>();
+        List<Detection> critical = new ArrayList<>();
+        for (StreamScorer.SeriesResult r : results) {
+            episodes.addAll(AlertDetections.episodes(r.key(), r.alerts()));
+            critical.addAll(AlertDetections.critical(r.key(), r.alerts()));
+        }
+        QualityReport alertReport = evaluator.evaluate(streams.labels(), rowCounts, episodes);
+        QualityReport criticalReport = evaluator.evaluate(streams.labels(), rowCounts, critical);
+        QualityReport thresholdReport = evaluator.evaluate(streams.labels(), rowCounts,
                 ThresholdCurve.detections(scores, threshold));
         List<Double> thresholds = new ArrayList<>(CURVE);
         if (!thresholds.contains(threshold)) {
@@ -132,15 +145,26 @@ public final class AlertQualityCommand implements Callable<Integer> {
         ThresholdCurve.Point best = ThresholdCurve.bestF1(curve);
 
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "Detections: anomaly_score rising to >= %.3f; tolerance %d rows.%n%n", threshold, tolerance);
-        out.print(QualityTable.markdown(report));
+        out.printf(Locale.ROOT, "Alerts (warning or critical; one detection per episode) of %s; tolerance %d rows.%n%n",
+                alertPolicy, tolerance);
+        out.print(QualityTable.markdown(alertReport));
         out.println();
-        out.println("Overall at other thresholds:");
+        out.println("Critical alerts only (an episode counts where it became critical):");
+        out.println();
+        out.print(QualityTable.markdown(criticalReport));
+        out.println();
+        out.printf(Locale.ROOT, "Plain threshold on anomaly_score (a detection where it rises to >= %.3f), no alert policy:%n%n",
+                threshold);
+        out.print(QualityTable.markdown(thresholdReport));
+        out.println();
+        out.println("Plain threshold, overall, at other thresholds:");
         out.println();
         out.print(QualityTable.curve(curve));
         out.flush();
-        err.printf(Locale.ROOT, "alert-quality: keys=%d rows=%d f1=%.3f best_f1=%.3f@%.3f wall_s=%.1f%n",
-                streams.series().size(), total, report.overall().f1(), best == null ? Double.NaN : best.overall().f1(),
+        err.printf(Locale.ROOT, "alert-quality: keys=%d rows=%d alerts_f1=%.3f critical_f1=%.3f threshold_f1=%.3f "
+                        + "best_threshold_f1=%.3f@%.3f wall_s=%.1f%n",
+                streams.series().size(), total, alertReport.overall().f1(), criticalReport.overall().f1(),
+                thresholdReport.overall().f1(), best == null ? Double.NaN : best.overall().f1(),
                 best == null ? Double.NaN : best.threshold(), (System.nanoTime() - started) / 1e9);
         return 0;
     }

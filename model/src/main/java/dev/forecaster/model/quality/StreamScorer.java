@@ -11,19 +11,29 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
+import dev.forecaster.model.anomaly.Alert;
 import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.model.series.SeriesState;
 
 /**
  * Runs every series through its own {@link SeriesProcessor} from a cold start, row by row in
  * arrival order, exactly as the keyed operator of the streaming job and the backfill does, and
- * keeps each row's step. Series are independent, so they run on a pool of threads; each series'
+ * keeps each row's score and the alerts raised. Series are independent, so they run on a pool of threads; each series'
  * result depends on its rows alone, whatever the thread count.
  */
 public final class StreamScorer {
 
-    /** Per row of one series: the anomaly score. */
-    public record SeriesResult(String key, double[] scores) {}
+    /**
+     * What a detector reported on one series.
+     *
+     * @param scores per row, the anomaly score
+     * @param alerts the alerts raised, each at the row whose observation raised it, with its
+     *     severity ({@code warning} or {@code critical}) and whether it escalates an episode
+     */
+    public record SeriesResult(String key, double[] scores, List<RaisedAlert> alerts) {}
+
+    /** One alert, at the row that raised it. */
+    public record RaisedAlert(int row, Alert alert) {}
 
     private StreamScorer() {}
 
@@ -79,10 +89,15 @@ public final class StreamScorer {
     static SeriesResult score(SeriesRows s, SeriesProcessor processor, AtomicLong done) {
         SeriesState state = processor.newState();
         double[] scores = new double[s.rows()];
+        List<RaisedAlert> alerts = new ArrayList<>();
         for (int row = 0; row < s.rows(); row++) {
-            scores[row] = processor.observe(state, s.epochMillis()[row], s.values()[row]).anomalyScore();
+            SeriesProcessor.Step step = processor.observe(state, s.epochMillis()[row], s.values()[row]);
+            scores[row] = step.anomalyScore();
+            if (step.alert() != null) {
+                alerts.add(new RaisedAlert(row, step.alert()));
+            }
             done.incrementAndGet();
         }
-        return new SeriesResult(s.key(), scores);
+        return new SeriesResult(s.key(), scores, alerts);
     }
 }

@@ -56,6 +56,7 @@ class StreamScorerTest {
             assertEquals(s.key(), parallel.get(k).key());
             assertArrayEquals(expected, parallel.get(k).scores(), s.key());
             assertArrayEquals(expected, serial.get(k).scores(), s.key());
+            assertEquals(serial.get(k).alerts(), parallel.get(k).alerts(), s.key());
             assertTrue(state.modelVersion >= 2, "the series trained its own models: " + state.modelVersion);
         }
     }
