@@ -77,7 +77,7 @@ public final class AlertQualityCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Keys scored in parallel (default: the number of processors).")
     Integer threads;
 
-    @Option(names = "--scores-out", paramLabel = "SCORES.csv", description = "Also write every row's score: series,row,timestamp,value,anomaly_score.")
+    @Option(names = "--scores-out", paramLabel = "SCORES.csv", description = "Also write every row's score and alert: series,row,timestamp,value,anomaly_score,alert (warning, critical, escalation or empty).")
     Path scoresOut;
 
     private CommandLine.ParameterException usage(String message) {
@@ -122,7 +122,7 @@ public final class AlertQualityCommand implements Callable<Integer> {
         Map<String, double[]> scores = new LinkedHashMap<>();
         results.forEach(r -> scores.put(r.key(), r.scores()));
         if (scoresOut != null) {
-            writeScores(scoresOut, streams, scores);
+            writeScores(scoresOut, streams, results);
         }
 
         QualityEvaluator evaluator = new QualityEvaluator(tolerance);
@@ -149,6 +149,10 @@ public final class AlertQualityCommand implements Callable<Integer> {
                 alertPolicy, tolerance);
         out.print(QualityTable.markdown(alertReport));
         out.println();
+        out.println("Alerts, recall by the injected magnitude (units: see docs/anomaly-quality.md):");
+        out.println();
+        out.print(QualityTable.byMagnitude(alertReport));
+        out.println();
         out.println("Critical alerts only (an episode counts where it became critical):");
         out.println();
         out.print(QualityTable.markdown(criticalReport));
@@ -169,14 +173,23 @@ public final class AlertQualityCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void writeScores(Path file, GeneratedStreams streams, Map<String, double[]> scores) throws IOException {
+    private static void writeScores(Path file, GeneratedStreams streams, List<StreamScorer.SeriesResult> results)
+            throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write("series,row,timestamp,value,anomaly_score\n");
-            for (GeneratedSeries s : streams.series()) {
-                double[] sc = scores.get(s.key());
+            w.write("series,row,timestamp,value,anomaly_score,alert\n");
+            for (int k = 0; k < results.size(); k++) {
+                GeneratedSeries s = streams.series().get(k);
+                StreamScorer.SeriesResult r = results.get(k);
+                String[] alerts = new String[s.rows()];
+                for (StreamScorer.RaisedAlert a : r.alerts()) {
+                    alerts[a.row()] = a.alert().escalation() ? "escalation"
+                            : a.alert().severity().name().toLowerCase(Locale.ROOT);
+                }
                 for (int row = 0; row < s.rows(); row++) {
                     w.write(s.key() + "," + row + "," + Timestamps.format(s.epochMillis()[row]) + ","
-                            + StreamFiles.formatValue(s.values()[row]) + "," + String.format(Locale.ROOT, "%.6f", sc[row]) + "\n");
+                            + StreamFiles.formatValue(s.values()[row]) + ","
+                            + String.format(Locale.ROOT, "%.6f", r.scores()[row]) + ","
+                            + (alerts[row] == null ? "" : alerts[row]) + "\n");
                 }
             }
         }

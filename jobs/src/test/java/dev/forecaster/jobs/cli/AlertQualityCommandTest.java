@@ -58,7 +58,7 @@ class AlertQualityCommandTest {
         assertEquals(3, lines.stream().filter(l -> l.startsWith("| **all** | ")).count(), r.out());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("| 0.700 | ")), r.out());
         List<String> rows = Files.readAllLines(scores);
-        assertEquals("series,row,timestamp,value,anomaly_score", rows.get(0));
+        assertEquals("series,row,timestamp,value,anomaly_score,alert", rows.get(0));
         Path stream = dir.resolve("stream.csv");
         assertEquals(0, CliRun.of("generate", "--keys", "7", "--points", "1200", "--output", stream.toString()).code());
         assertEquals(Files.readAllLines(stream).size(), rows.size(), "every row of the same generated stream");

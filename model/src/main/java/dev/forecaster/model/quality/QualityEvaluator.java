@@ -1,6 +1,7 @@
 package dev.forecaster.model.quality;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -65,6 +66,8 @@ public final class QualityEvaluator {
         }
 
         Tally overall = new Tally();
+        Map<String, Double> seriesRates = new LinkedHashMap<>();
+        List<QualityReport.WindowOutcome> outcomes = new ArrayList<>();
         int repeats = 0;
         int nearProblems = 0;
         for (Map.Entry<String, Integer> e : rowsPerSeries.entrySet()) {
@@ -77,22 +80,25 @@ public final class QualityEvaluator {
             if (typeTally != null) {
                 typeTally.points += e.getValue();
             }
-            boolean[] hit = new boolean[seriesWindows.size()];
+            int[] delays = new int[seriesWindows.size()];
+            Arrays.fill(delays, -1);
+            int seriesFalseAlerts = 0;
             List<Detection> seriesDetections = new ArrayList<>(detectionsBySeries.getOrDefault(series, List.of()));
             seriesDetections.sort(Comparator.comparingInt(Detection::row));
             for (Detection d : seriesDetections) {
                 int w = matchingWindow(seriesWindows, d.row());
                 if (w >= 0) {
-                    if (hit[w]) {
+                    if (delays[w] >= 0) {
                         repeats++;
                         continue;
                     }
-                    hit[w] = true;
                     Label window = seriesWindows.get(w);
                     int delay = d.row() - window.startRow();
+                    delays[w] = delay;
                     byType.get(window.type()).delays.add(delay);
                     overall.delays.add(delay);
                 } else {
+                    seriesFalseAlerts++;
                     overall.falseAlerts++;
                     if (typeTally != null) {
                         typeTally.falseAlerts++;
@@ -102,10 +108,14 @@ public final class QualityEvaluator {
                     }
                 }
             }
+            seriesRates.put(series, e.getValue() == 0 ? 0.0 : 1e4 * seriesFalseAlerts / e.getValue());
+            for (int w = 0; w < delays.length; w++) {
+                outcomes.add(new QualityReport.WindowOutcome(seriesWindows.get(w), delays[w]));
+            }
         }
         List<TypeQuality> rows = new ArrayList<>();
         byType.forEach((type, t) -> rows.add(t.toQuality(type)));
-        return new QualityReport(rows, overall.toQuality("all"), repeats, nearProblems, tolerance);
+        return new QualityReport(rows, overall.toQuality("all"), repeats, nearProblems, tolerance, seriesRates, outcomes);
     }
 
     private int matchingWindow(List<Label> windows, int row) {

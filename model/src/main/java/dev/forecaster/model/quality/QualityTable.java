@@ -21,7 +21,41 @@ public final class QualityTable {
                         + "repeat detections inside an already hit window: %d%n",
                 report.overall().falseAlerts(), report.overall().points(), report.falseAlertsNearDataProblems(),
                 report.tolerance(), report.repeats()));
+        double[] rates = report.sortedSeriesRates();
+        if (rates.length > 0) {
+            b.append(String.format(Locale.ROOT, "false alerts / 10k points per series: min %.1f, median %.1f, max %.1f%n",
+                    rates[0], rates[(rates.length - 1) / 2], rates[rates.length - 1]));
+        }
         return b.toString();
+    }
+
+    /**
+     * Recall of each type's smaller and larger anomalies (split at the median of the labels'
+     * magnitudes, the median going to the smaller half): where detection gives out.
+     */
+    public static String byMagnitude(QualityReport report) {
+        StringBuilder b = new StringBuilder();
+        b.append("| type | median magnitude | recall below or at it | recall above it |\n");
+        b.append("|---|---:|---:|---:|\n");
+        for (TypeQuality t : report.types()) {
+            List<QualityReport.WindowOutcome> w = report.windows().stream()
+                    .filter(o -> o.window().type().equals(t.type()) && !Double.isNaN(o.window().magnitude()))
+                    .sorted(java.util.Comparator.comparingDouble(o -> o.window().magnitude()))
+                    .toList();
+            if (w.isEmpty()) {
+                continue;
+            }
+            int half = (w.size() + 1) / 2;
+            double median = w.get(half - 1).window().magnitude();
+            b.append(String.format(Locale.ROOT, "| %s | %.2f | %s | %s |%n", t.type(), median,
+                    fixed(recall(w.subList(0, half)), 2), fixed(recall(w.subList(half, w.size())), 2)));
+        }
+        return b.toString();
+    }
+
+    private static double recall(List<QualityReport.WindowOutcome> windows) {
+        return windows.isEmpty() ? Double.NaN
+                : windows.stream().filter(QualityReport.WindowOutcome::hit).count() / (double) windows.size();
     }
 
     private static void row(StringBuilder b, String name, TypeQuality t) {

@@ -91,6 +91,7 @@ class QualityEvaluatorTest {
         assertEquals(10.0, all.falseAlertsPer10k(), 1e-12);
         assertEquals(1, r.falseAlertsNearDataProblems(), "row 501 is within 3 rows after the gap");
         assertEquals(List.of("spike", "flat_line"), r.types().stream().map(TypeQuality::type).toList());
+        assertEquals(Map.of("s", 10.0, "f", 10.0, "m", 10.0, "quiet", 10.0), r.falseAlertsPer10kBySeries());
     }
 
     @Test
@@ -152,6 +153,19 @@ class QualityEvaluatorTest {
     }
 
     @Test
+    void recallIsSplitAtTheMedianMagnitude() {
+        List<Label> labels = List.of(
+                new Label("a", "spike", Label.Category.ANOMALY, 10, 10, 0, 0, 4.0),
+                new Label("a", "spike", Label.Category.ANOMALY, 20, 20, 0, 0, 5.0),
+                new Label("a", "spike", Label.Category.ANOMALY, 30, 30, 0, 0, 9.0),
+                new Label("a", "spike", Label.Category.ANOMALY, 40, 40, 0, 0, 8.0));
+        QualityReport r = new QualityEvaluator(0).evaluate(labels, rows("a", 100),
+                List.of(new Detection("a", 20), new Detection("a", 30), new Detection("a", 40)));
+        assertEquals(List.of(-1, 0, 0, 0), r.windows().stream().map(QualityReport.WindowOutcome::delay).toList());
+        assertTrue(QualityTable.byMagnitude(r).contains("| spike | 5.00 | 0.50 | 1.00 |"), QualityTable.byMagnitude(r));
+    }
+
+    @Test
     void tableHasARowPerTypeAndOverall() {
         QualityReport r = new QualityEvaluator(0).evaluate(
                 List.of(anomaly("a", "spike", 5, 5), anomaly("b", "dip", 5, 5)), rows("a", 100, "b", 100),
@@ -160,5 +174,6 @@ class QualityEvaluatorTest {
         assertTrue(table.contains("| spike | 1 | 1 | 1.00 | 1.00 | 1.00 | 0 | 0 | 0.0 |"), table);
         assertTrue(table.contains("| dip | 1 | 0 | 0.00 | 0.00 | 0.00 | – | – | 100.0 |"), table);
         assertTrue(table.contains("| **all** | 2 | 1 | 0.50 | 0.50 | 0.50 | 0 | 0 | 50.0 |"), table);
+        assertTrue(table.contains("per series: min 0.0, median 0.0, max 100.0"), table);
     }
 }
