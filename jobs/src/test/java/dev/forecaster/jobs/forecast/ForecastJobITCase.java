@@ -89,6 +89,7 @@ class ForecastJobITCase {
         c.set(ForecastJobOptions.OBSERVATIONS_TOPIC, name + "-observations");
         c.set(ForecastJobOptions.FORECASTS_TOPIC, name + "-forecasts");
         c.set(ForecastJobOptions.DEAD_LETTERS_TOPIC, name + "-dead-letters");
+        c.set(ForecastJobOptions.ALERTS_TOPIC, name + "-alerts");
         c.set(ForecastJobOptions.GROUP_ID, name);
         c.set(ForecastJobOptions.TRANSACTIONAL_ID_PREFIX, name);
         c.set(ForecastJobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
@@ -105,7 +106,8 @@ class ForecastJobITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(envConfig);
         ForecastJob.configure(env, config);
         ForecastJob.build(env, config, KafkaConnectors.observations(config),
-                KafkaConnectors.forecasts(config), KafkaConnectors.deadLetters(config), MODEL);
+                KafkaConnectors.forecasts(config), KafkaConnectors.deadLetters(config), KafkaConnectors.alerts(config),
+                MODEL);
         StreamGraph graph = env.getStreamGraph();
         JobID job = flink.submit(graph);
         flink.awaitRunning(job, 60_000);
