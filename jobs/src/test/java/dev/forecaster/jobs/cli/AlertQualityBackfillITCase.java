@@ -14,7 +14,8 @@ import java.util.List;
  * {@code alert-quality} scores generated keys in-process with the per-key code; {@code backfill}
  * runs that code inside the streaming job's operator on Flink. Fed the per-key files that {@code
  * generate} writes (gaps, duplicate and backward timestamps included), both must give every row
- * the same score, so the quality report describes what backfill users get.
+ * the same score and raise the same alerts at the same rows, so the quality report describes what
+ * backfill users get.
  */
 class AlertQualityBackfillITCase {
 
@@ -32,10 +33,12 @@ class AlertQualityBackfillITCase {
         assertEquals(0, q.code(), q.err());
         List<String> inProcess = Files.readAllLines(scores);
 
+        int alerts = 0;
         for (String key : new String[] {"key-00-spike", "key-01-dip"}) {
             Path out = dir.resolve(key + ".scored.csv");
+            Path alertsOut = dir.resolve(key + ".alerts.csv");
             assertEquals(0, ForecasterCli.execute("backfill", "--input", keys.resolve(key + ".csv").toString(),
-                    "--output", out.toString()));
+                    "--output", out.toString(), "--alerts-out", alertsOut.toString()));
             List<String> backfill = Files.readAllLines(out);
             List<String> expected = inProcess.stream().filter(l -> l.startsWith(key + ","))
                     // series,row,timestamp,value,score,alert -> timestamp,value,score
@@ -43,7 +46,17 @@ class AlertQualityBackfillITCase {
             assertEquals(expected.size(), backfill.size() - 1, key);
             assertEquals(expected, backfill.subList(1, backfill.size()), key);
             assertTrue(expected.stream().anyMatch(l -> !l.endsWith(",0.000000")), key + ": scores are not all 0");
+
+            // row,severity of every alert; an escalation is backfill's second, critical, alert of the episode.
+            List<String> inProcessAlerts = inProcess.stream().filter(l -> l.startsWith(key + ",") && !l.endsWith(","))
+                    .map(l -> l.split(",")).map(f -> f[1] + "," + (f[5].equals("warning") ? "WARNING" : "CRITICAL"))
+                    .toList();
+            List<String> backfillAlerts = Files.readAllLines(alertsOut).stream().skip(1)
+                    .map(l -> l.split(",")).map(f -> f[0] + "," + f[3]).toList();
+            assertEquals(inProcessAlerts, backfillAlerts, key);
+            alerts += backfillAlerts.size();
         }
+        assertTrue(alerts > 0, "the generated anomalies raise alerts");
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -52,8 +52,8 @@ class AlertQualityCommandTest {
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         for (AnomalyType t : AnomalyType.values()) {
-            // Alerts, critical alerts, plain threshold.
-            assertEquals(3, lines.stream().filter(l -> l.startsWith("| " + t.label() + " | ")).count(), r.out());
+            // Alerts, alerts by magnitude, critical alerts, plain threshold.
+            assertEquals(4, lines.stream().filter(l -> l.startsWith("| " + t.label() + " | ")).count(), r.out());
         }
         assertEquals(3, lines.stream().filter(l -> l.startsWith("| **all** | ")).count(), r.out());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("| 0.700 | ")), r.out());
