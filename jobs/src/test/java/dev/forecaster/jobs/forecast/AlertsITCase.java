@@ -176,7 +176,7 @@ class AlertsITCase {
             Alert a = step.alert();
             if (a != null) {
                 out.computeIfAbsent(o.getSeriesId(), k -> new ArrayList<>())
-                        .add(AlertOutput.toAvro(o.getSeriesId(), step.modelVersion(), a));
+                        .add(AlertOutput.toAvro(o.getSeriesId(), a));
             }
         }
         return out;
