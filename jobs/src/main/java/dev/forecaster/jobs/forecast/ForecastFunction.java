@@ -97,7 +97,7 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
                         .setAnomalyScore(step.anomalyScore())
                         .build());
         if (step.alert() != null) {
-            ctx.output(AlertOutput.TAG, AlertOutput.toAvro(obs.getSeriesId(), step.modelVersion(), step.alert()));
+            ctx.output(AlertOutput.TAG, AlertOutput.toAvro(obs.getSeriesId(), step.alert()));
         }
     }
 }
