@@ -12,7 +12,7 @@ import dev.forecaster.model.anomaly.Severity;
 class AlertDetectionsTest {
 
     private static StreamScorer.RaisedAlert raised(int row, Severity severity, boolean escalation) {
-        return new StreamScorer.RaisedAlert(row, new Alert(row, 1, 0, -1, 1, 5, 0.9, severity, escalation, "test"));
+        return new StreamScorer.RaisedAlert(row, new Alert(row, 1, 0, -1, 1, 5, 0.9, severity, escalation, 1L, "test"));
     }
 
     @Test
