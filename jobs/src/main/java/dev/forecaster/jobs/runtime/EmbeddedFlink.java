@@ -38,7 +38,7 @@ public final class EmbeddedFlink implements AutoCloseable {
 
     /** Starts a cluster with one task manager of {@code slots} slots and the web UI on a free port. */
     public static EmbeddedFlink start(int slots) throws Exception {
-        Path workDir = Files.createTempDirectory("forecaster-flink-");
+        Path workDir = TempDirs.create("forecaster-flink");
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");

@@ -11,6 +11,20 @@ public final class TempDirs {
 
     private TempDirs() {}
 
+    /**
+     * Creates {@code <tmp>/<component>-<pid>-<random>}. The process id in the name tells which
+     * process a leftover directory belonged to, and lets a test check its own process's leftovers
+     * while other processes use the same temporary directory.
+     */
+    public static Path create(String component) throws IOException {
+        return Files.createTempDirectory(prefix(component));
+    }
+
+    /** The name prefix of this process's directories for {@code component}. */
+    public static String prefix(String component) {
+        return component + "-" + ProcessHandle.current().pid() + "-";
+    }
+
     public static void deleteRecursively(Path root) throws IOException {
         if (root == null || !Files.exists(root)) {
             return;

@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.forecaster.jobs.runtime.TempDirs;
+
 /** The demo end to end on the embedded stack, small enough for CI. */
 class DemoITCase {
 
@@ -25,7 +27,9 @@ class DemoITCase {
     private static Set<String> forecasterTempDirs() throws IOException {
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("forecaster-kafka-") || n.startsWith("forecaster-flink-"))
+                    // Only this JVM's: other processes (parallel builds) may share the temporary directory.
+                    .filter(n -> n.startsWith(TempDirs.prefix("forecaster-kafka"))
+                            || n.startsWith(TempDirs.prefix("forecaster-flink")))
                     .collect(Collectors.toSet());
         }
     }
@@ -46,9 +50,8 @@ class DemoITCase {
         assertEquals(600, summary.eventsIn());
         assertEquals(summary.eventsIn() - summary.deadLetters(), summary.forecastsOut());
         assertEquals(11, summary.injectedBad(), "one bad record every 50 events after the first");
-        // Malformed and NaN records are always dead-lettered; a "late" one only once a watermark has
-        // passed it, which depends on timing when everything is produced in one burst.
-        assertTrue(summary.deadLetters() >= 7 && summary.deadLetters() <= 11, summary.line());
+        // Malformed, NaN and late records (late for their own series) are all dead-lettered, whatever the timing.
+        assertEquals(11, summary.deadLetters(), summary.line());
         assertTrue(Double.isFinite(summary.modelMae()) && Double.isFinite(summary.persistenceMae()), summary.line());
         assertTrue(summary.line().startsWith("summary: events_in=600 forecasts_out=" + summary.forecastsOut()
                 + " dead_letters=" + summary.deadLetters() + " alerts=" + summary.alerts() + " "), summary.line());

@@ -36,12 +36,14 @@ import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.forecaster.jobs.runtime.TempDirs;
+
 /**
  * A single-node Apache Kafka broker (KRaft mode, combined {@code broker,controller} roles) running
  * inside the current JVM, for tests and local runs.
  *
  * <p>Lifecycle: {@link #start()} (or {@link #builder()}…{@link Builder#start()}) creates a temp
- * directory ({@code forecaster-kafka-*}), picks two free loopback ports (client and controller
+ * directory ({@code forecaster-kafka-<pid>-*}), picks two free loopback ports (client and controller
  * listener), formats the storage with {@link Formatter}, and starts a
  * {@link KafkaRaftServer}; it returns once the broker is unfenced and accepting requests.
  * {@link #close()} shuts the server down, waits for it, and deletes the temp directory. Close is
@@ -273,7 +275,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         public EmbeddedKafkaBroker start() {
             Path root;
             try {
-                root = Files.createTempDirectory("forecaster-kafka-");
+                root = TempDirs.create("forecaster-kafka");
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot create temp directory for embedded Kafka", e);
             }

@@ -221,8 +221,13 @@ class EmbeddedKafkaBrokerITCase {
             producer.send(new ProducerRecord<>("rt", 0, TS_2016, "k", value));
             producer.commitTransaction();
         }
-        List<ConsumerRecord<String, String>> records =
-                readAll(bootstrap, "read_committed", List.of(new TopicPartition("rt", 0)));
+        // The commit markers reach the partition shortly after commitTransaction returns; until then
+        // the last stable offset (a read_committed reader's end offset) has not moved.
+        List<ConsumerRecord<String, String>> records = List.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (records.isEmpty() && System.nanoTime() < deadline) {
+            records = readAll(bootstrap, "read_committed", List.of(new TopicPartition("rt", 0)));
+        }
         assertEquals(List.of(value), records.stream().map(ConsumerRecord::value).collect(Collectors.toList()));
     }
 
