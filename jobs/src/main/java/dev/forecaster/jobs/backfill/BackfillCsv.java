@@ -43,12 +43,16 @@ public final class BackfillCsv {
     }
 
     /**
-     * Reads a file of the given layout ({@link InputFormat#AUTO} looks for a {@code series} column).
+     * Reads a file of the given layout ({@link InputFormat#AUTO} looks for Avro's magic bytes, then
+     * for a {@code series} column); Avro files go to {@link BackfillAvro}.
      *
      * @throws IOException when the file cannot be read
      * @throws IllegalArgumentException when it has no header line, or a wide file no series column
      */
     public static BackfillInput read(Path file, InputFormat format) throws IOException {
+        if (format == InputFormat.AVRO || (format == InputFormat.AUTO && BackfillAvro.isContainer(file))) {
+            return BackfillAvro.read(file);
+        }
         List<String> names;
         List<String> lines = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -51,12 +51,13 @@ public final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "auto", paramLabel = "FORMAT", description = {
         "Input layout: single (timestamp,value), multi (series,timestamp,value), wide (a time column named",
         "timestamp, date, datetime or time, else the first; then one value column per series, the header naming",
-        "it), or auto: multi when the header has a 'series' column, else single (default: ${DEFAULT-VALUE})."})
+        "it), avro (an Avro container file of Observation records, each its series' row), or auto: avro for an",
+        "Avro container file, multi when the header has a 'series' column, else single (default: ${DEFAULT-VALUE})."})
     String format;
 
     @Option(names = "--output", required = true, paramLabel = "OUT.csv", description = {
-        "Output CSV: timestamp,value,anomaly_score; series,timestamp,value,anomaly_score for multi and wide",
-        "inputs (a wide file's cells line by line, column by column)."})
+        "Output CSV: timestamp,value,anomaly_score; series,timestamp,value,anomaly_score for multi, wide and",
+        "avro inputs (a wide file's cells line by line, column by column)."})
     Path output;
 
     @Option(names = "--forecasts-out", paramLabel = "F.csv", description = {

@@ -188,4 +188,31 @@ class MultiKeyBackfillITCase {
         Outputs wide = run(in, "wide", "--format", "wide");
         assertEachKeyAsAlone(keyOfRow, wide);
     }
+
+    /** Avro rows echo the record (ISO instants, Java doubles), so the scores are compared, not the text. */
+    @Test
+    void anAvroFileOfObservationsScoresEachSeriesAsItsRowsAlone() throws IOException {
+        List<dev.forecaster.schema.Observation> observations = new ArrayList<>();
+        List<String> keyOfRow = new ArrayList<>();
+        for (int i = 0; i < ROWS; i++) {
+            for (String key : KEYS) {
+                String[] f = lines.get(key).get(i).split(",");
+                observations.add(BackfillAvroTest.obs(key, f[0].replace(' ', 'T') + "Z", Double.parseDouble(f[1])));
+                keyOfRow.add(key);
+            }
+        }
+        Path in = BackfillAvroTest.write(dir.resolve("in.avro"), observations);
+        Outputs avro = run(in, "avro");
+        assertEquals(keyOfRow.size() + 1, avro.scores().size());
+        Map<String, List<String>> scores = new HashMap<>();
+        for (int row = 0; row < keyOfRow.size(); row++) {
+            String line = avro.scores().get(row + 1);
+            scores.computeIfAbsent(keyOfRow.get(row), k -> new ArrayList<>()).add(line.substring(line.lastIndexOf(',') + 1));
+        }
+        for (String key : KEYS) {
+            List<String> alone = singleScores.get(key).subList(1, ROWS + 1).stream()
+                    .map(line -> line.substring(line.lastIndexOf(',') + 1)).toList();
+            assertEquals(alone, scores.get(key), "scores of " + key);
+        }
+    }
 }
