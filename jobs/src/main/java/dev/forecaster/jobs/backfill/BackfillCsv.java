@@ -17,41 +17,147 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads the backfill input ({@code timestamp,value} with a header) and writes its outputs. Rows
- * that do not parse are kept, marked invalid, so the output always has one row per input row.
+ * Reads the backfill input (a header, then {@code timestamp,value}, {@code series,timestamp,value} or
+ * wide rows; see {@link InputFormat}) and writes its outputs. Rows that do not parse are kept, marked
+ * invalid, so the output always has one row per input row.
  */
 public final class BackfillCsv {
 
     public static final String OUTPUT_HEADER = "timestamp,value,anomaly_score";
+    public static final String KEYED_OUTPUT_HEADER = "series," + OUTPUT_HEADER;
     public static final String FORECASTS_HEADER = "origin_index,horizon_step,prediction";
+    public static final String KEYED_FORECASTS_HEADER = "series," + FORECASTS_HEADER;
     public static final String ALERTS_HEADER =
             "row_index,timestamp,series,severity,observed,expected,lower,upper,score,likelihood,reason";
 
     private BackfillCsv() {}
 
     /**
+     * Reads a single-series {@code timestamp,value} file.
+     *
      * @throws IOException when the file cannot be read
      * @throws IllegalArgumentException when it has no header line
      */
     public static List<InputRow> read(Path file) throws IOException {
+        return read(file, InputFormat.SINGLE).rows();
+    }
+
+    /**
+     * Reads a file of the given layout ({@link InputFormat#AUTO} looks for Avro's magic bytes, then
+     * for a {@code series} column); Avro files go to {@link BackfillAvro}.
+     *
+     * @throws IOException when the file cannot be read
+     * @throws IllegalArgumentException when it has no header line, or a wide file no series column
+     */
+    public static BackfillInput read(Path file, InputFormat format) throws IOException {
+        if (format == InputFormat.AVRO || (format == InputFormat.AUTO && BackfillAvro.isContainer(file))) {
+            return BackfillAvro.read(file);
+        }
+        List<String> names;
+        List<String> lines = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
             if (header == null) {
                 throw new IllegalArgumentException(file + " is empty; a header line 'timestamp,value' is required");
             }
-            List<String> names = split(stripLineEnd(header.startsWith("\uFEFF") ? header.substring(1) : header));
-            int timestampColumn = column(names, "timestamp", 0);
-            int valueColumn = column(names, "value", 1);
-            List<InputRow> rows = new ArrayList<>();
-            int trailingBlank = 0;
+            names = split(stripLineEnd(header.startsWith("\uFEFF") ? header.substring(1) : header));
             String line;
             while ((line = in.readLine()) != null) {
-                trailingBlank = line.isBlank() ? trailingBlank + 1 : 0;
-                rows.add(parse(rows.size(), split(stripLineEnd(line)), timestampColumn, valueColumn));
+                lines.add(stripLineEnd(line));
             }
-            // Blank lines at the very end are an editor's artefact, not rows; inside, they are bad rows.
-            return rows.subList(0, rows.size() - trailingBlank);
         }
+        // Blank lines at the very end are an editor's artefact, not rows; inside, they are bad rows.
+        int end = lines.size();
+        while (end > 0 && lines.get(end - 1).isBlank()) {
+            end--;
+        }
+        lines = lines.subList(0, end);
+        InputFormat resolved = format == InputFormat.AUTO
+                ? (indexOf(names, "series") >= 0 ? InputFormat.MULTI : InputFormat.SINGLE)
+                : format;
+        return switch (resolved) {
+            case MULTI -> new BackfillInput(readMulti(names, lines), true);
+            case WIDE -> new BackfillInput(readWide(file, names, lines), true);
+            default -> new BackfillInput(readSingle(names, lines), false);
+        };
+    }
+
+    private static List<InputRow> readSingle(List<String> names, List<String> lines) {
+        int timestampColumn = column(names, "timestamp", 0);
+        int valueColumn = column(names, "value", 1);
+        List<InputRow> rows = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            rows.add(parse(rows.size(), split(line), timestampColumn, valueColumn));
+        }
+        return rows;
+    }
+
+    /** {@code series,timestamp,value} by name, else in that order; a row without a series is a bad row. */
+    private static List<InputRow> readMulti(List<String> names, List<String> lines) {
+        int seriesColumn = column(names, "series", 0);
+        int timestampColumn = column(names, "timestamp", 1);
+        int valueColumn = column(names, "value", 2);
+        List<InputRow> rows = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            List<String> fields = split(line);
+            String seriesText = field(fields, seriesColumn);
+            rows.add(withSeries(parse(rows.size(), fields, timestampColumn, valueColumn), seriesText));
+        }
+        return rows;
+    }
+
+    /**
+     * The time column ({@code timestamp}, {@code date}, {@code datetime} or {@code time} by name,
+     * else the first), then every other column is a series named by its header. Each line becomes
+     * one row per series column, in column order; an empty cell is a bad row of that series.
+     */
+    private static List<InputRow> readWide(Path file, List<String> names, List<String> lines) {
+        int timeColumn = -1;
+        for (String name : WIDE_TIME_COLUMNS) {
+            if (timeColumn < 0) {
+                timeColumn = indexOf(names, name);
+            }
+        }
+        timeColumn = Math.max(timeColumn, 0);
+        List<Integer> seriesColumns = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int c = 0; c < names.size(); c++) {
+            if (c == timeColumn) {
+                continue;
+            }
+            String key = unquote(names.get(c)).trim();
+            if (key.isEmpty()) {
+                throw new IllegalArgumentException(file + ": wide column " + (c + 1) + " has no name in the header");
+            }
+            if (!seen.add(key)) {
+                throw new IllegalArgumentException(file + ": wide column '" + key + "' appears twice in the header");
+            }
+            seriesColumns.add(c);
+        }
+        if (seriesColumns.isEmpty()) {
+            throw new IllegalArgumentException(file + ": a wide file needs a time column and at least one series column");
+        }
+        List<InputRow> rows = new ArrayList<>(lines.size() * seriesColumns.size());
+        for (String line : lines) {
+            List<String> fields = split(line);
+            for (int c : seriesColumns) {
+                rows.add(withSeries(parse(rows.size(), fields, timeColumn, c), names.get(c)));
+            }
+        }
+        return rows;
+    }
+
+    private static final List<String> WIDE_TIME_COLUMNS = List.of("timestamp", "date", "datetime", "time");
+
+    private static InputRow withSeries(InputRow row, String seriesText) {
+        String key = unquote(seriesText).trim();
+        boolean valid = row.valid() && !key.isEmpty();
+        return new InputRow(row.index(), row.timestampText(), row.valueText(), row.epochMillis(),
+                valid ? row.value() : Double.NaN, valid, key, seriesText);
+    }
+
+    private static String field(List<String> fields, int column) {
+        return column < fields.size() ? fields.get(column) : "";
     }
 
     static InputRow parse(int index, List<String> fields, int timestampColumn, int valueColumn) {
@@ -140,20 +246,34 @@ public final class BackfillCsv {
     }
 
     private static int column(List<String> header, String name, int fallback) {
+        int i = indexOf(header, name);
+        return i >= 0 ? i : fallback;
+    }
+
+    private static int indexOf(List<String> header, String name) {
         for (int i = 0; i < header.size(); i++) {
-            if (unquote(header.get(i)).equalsIgnoreCase(name)) {
+            if (unquote(header.get(i)).trim().equalsIgnoreCase(name)) {
                 return i;
             }
         }
-        return fallback;
+        return -1;
     }
 
     /** One line per input row, in input order; invalid rows score 0. */
     public static void writeScores(Path file, List<InputRow> rows, double[] scores) throws IOException {
+        writeScores(file, rows, scores, false);
+    }
+
+    /** As {@link #writeScores(Path, List, double[])}; {@code keyed} puts each row's series first. */
+    public static void writeScores(Path file, List<InputRow> rows, double[] scores, boolean keyed) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write(OUTPUT_HEADER);
+            out.write(keyed ? KEYED_OUTPUT_HEADER : OUTPUT_HEADER);
             out.write('\n');
             for (InputRow row : rows) {
+                if (keyed) {
+                    out.write(row.seriesText());
+                    out.write(',');
+                }
                 out.write(row.timestampText());
                 out.write(',');
                 out.write(row.valueText());
@@ -174,17 +294,30 @@ public final class BackfillCsv {
      */
     public static void writeForecasts(Path file, List<InputRow> rows, double[][] means, int horizon)
             throws IOException {
-        int last = rows.size() - 1;
+        writeForecasts(file, rows, means, horizon, false);
+    }
+
+    /**
+     * As {@link #writeForecasts(Path, List, double[][], int)}, the steps stopping at the last row of
+     * the origin's series; {@code keyed} puts the series first.
+     */
+    public static void writeForecasts(Path file, List<InputRow> rows, double[][] means, int horizon, boolean keyed)
+            throws IOException {
+        int[] later = laterRowsOfSeries(rows);
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write(FORECASTS_HEADER);
+            out.write(keyed ? KEYED_FORECASTS_HEADER : FORECASTS_HEADER);
             out.write('\n');
             for (InputRow row : rows) {
                 double[] m = means[row.index()];
                 if (!row.valid() || m == null) {
                     continue;
                 }
-                int steps = Math.min(horizon, Math.min(m.length, last - row.index()));
+                int steps = Math.min(horizon, Math.min(m.length, later[row.index()]));
                 for (int k = 1; k <= steps; k++) {
+                    if (keyed) {
+                        out.write(row.seriesText());
+                        out.write(',');
+                    }
                     out.write(Integer.toString(row.index()));
                     out.write(',');
                     out.write(Integer.toString(k));
@@ -194,6 +327,17 @@ public final class BackfillCsv {
                 }
             }
         }
+    }
+
+    /** For each row, how many rows of its series (valid or not) follow it in the file. */
+    static int[] laterRowsOfSeries(List<InputRow> rows) {
+        int[] later = new int[rows.size()];
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            InputRow row = rows.get(i);
+            later[row.index()] = seen.merge(row.series(), 1, Integer::sum) - 1;
+        }
+        return later;
     }
 
     /**

@@ -45,7 +45,7 @@ import dev.forecaster.schema.codec.AvroCodec;
  */
 public final class BackfillJob {
 
-    /** The key of the single series a {@code timestamp,value} file holds. */
+    /** The key of the single series a {@code timestamp,value} file holds; other inputs key by their series. */
     public static final String SERIES_ID = "series";
 
     /** Lateness never applies here (BATCH mode has no watermark before the end), and this cannot overflow. */
@@ -61,7 +61,8 @@ public final class BackfillJob {
 
     /**
      * Per input row: the anomaly score and forecast means (rows not run, the invalid ones, keep 0
-     * and null); and the alerts in the order they were raised.
+     * and null); the number of trainings (each key's latest model version, summed over the keys);
+     * and the alerts by the row that raised them (within a key, the order raised).
      */
     public record Result(double[] scores, double[][] means, long modelVersion, List<RowAlert> alerts) {}
 
@@ -82,7 +83,7 @@ public final class BackfillJob {
         // As in the streaming job: a type that would need Kryo fails the job instead.
         config.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        // One series, one key: more parallelism would only idle.
+        // Keys run one after another: on the two cores a run gets, more subtasks would only contend.
         env.setParallelism(1);
 
         List<IngestRecord> records = new ArrayList<>();
@@ -121,6 +122,7 @@ public final class BackfillJob {
         long done = 0;
         AvroCodec<AnomalyAlert> alertCodec = AvroCodec.of(AnomalyAlert.getClassSchema());
         List<Tuple5<Long, Double, double[], Long, byte[]>> raised = new ArrayList<>();
+        java.util.Map<String, Long> latestModel = new java.util.HashMap<>();
         try (CloseableIterator<Tuple5<Long, Double, double[], Long, byte[]>> it =
                 results.executeAndCollect("forecaster backfill")) {
             while (it.hasNext()) {
@@ -132,7 +134,7 @@ public final class BackfillJob {
                 int index = Math.toIntExact(r.f0);
                 scores[index] = r.f1;
                 means[index] = r.f2;
-                modelVersion = Math.max(modelVersion, r.f3);
+                latestModel.merge(rows.get(index).series(), r.f3, Math::max);
                 done++;
                 if (done % 256 == 0 || done == records.size()) {
                     progress.accept(done);
@@ -142,7 +144,10 @@ public final class BackfillJob {
         if (done != records.size()) {
             throw new IllegalStateException("the job returned " + done + " results for " + records.size() + " rows");
         }
-        // One key, so the rows that raised them order the alerts as the operator raised them.
+        // Each key trains its own models, numbered from 1.
+        modelVersion = latestModel.values().stream().mapToLong(Long::longValue).sum();
+        // Within a key, the rows that raised them order the alerts as the operator raised them; across
+        // keys, file order is the only order that does not depend on how BATCH mode sorted the keys.
         raised.sort(Comparator.comparingLong(r -> r.f0));
         for (Tuple5<Long, Double, double[], Long, byte[]> r : raised) {
             AnomalyAlert alert;
@@ -157,14 +162,15 @@ public final class BackfillJob {
     }
 
     /**
-     * The row an alert is about: the latest valid row up to the one that raised it with the
-     * alert's event time and value (the same row unless the policy waited for more points).
+     * The row an alert is about: the latest valid row of the alert's series up to the one that
+     * raised it with the alert's event time and value (the same row unless the policy waited for more points).
      */
     static int rowOf(List<InputRow> rows, int raisedAt, AnomalyAlert alert) {
         long time = alert.getEventTime().toEpochMilli();
         for (int i = raisedAt; i >= 0; i--) {
             InputRow row = rows.get(i);
-            if (row.valid() && row.epochMillis() == time && Double.compare(row.value(), alert.getObserved()) == 0) {
+            if (row.valid() && row.series().equals(alert.getSeriesId()) && row.epochMillis() == time
+                    && Double.compare(row.value(), alert.getObserved()) == 0) {
                 return i;
             }
         }
@@ -173,7 +179,7 @@ public final class BackfillJob {
 
     static IngestRecord record(InputRow row) {
         Observation obs = Observation.newBuilder()
-                .setSeriesId(SERIES_ID)
+                .setSeriesId(row.series())
                 .setEventTime(Instant.ofEpochMilli(row.epochMillis()))
                 .setValue(row.value())
                 .setFeatures(null)

@@ -17,10 +17,38 @@ public final class BackfillReport {
 
     private BackfillReport() {}
 
+    /** The report of a single-series run: every row is of the one series. */
     public static SeriesReport series(List<InputRow> rows, BackfillJob.Result result) {
+        return series(BackfillJob.SERIES_ID, rows, result);
+    }
+
+    /**
+     * One report per series, in order of first appearance; a keyed input's rows without a series
+     * (bad rows) belong to none.
+     */
+    public static List<SeriesReport> perSeries(List<InputRow> rows, boolean keyed, BackfillJob.Result result) {
+        if (!keyed) {
+            return List.of(series(rows, result));
+        }
+        Map<String, List<InputRow>> bySeries = new LinkedHashMap<>();
+        for (InputRow row : rows) {
+            if (!row.series().isEmpty()) {
+                bySeries.computeIfAbsent(row.series(), k -> new ArrayList<>()).add(row);
+            }
+        }
+        List<SeriesReport> reports = new ArrayList<>();
+        bySeries.forEach((id, seriesRows) -> reports.add(series(id, seriesRows, result)));
+        return reports;
+    }
+
+    /** @param rows the series' rows, in file order: the chart's x positions are their order here */
+    static SeriesReport series(String seriesId, List<InputRow> rows, BackfillJob.Result result) {
         int n = rows.size();
         long[] times = new long[n];
         double[] values = new double[n];
+        double[][] means = new double[n][];
+        double[] scores = new double[n];
+        Map<Integer, Integer> local = new java.util.HashMap<>();
         long lastTime = 0;
         for (int i = 0; i < n; i++) {
             InputRow row = rows.get(i);
@@ -28,22 +56,33 @@ public final class BackfillReport {
             lastTime = row.valid() ? row.epochMillis() : lastTime;
             times[i] = lastTime;
             values[i] = row.valid() ? row.value() : Double.NaN;
+            means[i] = result.means()[row.index()];
+            scores[i] = result.scores()[row.index()];
+            local.put(row.index(), i);
         }
         List<AlertMark> alerts = new ArrayList<>();
         for (BackfillJob.RowAlert a : result.alerts()) {
-            alerts.add(new AlertMark(a.row(), a.alert().getSeverity().name(), a.alert().getReason()));
+            Integer at = local.get(a.row());
+            if (at != null && a.alert().getSeriesId().equals(seriesId)) {
+                alerts.add(new AlertMark(at, a.alert().getSeverity().name(), a.alert().getReason()));
+            }
         }
-        return SeriesReports.build(BackfillJob.SERIES_ID, times, values, result.means(), null, result.scores(), alerts);
+        return SeriesReports.build(seriesId, times, values, means, null, scores, alerts);
     }
 
-    public static void write(Path file, Path input, List<InputRow> rows, BackfillJob.Result result, double wallSeconds)
+    public static void write(Path file, Path input, BackfillInput in, BackfillJob.Result result, double wallSeconds)
             throws IOException {
+        List<InputRow> rows = in.rows();
+        List<SeriesReport> series = perSeries(rows, in.keyed(), result);
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("input", input.toString());
         facts.put("rows", rows.size() + " (" + rows.stream().filter(r -> !r.valid()).count() + " unparsable)");
+        if (in.keyed()) {
+            facts.put("series", Integer.toString(series.size()));
+        }
         facts.put("model trainings", Long.toString(result.modelVersion()));
         facts.put("alerts", Integer.toString(result.alerts().size()));
         facts.put("wall time", String.format(java.util.Locale.ROOT, "%.1f s", wallSeconds));
-        HtmlReport.write(file, "Backfill report: " + input.getFileName(), facts, List.of(series(rows, result)));
+        HtmlReport.write(file, "Backfill report: " + input.getFileName(), facts, series);
     }
 }

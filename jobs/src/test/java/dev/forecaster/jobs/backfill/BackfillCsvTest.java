@@ -98,4 +98,78 @@ class BackfillCsvTest {
                 "3,1,4.5"), Files.readAllLines(forecasts),
                 "no forecasts from a bad row; steps stop at the last row");
     }
+
+    @Test
+    void multiKeyRowsCarryTheirSeriesAndAutoDetectsTheColumn() throws IOException {
+        Path f = file("value,series,timestamp\n"
+                + "1,a,2020-01-01 00:00:00\n"
+                + "2,\"b\",2020-01-01 00:00:00\n"
+                + "3,,2020-01-01 00:05:00\n"
+                + "x,a,2020-01-01 00:05:00\n");
+        BackfillInput in = BackfillCsv.read(f, InputFormat.AUTO);
+        assertTrue(in.keyed(), "a 'series' column makes it multi-key");
+        List<InputRow> rows = in.rows();
+        assertEquals(4, rows.size());
+        assertEquals("a", rows.get(0).series());
+        assertEquals(1.0, rows.get(0).value());
+        assertEquals("b", rows.get(1).series(), "the key is unquoted");
+        assertEquals("\"b\"", rows.get(1).seriesText(), "and echoed as written");
+        assertFalse(rows.get(2).valid(), "a row without a series reaches no key");
+        assertFalse(rows.get(3).valid());
+        assertEquals("a", rows.get(3).series(), "a bad row still belongs to its series");
+
+        BackfillInput positional = BackfillCsv.read(file("k,t,v\ns1,2020-01-01,5\n"), InputFormat.MULTI);
+        assertEquals("s1", positional.rows().get(0).series(), "series,timestamp,value in that order without names");
+        assertEquals(5.0, positional.rows().get(0).value());
+
+        BackfillInput single = BackfillCsv.read(file("timestamp,value\n2020-01-01,5\n"), InputFormat.AUTO);
+        assertFalse(single.keyed());
+        assertEquals(BackfillJob.SERIES_ID, single.rows().get(0).series());
+    }
+
+    @Test
+    void wideFilesBecomeOneRowPerCellLineByLine() throws IOException {
+        Path f = file("HUFL,date,OT\n"
+                + "1.5,2016-07-01 00:00:00,30\n"
+                + ",2016-07-01 01:00:00,31\n"
+                + "\n");
+        BackfillInput in = BackfillCsv.read(f, InputFormat.WIDE);
+        assertTrue(in.keyed());
+        List<InputRow> rows = in.rows();
+        assertEquals(4, rows.size(), "two lines of two series; the trailing blank line is none");
+        assertEquals(List.of("HUFL", "OT", "HUFL", "OT"), rows.stream().map(InputRow::series).toList());
+        assertEquals(List.of(0, 1, 2, 3), rows.stream().map(InputRow::index).toList());
+        assertEquals("2016-07-01 00:00:00", rows.get(1).timestampText(), "the 'date' column is the time");
+        assertEquals(30.0, rows.get(1).value());
+        assertFalse(rows.get(2).valid(), "an empty cell is a bad row of its series");
+        assertTrue(rows.get(3).valid());
+
+        assertThrows(IllegalArgumentException.class, () -> BackfillCsv.read(file("date\n2020-01-01\n"), InputFormat.WIDE));
+        assertThrows(IllegalArgumentException.class,
+                () -> BackfillCsv.read(file("date,a,a\n2020-01-01,1,2\n"), InputFormat.WIDE));
+        assertEquals(InputFormat.WIDE, InputFormat.parse("Wide"));
+        assertThrows(IllegalArgumentException.class, () -> InputFormat.parse("parquet"));
+    }
+
+    @Test
+    void keyedOutputsNameTheSeriesAndForecastsStopAtTheSeriesLastRow() throws IOException {
+        List<InputRow> rows = List.of(
+                new InputRow(0, "t0", "1", 0, 1, true, "a", "a"),
+                new InputRow(1, "t0", "2", 0, 2, true, "b", "\"b\""),
+                new InputRow(2, "t1", "3", 0, 3, true, "a", "a"),
+                new InputRow(3, "t1", "x", 0, Double.NaN, false, "b", "\"b\""));
+        double[] scores = {0.25, 0.5, 0.75, 0.9};
+        double[][] means = {{1.5, 2.5}, {2.5, 3.5}, {3.5, 4.5}, null};
+        Path out = dir.resolve("out.csv");
+        BackfillCsv.writeScores(out, rows, scores, true);
+        assertEquals(List.of("series,timestamp,value,anomaly_score", "a,t0,1,0.250000", "\"b\",t0,2,0.500000",
+                "a,t1,3,0.750000", "\"b\",t1,x,0.000000"), Files.readAllLines(out));
+
+        Path forecasts = dir.resolve("f.csv");
+        BackfillCsv.writeForecasts(forecasts, rows, means, 2, true);
+        assertEquals(List.of("series,origin_index,horizon_step,prediction",
+                "a,0,1,1.5",
+                "\"b\",1,1,2.5"), Files.readAllLines(forecasts),
+                "each origin's steps stop at its own series' last row, bad rows included in the count");
+    }
 }

@@ -54,6 +54,22 @@ class ForecasterCliTest {
         }
     }
 
+    @Test
+    void backfillFormatMisuseGivesOneLineAndExitTwo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path wide = dir.resolve("wide.csv");
+        java.nio.file.Files.writeString(wide, "date,a,a\n2020-01-01,1,2\n");
+        String out = dir.resolve("out.csv").toString();
+        for (String[] args : new String[][] {
+                {"backfill", "--input", wide.toString(), "--output", out, "--format", "parquet"},
+                {"backfill", "--input", wide.toString(), "--output", out, "--format", "wide"}}) {
+            CliRun r = CliRun.of(args);
+            assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args));
+            assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
+        }
+        assertTrue(CliRun.of("backfill", "--help").out().contains("--format"));
+    }
+
     /** Wiring only: tiny counts, so the figures mean nothing; the format is KernelBenchmarkTest's. */
     @Test
     void benchKernelQuickEndsWithTheSummaryLine() {
