@@ -28,6 +28,7 @@ import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
 import dev.forecaster.jobs.testing.AnomalyScenario;
 import dev.forecaster.jobs.testing.AnomalyScenario.Key;
 import dev.forecaster.jobs.testing.AnomalyScenario.Kind;
+import dev.forecaster.jobs.testing.FlinkDiagnostics;
 import dev.forecaster.jobs.testing.KafkaTestIO;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
@@ -111,7 +112,8 @@ class AlertsITCase {
                             + KafkaTestIO.endOffsets(kafka.bootstrapServers(),
                                     config.get(ForecastJobOptions.FORECASTS_TOPIC)) + "; "
                             + KafkaTestIO.endOffsets(kafka.bootstrapServers(),
-                                    config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC));
+                                    config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC)) + "; "
+                            + FlinkDiagnostics.describe(flink.webUi(), job);
                     System.err.println("AlertsITCase: " + forecasts + " of " + input.size() + " forecasts; " + diagnosis);
                     assertEquals(input.size(), forecasts, "one forecast per observation; " + diagnosis);
                 }
