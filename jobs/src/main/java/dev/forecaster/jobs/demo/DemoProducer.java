@@ -66,12 +66,16 @@ public final class DemoProducer implements Runnable, AutoCloseable {
                 Observation obs = observations.next();
                 truth.record(obs.getSeriesId(), obs.getEventTime().toEpochMilli(), obs.getValue());
                 send(obs.getSeriesId(), codec.encode(obs));
+                lastSeriesId = obs.getSeriesId();
             }
             produced.incrementAndGet();
             pace(start, produced.get());
         }
         producer.flush();
     }
+
+    /** The series of the last good observation sent; its late twin is certainly late. */
+    private String lastSeriesId;
 
     private void sendBad(long which) {
         badProduced.incrementAndGet();
@@ -85,9 +89,10 @@ public final class DemoProducer implements Runnable, AutoCloseable {
                     .setSeriesId("sensor-nan").setEventTime(java.time.Instant.now())
                     .setValue(Double.NaN).setFeatures(null).build()));
             default -> {
-                // Far behind every watermark: the job must dead-letter it as late.
-                send("sensor-late", codec.encode(Observation.newBuilder()
-                        .setSeriesId("sensor-late").setEventTime(java.time.Instant.EPOCH)
+                // Far behind its series' latest event: the job must dead-letter it as late.
+                String key = lastSeriesId == null ? "sensor-late" : lastSeriesId;
+                send(key, codec.encode(Observation.newBuilder()
+                        .setSeriesId(key).setEventTime(java.time.Instant.EPOCH)
                         .setValue(1.0).setFeatures(null).build()));
             }
         }

@@ -22,8 +22,9 @@ import dev.forecaster.schema.Observation;
 /**
  * The keyed forecast operator: each observation is scored against the key's previous forecast,
  * advances the key's recurrent network by one step and yields a forecast for the next H steps.
- * An alert that the observation raises goes to the {@link AlertOutput#TAG} side output; late
- * observations go to the dead-letter side output instead. The per-key logic, alert state machine
+ * An alert that the observation raises goes to the {@link AlertOutput#TAG} side output.
+ * Observations further than the allowed lateness behind their series' latest event time go to the
+ * dead-letter side output instead (see {@link Lateness} for why per series and not per watermark). The per-key logic, alert state machine
  * included, is {@link SeriesProcessor}'s; this class adapts it to keyed state, so the streaming job
  * and the batch backfill run the same operator.
  *
@@ -68,18 +69,18 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
             throws Exception {
         Observation obs = record.getObservation();
         long eventTime = obs.getEventTime().toEpochMilli();
-        long watermark = ctx.timerService().currentWatermark();
-        if (Lateness.isLate(eventTime, watermark, allowedLatenessMillis)) {
-            ctx.output(
-                    DeadLetters.TAG,
-                    DeadLetters.late(record, watermark, allowedLatenessMillis, ctx.timerService().currentProcessingTime()));
-            return;
-        }
-
         SeriesState state = seriesState.value();
         if (state == null) {
             state = processor.newState();
         }
+        if (Lateness.isLate(eventTime, state.lastEventTime, allowedLatenessMillis)) {
+            ctx.output(
+                    DeadLetters.TAG,
+                    DeadLetters.late(record, state.lastEventTime, allowedLatenessMillis,
+                            ctx.timerService().currentProcessingTime()));
+            return;
+        }
+
         SeriesProcessor.Step step = processor.observe(state, eventTime, obs.getValue());
         seriesState.update(state);
 

@@ -45,7 +45,7 @@ public final class ForecastJobOptions {
                     .withDescription("A partition with no data for this long stops holding back the watermark.");
     public static final ConfigOption<Duration> ALLOWED_LATENESS =
             key("forecaster.lateness.allowed").durationType().defaultValue(Duration.ofHours(1))
-                    .withDescription("Observations further than this behind the watermark go to the dead-letter topic.");
+                    .withDescription("Observations further than this behind the latest event time of their series go to the dead-letter topic.");
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             key("forecaster.checkpoint.interval").durationType().defaultValue(Duration.ofSeconds(5))
                     .withDescription("Checkpoint interval; exactly-once outputs become visible to read_committed readers at each checkpoint.");

@@ -50,11 +50,11 @@ public final class DeadLetters {
      * A dead letter for a decoded observation that came too late. The value is re-encoded, which
      * reproduces the original bytes whenever the producer used the current Observation schema.
      */
-    public static DeadLetter late(IngestRecord record, long watermark, long allowedLatenessMillis, long now) {
+    public static DeadLetter late(IngestRecord record, long latestEventTime, long allowedLatenessMillis, long now) {
         Observation obs = record.getObservation();
         String reason = String.format(
-                "event time %s is more than the allowed lateness %d ms behind the watermark %s",
-                obs.getEventTime(), allowedLatenessMillis, Instant.ofEpochMilli(watermark));
+                "event time %s is more than the allowed lateness %d ms behind the series' latest event time %s",
+                obs.getEventTime(), allowedLatenessMillis, Instant.ofEpochMilli(latestEventTime));
         return of(
                 record.getSourceTopic(), record.getSourcePartition(), record.getSourceOffset(),
                 obs.getSeriesId().getBytes(StandardCharsets.UTF_8),

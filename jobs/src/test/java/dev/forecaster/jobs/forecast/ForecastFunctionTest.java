@@ -174,12 +174,10 @@ class ForecastFunctionTest {
             withoutLate.open();
             feed(withLate, series.subList(0, 5));
             feed(withoutLate, series.subList(0, 5));
-            long watermark = series.get(4).getEventTime().toEpochMilli();
-            withLate.processWatermark(new Watermark(watermark));
-            withoutLate.processWatermark(new Watermark(watermark));
+            long latest = series.get(4).getEventTime().toEpochMilli();
 
-            Observation late = Observations.of("a", watermark - LATENESS - 1, 123.0);
-            Observation justInTime = Observations.of("a", watermark - LATENESS, 1.0);
+            Observation late = Observations.of("a", latest - LATENESS - 1, 123.0);
+            Observation justInTime = Observations.of("a", latest - LATENESS, 1.0);
             feed(withLate, List.of(late));
 
             ConcurrentLinkedQueue<StreamRecord<DeadLetter>> deadLetters = withLate.getSideOutput(DeadLetters.TAG);
@@ -195,6 +193,26 @@ class ForecastFunctionTest {
             List<Forecast> a = withLate.extractOutputValues();
             assertEquals(withoutLate.extractOutputValues(), a);
             assertEquals(11, a.size(), "the just-in-time event is used, the late one is not");
+        }
+    }
+
+    /**
+     * A key whose partition is read slowly must not lose its in-order events when the watermark,
+     * driven by other partitions, has moved far ahead of it.
+     */
+    @Test
+    void aWatermarkFarAheadDoesNotMakeInOrderEventsLate() throws Exception {
+        List<Observation> series = Observations.interleaved(List.of("slow"), 10, 4L);
+        try (var harness = harness(MODEL)) {
+            harness.open();
+            feed(harness, series.subList(0, 5));
+            long farAhead = series.get(9).getEventTime().toEpochMilli() + 100 * LATENESS;
+            harness.processWatermark(new Watermark(farAhead));
+            feed(harness, series.subList(5, 10));
+
+            assertEquals(10, harness.extractOutputValues().size());
+            assertTrue(harness.getSideOutput(DeadLetters.TAG) == null
+                    || harness.getSideOutput(DeadLetters.TAG).isEmpty(), "no dead letters");
         }
     }
 

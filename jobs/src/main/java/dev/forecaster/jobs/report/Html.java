@@ -1,0 +1,38 @@
+package dev.forecaster.jobs.report;
+
+import java.util.Locale;
+
+/** The little HTML and SVG text handling the report needs. */
+final class Html {
+
+    private Html() {}
+
+    static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** A coordinate with one decimal: plenty for screen pixels, and keeps the file small. */
+    static String px(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /** A value for people: 4 significant digits, or "–" when there is none. */
+    static String num(double v) {
+        if (!Double.isFinite(v)) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, Math.abs(v) >= 1e5 || (v != 0 && Math.abs(v) < 1e-3) ? "%.3e" : "%.4g", v);
+    }
+}
