@@ -28,6 +28,7 @@ import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
 import dev.forecaster.jobs.testing.AnomalyScenario;
 import dev.forecaster.jobs.testing.AnomalyScenario.Key;
 import dev.forecaster.jobs.testing.AnomalyScenario.Kind;
+import dev.forecaster.jobs.testing.FlinkDiagnostics;
 import dev.forecaster.jobs.testing.KafkaTestIO;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
@@ -84,11 +85,6 @@ class AlertsITCase {
             config.set(ForecastJobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
             config.set(ForecastJobOptions.IDLENESS, Duration.ofSeconds(1));
             config.set(ForecastJobOptions.PARALLELISM, 2);
-            // History replayed from three partitions as fast as they can be read: on a loaded
-            // machine one partition can fall hours of event time behind the others, and once the
-            // idle timeout lets the watermark pass it, its records would be dead-lettered as late.
-            // Lateness is ForecastJobITCase's subject, not this test's.
-            config.set(ForecastJobOptions.ALLOWED_LATENESS, Duration.ofDays(3650));
             KafkaTopics.create(kafka.bootstrapServers(), ForecastTopics.specs(config, 3));
             KafkaTestIO.produce(kafka.bootstrapServers(), config.get(ForecastJobOptions.OBSERVATIONS_TOPIC),
                     KafkaTestIO.encode(input));
@@ -111,7 +107,8 @@ class AlertsITCase {
                             + KafkaTestIO.endOffsets(kafka.bootstrapServers(),
                                     config.get(ForecastJobOptions.FORECASTS_TOPIC)) + "; "
                             + KafkaTestIO.endOffsets(kafka.bootstrapServers(),
-                                    config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC));
+                                    config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC)) + "; "
+                            + FlinkDiagnostics.describe(flink.webUi(), job);
                     System.err.println("AlertsITCase: " + forecasts + " of " + input.size() + " forecasts; " + diagnosis);
                     assertEquals(input.size(), forecasts, "one forecast per observation; " + diagnosis);
                 }
@@ -119,6 +116,9 @@ class AlertsITCase {
                 alerts = decode(KafkaTestIO.readCommitted(kafka.bootstrapServers(),
                         config.get(ForecastJobOptions.ALERTS_TOPIC), r -> r.size() >= expectedCount,
                         TIMEOUT));
+                assertEquals(List.of(), KafkaTestIO.readCommitted(kafka.bootstrapServers(),
+                        config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC), r -> true, Duration.ZERO),
+                        "no dead letters: the backward step is within the allowed lateness of its series");
                 assertEquals(JobStatus.RUNNING, flink.status(job), "the job keeps running");
             } finally {
                 flink.cancel(job);
