@@ -24,6 +24,8 @@ public final class BackfillCsv {
 
     public static final String OUTPUT_HEADER = "timestamp,value,anomaly_score";
     public static final String FORECASTS_HEADER = "origin_index,horizon_step,prediction";
+    public static final String ALERTS_HEADER =
+            "row_index,timestamp,series,severity,observed,expected,lower,upper,score,likelihood,reason";
 
     private BackfillCsv() {}
 
@@ -192,5 +194,39 @@ public final class BackfillCsv {
                 }
             }
         }
+    }
+
+    /**
+     * One line per alert, in the order raised: the row it is about (0-based data row) and that
+     * row's timestamp as written, the series, severity, observed and expected values, bounds, raw
+     * surprise, the likelihood (six decimals, as in the scores output) and the reason, quoted.
+     */
+    public static void writeAlerts(Path file, List<InputRow> rows, List<BackfillJob.RowAlert> alerts)
+            throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write(ALERTS_HEADER);
+            out.write('\n');
+            for (BackfillJob.RowAlert ra : alerts) {
+                var a = ra.alert();
+                out.write(String.join(",",
+                        Integer.toString(ra.row()),
+                        rows.get(ra.row()).timestampText(),
+                        a.getSeriesId(),
+                        a.getSeverity().name(),
+                        Double.toString(a.getObserved()),
+                        Double.toString(a.getExpected()),
+                        Double.toString(a.getLower()),
+                        Double.toString(a.getUpper()),
+                        Double.toString(a.getScore()),
+                        formatScore(a.getLikelihood()),
+                        quote(a.getReason())));
+                out.write('\n');
+            }
+        }
+    }
+
+    /** A CSV field in double quotes, inner quotes doubled. */
+    static String quote(String text) {
+        return '"' + text.replace("\"", "\"\"") + '"';
     }
 }

@@ -5,36 +5,43 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.api.java.tuple.Tuple5;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongConsumer;
 
+import dev.forecaster.jobs.forecast.AlertOutput;
 import dev.forecaster.jobs.forecast.ForecastFunction;
 import dev.forecaster.jobs.forecast.ForecastJob;
 import dev.forecaster.model.series.SeriesProcessor;
+import dev.forecaster.schema.AnomalyAlert;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
 import dev.forecaster.schema.Observation;
+import dev.forecaster.schema.codec.AvroCodec;
 
 /**
  * Runs a finite series through the streaming job's keyed forecast operator in Flink's BATCH mode.
  *
  * <p>BATCH mode sorts keyed input by key and record timestamp, so the record timestamp is the input
  * row index, not the event time: each key then sees its rows in file order, as a stream would
- * deliver them, whatever their timestamps do. The operator emits each forecast with the timestamp
- * of its input, which maps results back to rows.
+ * deliver them, whatever their timestamps do. The operator emits each forecast, and each alert on
+ * its side output, with the timestamp of its input, which maps results back to rows. Both come back
+ * through one collected stream, so neither can hold the other up.
  */
 public final class BackfillJob {
 
@@ -44,11 +51,25 @@ public final class BackfillJob {
     /** Lateness never applies here (BATCH mode has no watermark before the end), and this cannot overflow. */
     private static final long NO_LATENESS = Long.MAX_VALUE / 4;
 
-    private static final TypeInformation<Tuple4<Long, Double, double[], Long>> RESULT_TYPE =
-            Types.TUPLE(Types.LONG, Types.DOUBLE, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO, Types.LONG);
+    /**
+     * Row index, then either a forecast (score, means, model version, empty bytes) or an alert
+     * (NaN, no means, model version, the alert's single-object Avro bytes).
+     */
+    private static final TypeInformation<Tuple5<Long, Double, double[], Long, byte[]>> RESULT_TYPE =
+            Types.TUPLE(Types.LONG, Types.DOUBLE, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO, Types.LONG,
+                    PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
-    /** Per input row: the anomaly score and forecast means; rows not run (invalid) keep 0 and null. */
-    public record Result(double[] scores, double[][] means, long modelVersion) {}
+    /**
+     * Per input row: the anomaly score and forecast means (rows not run, the invalid ones, keep 0
+     * and null); and the alerts in the order they were raised.
+     */
+    public record Result(double[] scores, double[][] means, long modelVersion, List<RowAlert> alerts) {}
+
+    /**
+     * An alert and the input row it is about: the row of its observation, which is the row that
+     * raised it or, when the policy waited for more points, an earlier one.
+     */
+    public record RowAlert(int row, AnomalyAlert alert) {}
 
     private BackfillJob() {}
 
@@ -73,11 +94,12 @@ public final class BackfillJob {
         double[] scores = new double[rows.size()];
         double[][] means = new double[rows.size()][];
         long modelVersion = 0;
+        List<RowAlert> alerts = new ArrayList<>();
         if (records.isEmpty()) {
-            return new Result(scores, means, modelVersion);
+            return new Result(scores, means, modelVersion, alerts);
         }
 
-        DataStream<Tuple4<Long, Double, double[], Long>> results = env
+        SingleOutputStreamOperator<Forecast> forecasts = env
                 .fromData(records, new AvroTypeInfo<>(IngestRecord.class))
                 .name("backfill rows")
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<IngestRecord>forMonotonousTimestamps()
@@ -86,15 +108,27 @@ public final class BackfillJob {
                 .process(new ForecastFunction(processor, NO_LATENESS))
                 .returns(new AvroTypeInfo<>(Forecast.class))
                 .name("forecast")
-                .uid(ForecastJob.UID_FORECAST)
+                .uid(ForecastJob.UID_FORECAST);
+        DataStream<Tuple5<Long, Double, double[], Long, byte[]>> results = forecasts
                 .process(new ToRow())
                 .returns(RESULT_TYPE)
-                .name("to rows");
+                .name("to rows")
+                .union(forecasts.getSideOutput(AlertOutput.TAG)
+                        .process(new AlertToRow())
+                        .returns(RESULT_TYPE)
+                        .name("alerts to rows"));
 
         long done = 0;
-        try (CloseableIterator<Tuple4<Long, Double, double[], Long>> it = results.executeAndCollect("forecaster backfill")) {
+        AvroCodec<AnomalyAlert> alertCodec = AvroCodec.of(AnomalyAlert.getClassSchema());
+        List<Tuple5<Long, Double, double[], Long, byte[]>> raised = new ArrayList<>();
+        try (CloseableIterator<Tuple5<Long, Double, double[], Long, byte[]>> it =
+                results.executeAndCollect("forecaster backfill")) {
             while (it.hasNext()) {
-                Tuple4<Long, Double, double[], Long> r = it.next();
+                Tuple5<Long, Double, double[], Long, byte[]> r = it.next();
+                if (r.f4.length > 0) {
+                    raised.add(r);
+                    continue;
+                }
                 int index = Math.toIntExact(r.f0);
                 scores[index] = r.f1;
                 means[index] = r.f2;
@@ -108,7 +142,33 @@ public final class BackfillJob {
         if (done != records.size()) {
             throw new IllegalStateException("the job returned " + done + " results for " + records.size() + " rows");
         }
-        return new Result(scores, means, modelVersion);
+        // One key, so the rows that raised them order the alerts as the operator raised them.
+        raised.sort(Comparator.comparingLong(r -> r.f0));
+        for (Tuple5<Long, Double, double[], Long, byte[]> r : raised) {
+            AnomalyAlert alert;
+            try {
+                alert = alertCodec.decode(r.f4);
+            } catch (IOException e) {
+                throw new IllegalStateException("an alert the job encoded does not decode", e);
+            }
+            alerts.add(new RowAlert(rowOf(rows, Math.toIntExact(r.f0), alert), alert));
+        }
+        return new Result(scores, means, modelVersion, alerts);
+    }
+
+    /**
+     * The row an alert is about: the latest valid row up to the one that raised it with the
+     * alert's event time and value (the same row unless the policy waited for more points).
+     */
+    static int rowOf(List<InputRow> rows, int raisedAt, AnomalyAlert alert) {
+        long time = alert.getEventTime().toEpochMilli();
+        for (int i = raisedAt; i >= 0; i--) {
+            InputRow row = rows.get(i);
+            if (row.valid() && row.epochMillis() == time && Double.compare(row.value(), alert.getObserved()) == 0) {
+                return i;
+            }
+        }
+        return raisedAt;
     }
 
     static IngestRecord record(InputRow row) {
@@ -127,18 +187,35 @@ public final class BackfillJob {
                 .build();
     }
 
+    private static final byte[] NO_ALERT = new byte[0];
+
     /** Pairs each forecast with its row index, carried as the record timestamp, and flattens it. */
-    static final class ToRow extends ProcessFunction<Forecast, Tuple4<Long, Double, double[], Long>> {
+    static final class ToRow extends ProcessFunction<Forecast, Tuple5<Long, Double, double[], Long, byte[]>> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void processElement(Forecast f, Context ctx, Collector<Tuple4<Long, Double, double[], Long>> out) {
+        public void processElement(Forecast f, Context ctx, Collector<Tuple5<Long, Double, double[], Long, byte[]>> out) {
             double[] m = new double[f.getMeans().size()];
             for (int i = 0; i < m.length; i++) {
                 m[i] = f.getMeans().get(i);
             }
             double score = f.getAnomalyScore() == null ? 0.0 : f.getAnomalyScore();
-            out.collect(Tuple4.of(ctx.timestamp(), score, m, f.getModelVersion()));
+            out.collect(Tuple5.of(ctx.timestamp(), score, m, f.getModelVersion(), NO_ALERT));
+        }
+    }
+
+    /** Pairs each alert with the row index that raised it, carried as the record timestamp. */
+    static final class AlertToRow extends ProcessFunction<AnomalyAlert, Tuple5<Long, Double, double[], Long, byte[]>> {
+        private static final long serialVersionUID = 1L;
+
+        private transient AvroCodec<AnomalyAlert> codec;
+
+        @Override
+        public void processElement(AnomalyAlert a, Context ctx, Collector<Tuple5<Long, Double, double[], Long, byte[]>> out) {
+            if (codec == null) {
+                codec = AvroCodec.of(AnomalyAlert.getClassSchema());
+            }
+            out.collect(Tuple5.of(ctx.timestamp(), Double.NaN, new double[0], a.getModelVersion(), codec.encode(a)));
         }
     }
 }

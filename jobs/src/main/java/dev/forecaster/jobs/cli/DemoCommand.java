@@ -76,6 +76,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-interval", defaultValue = "PT1S", description = "Checkpoint interval, ISO-8601 (default: ${DEFAULT-VALUE}); exactly-once output appears at each checkpoint.")
     Duration checkpointInterval;
 
+    @Option(names = "--alerts-topic", defaultValue = "alerts", paramLabel = "TOPIC", description = "Topic of the anomaly alerts (default: ${DEFAULT-VALUE}).")
+    String alertsTopic;
+
     @Option(names = "--no-live", negatable = false, description = "Do not print the live view.")
     boolean noLive;
 
@@ -88,7 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
             throw usage("cannot read --model file " + model);
         }
         DemoSettings settings = new DemoSettings(keys, rate, maxEvents, csv, model, saveModel, seed, hidden, horizon,
-                trainIterations, history, parallelism, partitions, badEvery, checkpointInterval, !noLive);
+                trainIterations, history, parallelism, partitions, badEvery, checkpointInterval, !noLive, alertsTopic);
         DemoSummary summary = new DemoRunner(settings, System.out, System.err).run();
         System.out.println(summary.line());
         return 0;

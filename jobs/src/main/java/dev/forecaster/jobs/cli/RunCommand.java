@@ -47,6 +47,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model snapshot to serve (from 'demo --save-model').")
     Path model;
 
+    @Option(names = "--alerts-topic", paramLabel = "TOPIC",
+            description = "Topic of the anomaly alerts, written exactly-once (default: the forecaster.topics.alerts option, 'alerts').")
+    String alertsTopic;
+
     @Option(names = "--parallelism", description = "Job parallelism (default: the forecaster.parallelism option).")
     Integer parallelism;
 
@@ -73,7 +77,8 @@ public final class RunCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         ForecastJob.configure(env, config);
         ForecastJob.build(env, config, KafkaConnectors.observations(config),
-                KafkaConnectors.forecasts(config), KafkaConnectors.deadLetters(config), kernel);
+                KafkaConnectors.forecasts(config), KafkaConnectors.deadLetters(config), KafkaConnectors.alerts(config),
+                kernel);
         if (env instanceof LocalStreamEnvironment) {
             System.err.println("running on a local Flink MiniCluster; Ctrl-C stops it");
         }
@@ -87,10 +92,18 @@ public final class RunCommand implements Callable<Integer> {
         if (parallelism != null) {
             config.set(ForecastJobOptions.PARALLELISM, parallelism);
         }
+        if (alertsTopic != null) {
+            config.set(ForecastJobOptions.ALERTS_TOPIC, alertsTopic);
+        }
         for (String key : properties.keySet()) {
             if (key.startsWith("forecaster.") && ForecastJobOptions.all().stream().map(ConfigOption::key).noneMatch(key::equals)) {
                 throw usage("unknown option -D " + key);
             }
+        }
+        try {
+            ForecastJobOptions.alertPolicy(config);
+        } catch (IllegalArgumentException e) {
+            throw usage("alert options: " + e.getMessage());
         }
         return config;
     }

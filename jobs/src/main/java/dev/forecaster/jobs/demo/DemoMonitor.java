@@ -12,28 +12,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.forecaster.schema.AnomalyAlert;
 import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.codec.AvroCodec;
 
 /**
- * Reads the committed outputs (read_committed), keeps the counts and the forecast error, and
- * draws a live view of a few keys.
+ * Reads the committed outputs (read_committed), keeps the counts, the forecast error and the last
+ * alert, and draws a live view of a few keys.
  */
 public final class DemoMonitor implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String forecastsTopic;
+    private final String alertsTopic;
     private final AvroCodec<Forecast> forecasts = AvroCodec.of(Forecast.getClassSchema());
+    private final AvroCodec<AnomalyAlert> alerts = AvroCodec.of(AnomalyAlert.getClassSchema());
     private final AvroCodec<DeadLetter> deadLetters = AvroCodec.of(DeadLetter.getClassSchema());
     private final ForecastScore score;
     private final GroundTruth truth;
     private final List<String> shownKeys;
     private long forecastCount;
     private long deadLetterCount;
+    private long alertCount;
+    private AnomalyAlert lastAlert;
     private long unreadable;
 
-    public DemoMonitor(String bootstrapServers, String forecastsTopic, String deadLettersTopic,
+    public DemoMonitor(String bootstrapServers, String forecastsTopic, String deadLettersTopic, String alertsTopic,
             GroundTruth truth, List<String> shownKeys) {
         Properties props = new Properties();
         props.putAll(Map.of(
@@ -45,8 +50,9 @@ public final class DemoMonitor implements AutoCloseable {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
         this.consumer = new KafkaConsumer<>(props);
-        this.consumer.subscribe(List.of(forecastsTopic, deadLettersTopic));
+        this.consumer.subscribe(List.of(forecastsTopic, deadLettersTopic, alertsTopic));
         this.forecastsTopic = forecastsTopic;
+        this.alertsTopic = alertsTopic;
         this.truth = truth;
         this.score = new ForecastScore(truth);
         this.shownKeys = shownKeys;
@@ -59,6 +65,9 @@ public final class DemoMonitor implements AutoCloseable {
                 if (r.topic().equals(forecastsTopic)) {
                     score.accept(forecasts.decode(r.value()));
                     forecastCount++;
+                } else if (r.topic().equals(alertsTopic)) {
+                    lastAlert = alerts.decode(r.value());
+                    alertCount++;
                 } else {
                     deadLetters.decode(r.value());
                     deadLetterCount++;
@@ -77,6 +86,10 @@ public final class DemoMonitor implements AutoCloseable {
         return deadLetterCount;
     }
 
+    public long alerts() {
+        return alertCount;
+    }
+
     public long unreadable() {
         return unreadable;
     }
@@ -92,8 +105,12 @@ public final class DemoMonitor implements AutoCloseable {
             view.append("\u001b[H\u001b[2J");
         }
         view.append(String.format("Flink web UI: %s   elapsed %.0f s%n", webUi, elapsedSeconds));
-        view.append(String.format("events in %d | forecasts out %d | dead letters %d | MAE model %.3f vs persistence %.3f%n",
-                produced, forecastCount, deadLetterCount, score.modelMae(), score.persistenceMae()));
+        view.append(String.format("events in %d | forecasts out %d | dead letters %d | alerts %d | MAE model %.3f vs persistence %.3f%n",
+                produced, forecastCount, deadLetterCount, alertCount, score.modelMae(), score.persistenceMae()));
+        if (lastAlert != null) {
+            view.append(String.format("last alert: %s %s %s: %s%n", lastAlert.getSeverity(), lastAlert.getSeriesId(),
+                    lastAlert.getEventTime(), lastAlert.getReason()));
+        }
         view.append(String.format("%-14s %12s %14s %12s%n", "series", "last value", "next forecast", "last error"));
         for (String key : shownKeys) {
             Forecast f = score.lastForecast(key);

@@ -58,6 +58,7 @@ public final class DemoRunner {
         config.set(ForecastJobOptions.PARALLELISM, settings.parallelism());
         config.set(ForecastJobOptions.CHECKPOINT_INTERVAL, settings.checkpointInterval());
         config.set(ForecastJobOptions.TRANSACTIONAL_ID_PREFIX, "forecaster-demo");
+        config.set(ForecastJobOptions.ALERTS_TOPIC, settings.alertsTopic());
 
         err.println("starting Kafka (KRaft) and Flink ...");
         try (EmbeddedStack stack = EmbeddedStack.start(settings.parallelism(),
@@ -80,7 +81,8 @@ public final class DemoRunner {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         ForecastJob.configure(env, config);
         ForecastJob.build(env, config, KafkaConnectors.observations(config),
-                KafkaConnectors.forecasts(config), KafkaConnectors.deadLetters(config), model);
+                KafkaConnectors.forecasts(config), KafkaConnectors.deadLetters(config), KafkaConnectors.alerts(config),
+                model);
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName("forecaster-demo");
         JobID job = stack.flink().submit(graph);
@@ -94,7 +96,8 @@ public final class DemoRunner {
         try (DemoProducer producer = new DemoProducer(bootstrap, config.get(ForecastJobOptions.OBSERVATIONS_TOPIC),
                         data.stream(), truth, settings.rate(), settings.maxEvents(), settings.badEvery(), settings.seed());
                 DemoMonitor monitor = new DemoMonitor(bootstrap, config.get(ForecastJobOptions.FORECASTS_TOPIC),
-                        config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC), truth, shown)) {
+                        config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC), config.get(ForecastJobOptions.ALERTS_TOPIC),
+                        truth, shown)) {
             Thread producing = new Thread(producer, "forecaster-demo-producer");
             producing.setDaemon(true);
             producing.start();
@@ -129,8 +132,15 @@ public final class DemoRunner {
                 }
             }
             double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
+            // Alerts go to their own transactions, committed on the same checkpoints as the
+            // forecasts; give the last commit a moment to land before counting them.
+            long drainUntil = System.nanoTime() + 2 * Math.max(500, settings.checkpointInterval().toMillis()) * 1_000_000L;
+            while (System.nanoTime() < drainUntil) {
+                monitor.poll(Duration.ofMillis(100));
+            }
             stack.flink().cancel(job);
-            return new DemoSummary(producer.produced(), monitor.forecasts(), monitor.deadLetters(), producer.badProduced(),
+            return new DemoSummary(producer.produced(), monitor.forecasts(), monitor.deadLetters(), monitor.alerts(),
+                    producer.badProduced(),
                     monitor.score().modelMae(), monitor.score().persistenceMae(),
                     (System.nanoTime() - started) / 1e9, streamSeconds,
                     ProcessMemory.peakRssMb(), ProcessMemory.peakHeapMb());

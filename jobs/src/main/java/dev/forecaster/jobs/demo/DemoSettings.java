@@ -20,7 +20,8 @@ public record DemoSettings(
         int partitions,
         int badEvery,
         Duration checkpointInterval,
-        boolean liveView) {
+        boolean liveView,
+        String alertsTopic) {
 
     public DemoSettings {
         if (keys < 1) {
@@ -28,6 +29,9 @@ public record DemoSettings(
         }
         if (parallelism < 1 || partitions < 1) {
             throw new IllegalArgumentException("--parallelism and --partitions must be at least 1");
+        }
+        if (alertsTopic == null || alertsTopic.isBlank()) {
+            throw new IllegalArgumentException("--alerts-topic must not be blank");
         }
     }
 }

@@ -7,6 +7,7 @@ public record DemoSummary(
         long eventsIn,
         long forecastsOut,
         long deadLetters,
+        long alerts,
         long injectedBad,
         double modelMae,
         double persistenceMae,
@@ -18,9 +19,9 @@ public record DemoSummary(
     /** One line; the README and the CI check read it. */
     public String line() {
         return String.format(Locale.ROOT,
-                "summary: events_in=%d forecasts_out=%d dead_letters=%d mae_model=%.4f mae_persistence=%.4f "
+                "summary: events_in=%d forecasts_out=%d dead_letters=%d alerts=%d mae_model=%.4f mae_persistence=%.4f "
                         + "wall_s=%.1f stream_s=%.1f events_per_s=%.0f peak_rss_mb=%d peak_heap_mb=%d injected_bad=%d",
-                eventsIn, forecastsOut, deadLetters, modelMae, persistenceMae, wallSeconds, streamSeconds,
+                eventsIn, forecastsOut, deadLetters, alerts, modelMae, persistenceMae, wallSeconds, streamSeconds,
                 streamSeconds > 0 ? eventsIn / streamSeconds : 0, peakRssMb, peakHeapMb, injectedBad);
     }
 }

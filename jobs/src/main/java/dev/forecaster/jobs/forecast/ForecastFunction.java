@@ -9,6 +9,7 @@ import org.apache.flink.util.Collector;
 import java.time.Instant;
 
 import dev.forecaster.jobs.io.DeadLetters;
+import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.series.ModelPolicy;
@@ -21,10 +22,11 @@ import dev.forecaster.schema.Observation;
 /**
  * The keyed forecast operator: each observation is scored against the key's previous forecast,
  * advances the key's recurrent network by one step and yields a forecast for the next H steps.
- * Observations further than the allowed lateness behind their series' latest event time go to the
- * dead-letter side output instead (see {@link Lateness} for why per series and not per watermark). The per-key logic is {@link
- * SeriesProcessor}'s; this class adapts it to keyed state, so the streaming job and the batch
- * backfill run the same operator.
+ * An alert that the observation raises goes to the {@link AlertOutput#TAG} side output;
+ * observations further than the allowed lateness behind their series' latest event time go to the
+ * dead-letter side output instead (see {@link Lateness} for why per series and not per watermark).
+ * The per-key logic, alert state machine included, is {@link SeriesProcessor}'s; this class adapts
+ * it to keyed state, so the streaming job and the batch backfill run the same operator.
  *
  * <p>The emitted forecast keeps the input record's timestamp (Flink's default), which the
  * backfill relies on to map forecasts back to input rows.
@@ -40,9 +42,14 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
 
     private transient ValueState<SeriesState> seriesState;
 
-    /** Serves one pre-trained model to every key. */
+    /** Serves one pre-trained model to every key, with the default alert policy. */
     public ForecastFunction(LstmForecaster model, long allowedLatenessMillis) {
-        this(new SeriesProcessor(ModelPolicy.fixed(model), AnomalyScorer.defaults()), allowedLatenessMillis);
+        this(model, allowedLatenessMillis, AlertPolicy.defaults());
+    }
+
+    /** Serves one pre-trained model to every key. */
+    public ForecastFunction(LstmForecaster model, long allowedLatenessMillis, AlertPolicy alerts) {
+        this(new SeriesProcessor(ModelPolicy.fixed(model), AnomalyScorer.defaults(), alerts), allowedLatenessMillis);
     }
 
     public ForecastFunction(SeriesProcessor processor, long allowedLatenessMillis) {
@@ -89,5 +96,8 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
                         .setEmittedAt(Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()))
                         .setAnomalyScore(step.anomalyScore())
                         .build());
+        if (step.alert() != null) {
+            ctx.output(AlertOutput.TAG, AlertOutput.toAvro(obs.getSeriesId(), step.modelVersion(), step.alert()));
+        }
     }
 }

@@ -17,15 +17,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import dev.forecaster.jobs.io.DeadLetterRouter;
 import dev.forecaster.jobs.io.DeadLetters;
+import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.schema.AnomalyAlert;
 import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
 
 /**
  * Assembles the forecast pipeline from an injected source and sinks:
- * observations → dead-letter routing → keyBy(series) → forecast operator → forecasts; dead letters
- * from routing and from the operator (late events) → dead-letter sink.
+ * observations → dead-letter routing → keyBy(series) → forecast operator → forecasts; alerts from
+ * the operator → alert sink; dead letters from routing and from the operator (late events) →
+ * dead-letter sink.
  */
 public final class ForecastJob {
 
@@ -35,6 +38,7 @@ public final class ForecastJob {
     public static final String UID_FORECAST = "forecast-operator";
     public static final String UID_FORECAST_SINK = "forecasts-sink";
     public static final String UID_DEAD_LETTER_SINK = "dead-letters-sink";
+    public static final String UID_ALERT_SINK = "alerts-sink";
 
     private ForecastJob() {}
 
@@ -58,7 +62,9 @@ public final class ForecastJob {
             Source<IngestRecord, ?, ?> source,
             Sink<Forecast> forecastSink,
             Sink<DeadLetter> deadLetterSink,
+            Sink<AnomalyAlert> alertSink,
             LstmForecaster model) {
+        AlertPolicy alerts = ForecastJobOptions.alertPolicy(config);
         WatermarkStrategy<IngestRecord> watermarks =
                 WatermarkStrategy.<IngestRecord>forBoundedOutOfOrderness(
                                 config.get(ForecastJobOptions.MAX_OUT_OF_ORDERNESS))
@@ -77,12 +83,14 @@ public final class ForecastJob {
         SingleOutputStreamOperator<Forecast> forecasts =
                 valid.keyBy(record -> record.getObservation().getSeriesId(), Types.STRING)
                         .process(new ForecastFunction(
-                                model, ForecastJobOptions.millis(config, ForecastJobOptions.ALLOWED_LATENESS)))
+                                model, ForecastJobOptions.millis(config, ForecastJobOptions.ALLOWED_LATENESS), alerts))
                         .returns(new AvroTypeInfo<>(Forecast.class))
                         .name("forecast")
                         .uid(UID_FORECAST);
 
         forecasts.sinkTo(forecastSink).name("forecasts sink").uid(UID_FORECAST_SINK);
+
+        forecasts.getSideOutput(AlertOutput.TAG).sinkTo(alertSink).name("alerts sink").uid(UID_ALERT_SINK);
 
         valid.getSideOutput(DeadLetters.TAG)
                 .union(forecasts.getSideOutput(DeadLetters.TAG))

@@ -8,6 +8,8 @@ import org.apache.flink.configuration.ReadableConfig;
 import java.time.Duration;
 import java.util.List;
 
+import dev.forecaster.model.anomaly.AlertPolicy;
+
 /** Typed configuration of the forecast job. Every option has a default and a description. */
 public final class ForecastJobOptions {
 
@@ -23,6 +25,9 @@ public final class ForecastJobOptions {
     public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
             key("forecaster.topics.dead-letters").stringType().defaultValue("dead-letters")
                     .withDescription("Output topic of DeadLetter records (exactly-once).");
+    public static final ConfigOption<String> ALERTS_TOPIC =
+            key("forecaster.topics.alerts").stringType().defaultValue("alerts")
+                    .withDescription("Output topic of AnomalyAlert records (exactly-once).");
     public static final ConfigOption<String> GROUP_ID =
             key("forecaster.kafka.group-id").stringType().defaultValue("forecaster")
                     .withDescription("Consumer group id used to commit source offsets (for monitoring only; Flink checkpoints own the offsets).");
@@ -48,10 +53,54 @@ public final class ForecastJobOptions {
             key("forecaster.parallelism").intType().defaultValue(2)
                     .withDescription("Parallelism of the job.");
 
+    public static final ConfigOption<Double> ALERT_WARNING =
+            key("forecaster.alerts.warning").doubleType().defaultValue(AlertPolicy.DEFAULT_WARNING)
+                    .withDescription(AlertPolicy.WARNING_DOC);
+    public static final ConfigOption<Double> ALERT_CRITICAL =
+            key("forecaster.alerts.critical").doubleType().defaultValue(AlertPolicy.DEFAULT_CRITICAL)
+                    .withDescription(AlertPolicy.CRITICAL_DOC);
+    public static final ConfigOption<Double> ALERT_EXIT =
+            key("forecaster.alerts.exit").doubleType().defaultValue(AlertPolicy.DEFAULT_EXIT)
+                    .withDescription(AlertPolicy.EXIT_DOC);
+    public static final ConfigOption<Integer> ALERT_DEBOUNCE =
+            key("forecaster.alerts.debounce").intType().defaultValue(AlertPolicy.DEFAULT_DEBOUNCE)
+                    .withDescription(AlertPolicy.DEBOUNCE_DOC);
+    public static final ConfigOption<Integer> ALERT_REARM =
+            key("forecaster.alerts.rearm").intType().defaultValue(AlertPolicy.DEFAULT_REARM)
+                    .withDescription(AlertPolicy.REARM_DOC);
+    public static final ConfigOption<Integer> ALERT_COOLDOWN =
+            key("forecaster.alerts.cooldown").intType().defaultValue(AlertPolicy.DEFAULT_COOLDOWN)
+                    .withDescription(AlertPolicy.COOLDOWN_DOC);
+    public static final ConfigOption<Integer> ALERT_WARMUP =
+            key("forecaster.alerts.warmup").intType().defaultValue(AlertPolicy.DEFAULT_WARMUP)
+                    .withDescription(AlertPolicy.WARMUP_DOC);
+    public static final ConfigOption<Double> ALERT_BOUNDS_WIDTH =
+            key("forecaster.alerts.bounds-width").doubleType().defaultValue(AlertPolicy.DEFAULT_BOUNDS_WIDTH)
+                    .withDescription(AlertPolicy.BOUNDS_WIDTH_DOC);
+
     public static List<ConfigOption<?>> all() {
-        return List.of(BOOTSTRAP_SERVERS, OBSERVATIONS_TOPIC, FORECASTS_TOPIC, DEAD_LETTERS_TOPIC, GROUP_ID,
-                TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, MAX_OUT_OF_ORDERNESS, IDLENESS, ALLOWED_LATENESS,
-                CHECKPOINT_INTERVAL, PARALLELISM);
+        return List.of(BOOTSTRAP_SERVERS, OBSERVATIONS_TOPIC, FORECASTS_TOPIC, DEAD_LETTERS_TOPIC, ALERTS_TOPIC,
+                GROUP_ID, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, MAX_OUT_OF_ORDERNESS, IDLENESS,
+                ALLOWED_LATENESS, CHECKPOINT_INTERVAL, PARALLELISM, ALERT_WARNING, ALERT_CRITICAL, ALERT_EXIT,
+                ALERT_DEBOUNCE, ALERT_REARM, ALERT_COOLDOWN, ALERT_WARMUP, ALERT_BOUNDS_WIDTH);
+    }
+
+    /**
+     * The alert policy the {@code forecaster.alerts.*} options describe.
+     *
+     * @throws IllegalArgumentException when they are inconsistent (e.g. exit above warning)
+     */
+    public static AlertPolicy alertPolicy(ReadableConfig config) {
+        return AlertPolicy.builder()
+                .warning(config.get(ALERT_WARNING))
+                .critical(config.get(ALERT_CRITICAL))
+                .exit(config.get(ALERT_EXIT))
+                .debounce(config.get(ALERT_DEBOUNCE))
+                .rearm(config.get(ALERT_REARM))
+                .cooldown(config.get(ALERT_COOLDOWN))
+                .warmup(config.get(ALERT_WARMUP))
+                .boundsWidth(config.get(ALERT_BOUNDS_WIDTH))
+                .build();
     }
 
     private ForecastJobOptions() {}

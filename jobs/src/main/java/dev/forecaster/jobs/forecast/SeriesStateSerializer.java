@@ -8,7 +8,10 @@ import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
 
+import dev.forecaster.model.anomaly.AlertState;
+import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.anomaly.AnomalyState;
+import dev.forecaster.model.anomaly.Severity;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.series.SeriesHistory;
@@ -19,19 +22,26 @@ import dev.forecaster.schema.codec.AvroCodec;
 /**
  * Compact explicit serializer for {@link SeriesState}, so keyed state never falls back to Kryo.
  *
- * <p>Layout (format 2): format byte; layer count; per layer the h length and floats, then the c
+ * <p>Layout (format 3): format byte; layer count; per layer the h length and floats, then the c
  * length and floats; scaler count, mean, m2; model version; last event time; step; forecast
  * length and doubles; then observation count; anomaly statistics (residual count, mean, variance;
- * surprise ring length and doubles, surprise count; window count, mean, variance); a flag and the
- * history (ring length and doubles, added count, evicted scaler); a flag and the own model (length
- * and single-object Avro bytes). Array lengths are written, not assumed, so a state written under
- * one hidden size can still be read (and then re-synchronised) after the model changes shape.
- * Format 1 (the first five groups only) is still read, with fresh anomaly statistics.
+ * surprise ring length and doubles, surprise count; window count, mean, variance); alert state
+ * (points, active flag, raised severity byte, run, quiet, point of the last alert; a flag and the
+ * pending peak: event time, observed, expected, spread, surprise, likelihood, tail byte, window
+ * mean, usual mean); a flag and the history (ring length and doubles, added count, evicted
+ * scaler); a flag and the own model (length and single-object Avro bytes). Array lengths are
+ * written, not assumed, so a state written under one hidden size can still be read (and then
+ * re-synchronised) after the model changes shape.
+ *
+ * <p>Older formats are still read: format 2 (no alert state) gets an idle alert state whose
+ * warm-up counts the observations the key has already had; format 1 (the first five groups only)
+ * also gets fresh anomaly statistics.
  */
 public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     private static final long serialVersionUID = 1L;
-    private static final byte FORMAT = 2;
+    private static final byte FORMAT = 3;
+    private static final byte FORMAT_WITHOUT_ALERTS = 2;
     private static final byte FORMAT_WITHOUT_ANOMALY = 1;
 
     public static final SeriesStateSerializer INSTANCE = new SeriesStateSerializer();
@@ -95,6 +105,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         out.writeLong(a.windows);
         out.writeDouble(a.windowMean);
         out.writeDouble(a.windowVar);
+        writeAlertState(s.alert, out);
         out.writeBoolean(s.history != null);
         if (s.history != null) {
             writeDoubles(s.history.ring(), out);
@@ -114,7 +125,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
     @Override
     public SeriesState deserialize(DataInputView in) throws IOException {
         byte format = in.readByte();
-        if (format != FORMAT && format != FORMAT_WITHOUT_ANOMALY) {
+        if (format != FORMAT && format != FORMAT_WITHOUT_ALERTS && format != FORMAT_WITHOUT_ANOMALY) {
             throw new IOException("Unknown SeriesState format " + format);
         }
         int layers = in.readInt();
@@ -147,6 +158,11 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         a.windowMean = in.readDouble();
         a.windowVar = in.readDouble();
         s.anomaly = a;
+        if (format == FORMAT_WITHOUT_ALERTS) {
+            s.alert.points = s.observations;
+        } else {
+            s.alert = readAlertState(in);
+        }
         if (in.readBoolean()) {
             double[] ring = readDoubles(in);
             long added = in.readLong();
@@ -168,6 +184,52 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
     @Override
     public void copy(DataInputView in, DataOutputView out) throws IOException {
         serialize(deserialize(in), out);
+    }
+
+    private static void writeAlertState(AlertState a, DataOutputView out) throws IOException {
+        out.writeLong(a.points);
+        out.writeBoolean(a.active);
+        out.writeByte(a.raised == null ? 0 : 1 + a.raised.ordinal());
+        out.writeInt(a.run);
+        out.writeInt(a.quiet);
+        out.writeLong(a.lastAlertAt);
+        AlertState.Candidate p = a.peak;
+        out.writeBoolean(p != null);
+        if (p != null) {
+            out.writeLong(p.eventTime());
+            out.writeDouble(p.observed());
+            out.writeDouble(p.expected());
+            out.writeDouble(p.spread());
+            out.writeDouble(p.surprise());
+            out.writeDouble(p.likelihood());
+            out.writeByte(p.tail().ordinal());
+            out.writeDouble(p.windowMean());
+            out.writeDouble(p.usualMean());
+        }
+    }
+
+    private static AlertState readAlertState(DataInputView in) throws IOException {
+        AlertState a = new AlertState();
+        a.points = in.readLong();
+        a.active = in.readBoolean();
+        int raised = in.readByte();
+        a.raised = raised == 0 ? null : enumAt(Severity.values(), raised - 1, "severity");
+        a.run = in.readInt();
+        a.quiet = in.readInt();
+        a.lastAlertAt = in.readLong();
+        if (in.readBoolean()) {
+            a.peak = new AlertState.Candidate(in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(),
+                    in.readDouble(), in.readDouble(), enumAt(AnomalyScorer.ErrorTail.values(), in.readByte(), "tail"),
+                    in.readDouble(), in.readDouble());
+        }
+        return a;
+    }
+
+    private static <E> E enumAt(E[] values, int ordinal, String what) throws IOException {
+        if (ordinal < 0 || ordinal >= values.length) {
+            throw new IOException("Unknown " + what + " " + ordinal + " in SeriesState");
+        }
+        return values[ordinal];
     }
 
     private static void writeFloats(float[] values, DataOutputView out) throws IOException {

@@ -1,5 +1,6 @@
 package dev.forecaster.jobs.io;
 
+import static dev.forecaster.jobs.forecast.ForecastJobOptions.ALERTS_TOPIC;
 import static dev.forecaster.jobs.forecast.ForecastJobOptions.BOOTSTRAP_SERVERS;
 import static dev.forecaster.jobs.forecast.ForecastJobOptions.DEAD_LETTERS_TOPIC;
 import static dev.forecaster.jobs.forecast.ForecastJobOptions.FORECASTS_TOPIC;
@@ -15,6 +16,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
+import dev.forecaster.schema.AnomalyAlert;
 import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
@@ -48,6 +50,12 @@ public final class KafkaConnectors {
         String topic = config.get(DEAD_LETTERS_TOPIC);
         return exactlyOnce(config, "-dead-letters",
                 new AvroKafkaSerializer<DeadLetter>(topic, DeadLetter.getClassSchema(), d -> d.getSourceTopic()));
+    }
+
+    public static KafkaSink<AnomalyAlert> alerts(ReadableConfig config) {
+        String topic = config.get(ALERTS_TOPIC);
+        return exactlyOnce(config, "-alerts",
+                new AvroKafkaSerializer<>(topic, AnomalyAlert.getClassSchema(), AnomalyAlert::getSeriesId));
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> KafkaSink<T> exactlyOnce(

@@ -20,6 +20,7 @@ public final class ForecastTopics {
         return List.of(
                 TopicSpec.of(config.get(ForecastJobOptions.OBSERVATIONS_TOPIC), partitions).withRetentionForever(),
                 TopicSpec.of(config.get(ForecastJobOptions.FORECASTS_TOPIC), partitions).withRetentionForever(),
-                TopicSpec.of(config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC), 1).withRetentionForever());
+                TopicSpec.of(config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC), 1).withRetentionForever(),
+                TopicSpec.of(config.get(ForecastJobOptions.ALERTS_TOPIC), partitions).withRetentionForever());
     }
 }

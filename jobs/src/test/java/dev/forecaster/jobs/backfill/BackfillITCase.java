@@ -156,16 +156,45 @@ class BackfillITCase {
                 "an injected anomaly tops every clean point");
     }
 
+    /** Also writes the alerts here, which must leave the scores output as it is. */
     @Test
     void aPrefixOfTheInputGetsTheSameScores() throws IOException {
         Path in = dir.resolve("prefix.csv");
         Path out = dir.resolve("prefix-out.csv");
+        Path alerts = dir.resolve("prefix-alerts.csv");
         Files.write(in, input.subList(0, PREFIX + 1));
-        Run run = backfill(in, out);
+        Run run = backfill(in, out, "--alerts-out", alerts.toString());
         assertEquals(0, run.code(), run.stderr());
         List<String> prefix = Files.readAllLines(out);
         assertEquals(PREFIX + 1, prefix.size());
         assertEquals(output.subList(0, PREFIX + 1), prefix);
+        checkAlerts(Files.readAllLines(alerts), run.stderr());
+    }
+
+    /** The spikes in the prefix raise alerts at their rows, and every line is what the contract says. */
+    private static void checkAlerts(List<String> lines, String stderr) {
+        assertEquals("row_index,timestamp,series,severity,observed,expected,lower,upper,score,likelihood,reason",
+                lines.get(0));
+        assertTrue(stderr.contains(" alerts=" + (lines.size() - 1)), stderr);
+        Set<Integer> rows = new HashSet<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", 11);
+            int row = Integer.parseInt(f[0]);
+            rows.add(row);
+            assertEquals(input.get(row + 1).split(",")[0], f[1], "timestamp echoed: " + line);
+            assertEquals("series", f[2]);
+            assertTrue(f[3].equals("WARNING") || f[3].equals("CRITICAL"), line);
+            assertEquals(Double.parseDouble(input.get(row + 1).split(",")[1]), Double.parseDouble(f[4]), 1e-9, line);
+            double expected = Double.parseDouble(f[5]);
+            assertTrue(Double.parseDouble(f[6]) < expected && expected < Double.parseDouble(f[7]), line);
+            assertTrue(Double.parseDouble(f[8]) > 0, line);
+            assertEquals(output.get(row + 1).substring(output.get(row + 1).lastIndexOf(',') + 1), f[9],
+                    "the alert's likelihood is the row's anomaly score: " + line);
+            assertTrue(f[10].startsWith("\"") && f[10].endsWith("\""), line);
+        }
+        for (int spike : SPIKES) {
+            assertTrue(rows.contains(spike), "spike at row " + spike + " alerted: " + lines);
+        }
     }
 
     @Test

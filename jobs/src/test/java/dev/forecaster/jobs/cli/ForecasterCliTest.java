@@ -3,8 +3,17 @@ package dev.forecaster.jobs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+
+import java.nio.file.Path;
+
+import dev.forecaster.jobs.forecast.ForecastJobOptions;
+import dev.forecaster.jobs.testing.TestModels;
+import dev.forecaster.model.anomaly.AlertPolicy;
+import dev.forecaster.model.snapshot.SnapshotFiles;
 
 
 class ForecasterCliTest {
@@ -79,5 +88,36 @@ class ForecasterCliTest {
             return;
         }
         throw new AssertionError("expected a ParameterException");
+    }
+
+    @Test
+    void inconsistentOrUnreadableAlertOptionsAreAUsageError(@TempDir Path temp) throws Exception {
+        Path model = temp.resolve("model.avro");
+        SnapshotFiles.write(TestModels.randomSnapshot(4, 2, 1L, 1L), model);
+        for (String option : new String[] {"forecaster.alerts.exit=0.9", "forecaster.alerts.warning=often",
+                "forecaster.alerts.debounce=0"}) {
+            CliRun r = CliRun.of("run", "--bootstrap-servers", "localhost:1", "--model", model.toString(), "-D", option);
+            assertEquals(ForecasterCli.EXIT_USAGE, r.code(), option + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains("alert options"), r.err());
+        }
+    }
+
+    @Test
+    void alertsTopicAndAlertOptionsReachTheJobConfiguration() {
+        RunCommand run = new RunCommand();
+        run.bootstrapServers = "localhost:1";
+        assertEquals("alerts", run.configuration().get(ForecastJobOptions.ALERTS_TOPIC));
+        run.alertsTopic = "ops-alerts";
+        run.properties.put("forecaster.alerts.warning", "0.8");
+        run.properties.put("forecaster.alerts.critical", "0.9");
+        Configuration config = run.configuration();
+        assertEquals("ops-alerts", config.get(ForecastJobOptions.ALERTS_TOPIC));
+        AlertPolicy policy = ForecastJobOptions.alertPolicy(config);
+        assertEquals(0.8, policy.warning());
+        assertEquals(0.9, policy.critical());
+        assertEquals(AlertPolicy.DEFAULT_REARM, policy.rearm());
+        assertTrue(CliRun.of("run", "--help").out().contains("--alerts-topic"));
+        assertTrue(CliRun.of("demo", "--help").out().contains("--alerts-topic"));
     }
 }

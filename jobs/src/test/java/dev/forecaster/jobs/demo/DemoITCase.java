@@ -32,7 +32,7 @@ class DemoITCase {
 
     private static DemoSettings settings(Path csv, Path model, Path saveModel, long maxEvents) {
         return new DemoSettings(3, 0, maxEvents, csv, model, saveModel, 7L, 16, 4, 10, 200, 2, 2, 50,
-                Duration.ofMillis(500), true);
+                Duration.ofMillis(500), true, "alerts");
     }
 
     @Test
@@ -51,7 +51,7 @@ class DemoITCase {
         assertTrue(summary.deadLetters() >= 7 && summary.deadLetters() <= 11, summary.line());
         assertTrue(Double.isFinite(summary.modelMae()) && Double.isFinite(summary.persistenceMae()), summary.line());
         assertTrue(summary.line().startsWith("summary: events_in=600 forecasts_out=" + summary.forecastsOut()
-                + " dead_letters=" + summary.deadLetters() + " "), summary.line());
+                + " dead_letters=" + summary.deadLetters() + " alerts=" + summary.alerts() + " "), summary.line());
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("Flink web UI: http://127.0.0.1:"), "live view");
         assertTrue(Files.size(model) > 0, "--save-model wrote the snapshot");
         assertEquals(before, forecasterTempDirs(), "no temporary directory outlives the demo");

@@ -22,10 +22,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import dev.forecaster.jobs.io.DeadLetters;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
+import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
 import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.schema.AlertSeverity;
+import dev.forecaster.schema.AnomalyAlert;
 import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
@@ -39,9 +42,14 @@ class ForecastFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, IngestRecord, Forecast> harness(LstmForecaster model)
             throws Exception {
+        return harness(model, AlertPolicy.defaults());
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, IngestRecord, Forecast> harness(LstmForecaster model,
+            AlertPolicy alerts) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, IngestRecord, Forecast> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new ForecastFunction(model, LATENESS)),
+                        new KeyedProcessOperator<>(new ForecastFunction(model, LATENESS, alerts)),
                         r -> r.getObservation().getSeriesId(),
                         Types.STRING);
         return harness;
@@ -236,5 +244,90 @@ class ForecastFunctionTest {
                 assertEquals(Arrays.stream(expected).boxed().toList(), out.get(i).getMeans(), "step " + i);
             }
         }
+    }
+
+    /** Alerts of one harness run, in emission order. */
+    private static List<AnomalyAlert> alerts(KeyedOneInputStreamOperatorTestHarness<String, IngestRecord, Forecast> h) {
+        ConcurrentLinkedQueue<StreamRecord<AnomalyAlert>> out = h.getSideOutput(AlertOutput.TAG);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+
+    /** Key "a" spikes at point 300; key "b" stays clean. */
+    private static List<Observation> spikeOnA() {
+        List<Observation> series = new ArrayList<>(Observations.interleaved(List.of("a", "b"), 450, 5L));
+        Observation at = series.get(2 * 300);
+        series.set(2 * 300, Observations.of("a", at.getEventTime().toEpochMilli(), at.getValue() + 200));
+        return series;
+    }
+
+    @Test
+    void anAlertGoesToTheSideOutputWithSeriesModelAndNumbers() throws Exception {
+        List<Observation> series = spikeOnA();
+        try (var harness = harness(MODEL)) {
+            harness.open();
+            feed(harness, series);
+            List<AnomalyAlert> alerts = alerts(harness);
+            assertEquals(1, alerts.size(), alerts.toString());
+            AnomalyAlert a = alerts.get(0);
+            Observation spike = series.get(2 * 300);
+            assertEquals("a", a.getSeriesId());
+            assertEquals(spike.getEventTime(), a.getEventTime());
+            assertEquals(spike.getValue(), a.getObserved());
+            assertEquals(AlertSeverity.CRITICAL, a.getSeverity());
+            assertEquals(1L, a.getModelVersion());
+            List<Forecast> forecasts = byKey(harness.extractOutputValues()).get("a");
+            assertEquals(forecasts.get(299).getMeans().get(0), a.getExpected(), "the one-step forecast that targeted it");
+            assertEquals(forecasts.get(300).getAnomalyScore(), a.getLikelihood(), "the forecast carries the same score");
+            assertTrue(a.getLower() < a.getExpected() && a.getExpected() < a.getUpper() && a.getUpper() < a.getObserved());
+            assertTrue(a.getReason().contains("above expected"), a.getReason());
+        }
+    }
+
+    /**
+     * A level shift makes a long episode. Restored from a snapshot taken inside it, the operator
+     * stays silent as the uninterrupted one does, although the scores stay high enough that a key
+     * that lost its alert state would alert again at once (no warm-up here to hide that).
+     */
+    @Test
+    void snapshotAndRestoreKeepAnEpisodeInProgress() throws Exception {
+        List<Observation> series = new ArrayList<>(Observations.interleaved(List.of("a"), 420, 6L));
+        for (int i = 300; i < series.size(); i++) {
+            Observation o = series.get(i);
+            series.set(i, Observations.of("a", o.getEventTime().toEpochMilli(), o.getValue() + 150));
+        }
+        int cut = 303;
+        AlertPolicy policy = AlertPolicy.builder().warmup(0).build();
+
+        List<AnomalyAlert> uninterrupted;
+        List<Forecast> forecasts;
+        try (var harness = harness(MODEL, policy)) {
+            harness.open();
+            feed(harness, series);
+            uninterrupted = alerts(harness);
+            forecasts = harness.extractOutputValues();
+        }
+        assertTrue(!uninterrupted.isEmpty(), "the shift alerts");
+        assertEquals(series.get(300).getEventTime(), uninterrupted.get(0).getEventTime());
+        assertTrue(forecasts.get(cut).getAnomalyScore() >= policy.warning(),
+                "still anomalous after the cut: " + forecasts.get(cut).getAnomalyScore());
+
+        List<AnomalyAlert> resumed = new ArrayList<>();
+        OperatorSubtaskState snapshot;
+        try (var first = harness(MODEL, policy)) {
+            first.open();
+            feed(first, series.subList(0, cut));
+            resumed.addAll(alerts(first));
+            snapshot = first.snapshot(1L, 1L);
+        }
+        try (var second = harness(MODEL, policy)) {
+            second.initializeState(snapshot);
+            second.open();
+            feed(second, series.subList(cut, series.size()));
+            resumed.addAll(alerts(second));
+        }
+        assertEquals(uninterrupted, resumed);
+        assertTrue(resumed.stream().noneMatch(a -> a.getEventTime().toEpochMilli() >= series.get(cut).getEventTime()
+                .toEpochMilli() && a.getEventTime().toEpochMilli() < series.get(cut + 5).getEventTime().toEpochMilli()),
+                "no new alert right after the restore: " + resumed);
     }
 }

@@ -41,6 +41,7 @@ import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
 import dev.forecaster.jobs.testing.KafkaTestIO;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
+import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
@@ -48,6 +49,7 @@ import dev.forecaster.model.kernel.SeriesForecaster;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.series.ModelPolicy;
 import dev.forecaster.model.series.SeriesProcessor;
+import dev.forecaster.schema.AnomalyAlert;
 import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.Observation;
@@ -65,6 +67,7 @@ class ForecastJobITCase {
 
     private final AvroCodec<Forecast> forecastCodec = AvroCodec.of(Forecast.getClassSchema());
     private final AvroCodec<DeadLetter> deadLetterCodec = AvroCodec.of(DeadLetter.getClassSchema());
+    private final AvroCodec<AnomalyAlert> alertCodec = AvroCodec.of(AnomalyAlert.getClassSchema());
 
     @BeforeAll
     static void start() throws Exception {
@@ -88,6 +91,7 @@ class ForecastJobITCase {
         c.set(ForecastJobOptions.OBSERVATIONS_TOPIC, name + "-observations");
         c.set(ForecastJobOptions.FORECASTS_TOPIC, name + "-forecasts");
         c.set(ForecastJobOptions.DEAD_LETTERS_TOPIC, name + "-dead-letters");
+        c.set(ForecastJobOptions.ALERTS_TOPIC, name + "-alerts");
         c.set(ForecastJobOptions.GROUP_ID, name);
         c.set(ForecastJobOptions.TRANSACTIONAL_ID_PREFIX, name);
         c.set(ForecastJobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
@@ -104,7 +108,8 @@ class ForecastJobITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(envConfig);
         ForecastJob.configure(env, config);
         ForecastJob.build(env, config, KafkaConnectors.observations(config),
-                KafkaConnectors.forecasts(config), KafkaConnectors.deadLetters(config), MODEL);
+                KafkaConnectors.forecasts(config), KafkaConnectors.deadLetters(config), KafkaConnectors.alerts(config),
+                MODEL);
         StreamGraph graph = env.getStreamGraph();
         JobID job = flink.submit(graph);
         flink.awaitRunning(job, 60_000);
@@ -260,35 +265,44 @@ class ForecastJobITCase {
 
     /**
      * The streaming job and the backfill run the same keyed operator; given the same model and the
-     * same rows, they must forecast and score every row identically, data problems included.
+     * same rows, they must forecast and score every row identically, data problems included, and
+     * raise the same alerts in the same order.
      */
     @Test
-    void streamingAndBackfillForecastAndScoreTheSameRowsIdentically() throws Exception {
+    void streamingAndBackfillForecastScoreAndAlertTheSameRowsIdentically() throws Exception {
         Configuration config = config("consistency");
         KafkaTopics.create(kafka.bootstrapServers(), ForecastTopics.specs(config, 1));
         SplittableRandom random = new SplittableRandom(31L);
         List<Observation> input = new ArrayList<>();
         List<InputRow> rows = new ArrayList<>();
         long t = Observations.START;
-        for (int i = 0; i < 400; i++) {
-            double v = 20 + 5 * Math.sin(2 * Math.PI * i / 24.0) + random.nextGaussian() + (i == 250 ? 15 : 0);
+        for (int i = 0; i < 600; i++) {
+            double v = 20 + 5 * Math.sin(2 * Math.PI * i / 24.0) + random.nextGaussian()
+                    + (i == 250 ? 25 : 0) + (i == 420 ? -25 : 0) + (i >= 450 ? 20 : 0);
             long time = i == 120 ? t - Observations.STEP : i == 200 ? t - 2 * Observations.STEP - 600_000 : t;
             input.add(Observations.of(BackfillJob.SERIES_ID, time, v));
             rows.add(new InputRow(i, Long.toString(time), Double.toString(v), time, v, true));
             t += i % 100 == 99 ? 5 * Observations.STEP : Observations.STEP;
         }
+        BackfillJob.Result backfilled = BackfillJob.run(rows,
+                new SeriesProcessor(ModelPolicy.fixed(MODEL), AnomalyScorer.defaults()), done -> {});
+        assertTrue(backfilled.alerts().size() >= 3, "the spike, the dip and the shift alert: " + backfilled.alerts());
+
         KafkaTestIO.produce(kafka.bootstrapServers(), config.get(ForecastJobOptions.OBSERVATIONS_TOPIC),
                 KafkaTestIO.encode(input));
         JobID job = submit(config, null);
         List<Forecast> streamed;
+        List<AnomalyAlert> streamedAlerts = new ArrayList<>();
         try {
             streamed = forecasts(config, input.size());
+            // Alerts commit on the same checkpoints as forecasts, in their own transactions.
+            for (ConsumerRecord<byte[], byte[]> r : KafkaTestIO.readCommitted(kafka.bootstrapServers(),
+                    config.get(ForecastJobOptions.ALERTS_TOPIC), r -> r.size() >= backfilled.alerts().size(), TIMEOUT)) {
+                streamedAlerts.add(alertCodec.decode(r.value()));
+            }
         } finally {
             flink.cancel(job);
         }
-
-        BackfillJob.Result backfilled = BackfillJob.run(rows,
-                new SeriesProcessor(ModelPolicy.fixed(MODEL), AnomalyScorer.defaults()), done -> {});
 
         assertEquals(input.size(), streamed.size());
         for (int i = 0; i < input.size(); i++) {
@@ -297,7 +311,18 @@ class ForecastJobITCase {
             assertEquals(Arrays.stream(backfilled.means()[i]).boxed().toList(), f.getMeans(), "forecast of row " + i);
             assertEquals(backfilled.scores()[i], f.getAnomalyScore(), "score of row " + i);
         }
-        assertTrue(backfilled.scores()[250] > 0.9, "the spike is found by both: " + backfilled.scores()[250]);
+        assertTrue(backfilled.scores()[250] > AlertPolicy.defaults().warning(),
+                "the spike is found by both: " + backfilled.scores()[250]);
+
+        assertEquals(backfilled.alerts().stream().map(BackfillJob.RowAlert::alert).toList(), streamedAlerts,
+                "the same alerts in the same order");
+        for (BackfillJob.RowAlert a : backfilled.alerts()) {
+            assertEquals(input.get(a.row()).getEventTime(), a.alert().getEventTime(), "row of " + a);
+        }
+        List<Integer> alertRows = backfilled.alerts().stream().map(BackfillJob.RowAlert::row).toList();
+        assertTrue(alertRows.contains(250) && alertRows.contains(420)
+                && alertRows.stream().anyMatch(r -> r >= 450 && r <= 455),
+                "the spike and the dip alert at their rows, the shift within 5: " + backfilled.alerts());
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -2,6 +2,7 @@ package dev.forecaster.jobs.forecast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,7 +16,12 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 
 import dev.forecaster.jobs.testing.TestModels;
+import dev.forecaster.model.anomaly.AlertState;
 import dev.forecaster.model.anomaly.AnomalyScorer;
+import dev.forecaster.model.anomaly.AnomalyState;
+import dev.forecaster.model.anomaly.Severity;
+import dev.forecaster.schema.ModelSnapshot;
+import dev.forecaster.schema.codec.AvroCodec;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.series.SeriesHistory;
@@ -51,6 +57,21 @@ class SeriesStateSerializerTest {
         return s;
     }
 
+    /** A key in the middle of an alert episode, with an escalation pending. */
+    private static SeriesState alerting() {
+        SeriesState s = full();
+        AlertState a = s.alert;
+        a.points = 41;
+        a.active = true;
+        a.raised = Severity.WARNING;
+        a.run = 1;
+        a.quiet = 0;
+        a.lastAlertAt = 39;
+        a.peak = new AlertState.Candidate(1_700_000_360_000L, 95.5, 50.25, 2.5, 31.0, 0.91,
+                AnomalyScorer.ErrorTail.LARGE, 7.5, 1.02);
+        return s;
+    }
+
     private static byte[] write(SeriesState s) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
         SeriesStateSerializer.INSTANCE.serialize(s, out);
@@ -73,14 +94,74 @@ class SeriesStateSerializerTest {
         assertArrayEquals(s.history.values(), back.history.values());
     }
 
-    /** Checkpoints taken before the anomaly statistics existed must still restore. */
     @Test
-    void formatOneStatesStillRead() throws IOException {
-        SeriesState s = sample();
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        out.writeByte(1);
-        out.writeInt(2);
-        for (int layer = 0; layer < 2; layer++) {
+    void roundTripKeepsAnEpisodeInProgress() throws IOException {
+        for (SeriesState s : new SeriesState[] {alerting(), withSmallTailPeak()}) {
+            SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(write(s)));
+            assertEquals(s.alert, back.alert);
+            assertEquals(s, back);
+        }
+    }
+
+    private static SeriesState withSmallTailPeak() {
+        SeriesState s = alerting();
+        s.alert.active = false;
+        s.alert.raised = null;
+        s.alert.peak = new AlertState.Candidate(5L, 1.0, 1.0, 0.5, 0.001, 0.75,
+                AnomalyScorer.ErrorTail.SMALL, 0.01, 0.98);
+        return s;
+    }
+
+    /**
+     * Checkpoints taken before alerts existed (format 2) must still restore: the bytes below are
+     * laid out field by field as format 2 wrote them. The key keeps everything it had; its alert
+     * state is idle, with the observations it already had counted towards the warm-up.
+     */
+    @Test
+    void formatTwoStatesStillRead() throws IOException {
+        SeriesState s = full();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        out.writeByte(2);
+        writeFormatOneFields(s, out);
+        out.writeLong(s.observations);
+        AnomalyState a = s.anomaly;
+        out.writeLong(a.residuals);
+        out.writeDouble(a.residualMean);
+        out.writeDouble(a.residualVar);
+        out.writeInt(a.recentSurprises.length);
+        for (double v : a.recentSurprises) {
+            out.writeDouble(v);
+        }
+        out.writeLong(a.surpriseCount);
+        out.writeLong(a.windows);
+        out.writeDouble(a.windowMean);
+        out.writeDouble(a.windowVar);
+        out.writeBoolean(true);
+        out.writeInt(s.history.ring().length);
+        for (double v : s.history.ring()) {
+            out.writeDouble(v);
+        }
+        out.writeLong(s.history.added());
+        out.writeLong(s.history.startScaler().count());
+        out.writeDouble(s.history.startScaler().mean());
+        out.writeDouble(s.history.startScaler().m2());
+        out.writeBoolean(true);
+        byte[] model = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).encode(s.ownModel);
+        out.writeInt(model.length);
+        out.write(model);
+
+        SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        AlertState expectedAlert = new AlertState();
+        expectedAlert.points = s.observations;
+        s.alert = expectedAlert;
+        assertEquals(s, back);
+        assertEquals(41, back.alert.points);
+        assertEquals(false, back.alert.active);
+    }
+
+    private static void writeFormatOneFields(SeriesState s, DataOutputSerializer out) throws IOException {
+        out.writeInt(s.recurrent.h.length);
+        for (int layer = 0; layer < s.recurrent.h.length; layer++) {
             for (float[] v : new float[][] {s.recurrent.h[layer], s.recurrent.c[layer]}) {
                 out.writeInt(v.length);
                 for (float f : v) {
@@ -88,16 +169,42 @@ class SeriesStateSerializerTest {
                 }
             }
         }
-        out.writeLong(12);
-        out.writeDouble(3.5);
-        out.writeDouble(7.25);
-        out.writeLong(9L);
+        out.writeLong(s.scaler.count());
+        out.writeDouble(s.scaler.mean());
+        out.writeDouble(s.scaler.m2());
+        out.writeLong(s.modelVersion);
         out.writeLong(s.lastEventTime);
         out.writeLong(s.stepMillis);
-        out.writeInt(3);
+        out.writeInt(s.lastForecast.length);
         for (double v : s.lastForecast) {
             out.writeDouble(v);
         }
+    }
+
+    @Test
+    void unknownSeverityIsRejected() throws IOException {
+        SeriesState s = alerting();
+        s.history = null;
+        s.ownModel = null;
+        byte[] bytes = write(s);
+        // Without history and own model the state ends with the alert state and two absent flags.
+        int peakBytes = 8 + 5 * 8 + 1 + 2 * 8;
+        int alertBytes = 8 + 1 + 1 + 4 + 4 + 8 + 1 + peakBytes;
+        int alertStart = bytes.length - 2 - alertBytes;
+        int at = alertStart + 8 + 1; // after the point count and the active flag
+        assertEquals(1 + Severity.WARNING.ordinal(), bytes[at]);
+        bytes[at] = 7;
+        assertThrows(IOException.class,
+                () -> SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)));
+    }
+
+    /** Checkpoints taken before the anomaly statistics existed must still restore. */
+    @Test
+    void formatOneStatesStillRead() throws IOException {
+        SeriesState s = sample();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeByte(1);
+        writeFormatOneFields(s, out);
         SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertEquals(s, back);
         assertNull(back.history);
@@ -106,17 +213,21 @@ class SeriesStateSerializerTest {
 
     @Test
     void copyIsDeep() {
-        SeriesState s = sample();
+        SeriesState s = alerting();
         SeriesState copy = SeriesStateSerializer.INSTANCE.copy(s);
         assertEquals(s, copy);
         assertNotSame(s.recurrent.h[0], copy.recurrent.h[0]);
         copy.recurrent.h[0][0] = 42f;
         assertEquals(0.1f, s.recurrent.h[0][0]);
+        assertNotSame(s.alert, copy.alert);
+        copy.alert.quiet = 5;
+        assertEquals(0, s.alert.quiet);
+        assertNotEquals(s, copy, "equals sees the alert state");
     }
 
     @Test
     void streamCopyMatchesSerialize() throws IOException {
-        byte[] bytes = write(full());
+        byte[] bytes = write(alerting());
         DataOutputSerializer out = new DataOutputSerializer(64);
         SeriesStateSerializer.INSTANCE.copy(new DataInputDeserializer(bytes), out);
         assertEquals(java.util.Arrays.toString(bytes), java.util.Arrays.toString(out.getCopyOfBuffer()));

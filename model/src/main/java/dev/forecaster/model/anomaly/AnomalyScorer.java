@@ -8,21 +8,25 @@ import java.io.Serializable;
  * series.
  *
  * <ol>
- *   <li><b>Surprise.</b> The one-step residual (observation minus the forecast made one step
- *       earlier) is standardised with an exponentially weighted mean and variance of the series'
- *       recent residuals, and turned into {@code -ln} of its two-sided normal tail probability.
- *       Under well-calibrated residuals that is Exp(1)-distributed whatever the series' units.
- *       Residuals enter the spread estimate winsorised, so one spike does not blind the scorer
- *       to the next.
+ *   <li><b>Surprise</b> (the raw score). The one-step residual (observation minus the forecast
+ *       made one step earlier) is standardised with an exponentially weighted mean and variance of
+ *       the series' recent residuals, and turned into {@code -ln} of its two-sided normal tail
+ *       probability. Under well-calibrated residuals that is Exp(1)-distributed whatever the
+ *       series' units. Residuals enter the spread estimate winsorised, so one spike does not blind
+ *       the scorer to the next.
  *   <li><b>Likelihood.</b> The mean surprise of the last {@code shortWindow} points (weighted
  *       towards the newest) is compared with the long-run distribution of that mean
- *       (exponentially weighted over about {@code longSpan} points, winsorised): a standard
- *       score, and the normal tail probability of it in either direction. The upper tail catches spikes, level shifts, variance increases and
- *       broken seasonality (the forecast stops fitting); the lower tail catches a series going
- *       flat or far more regular than it has been (the forecast fits too well).
+ *       (exponentially weighted over about {@code longSpan} points, winsorised), modelled as a
+ *       gamma distribution with the same mean and variance: a weighted mean of Exp(1)-like
+ *       surprises is right-skewed, and a normal would make moderately large windows look far rarer
+ *       than they are. The smaller of its two tail probabilities is the evidence. The upper tail
+ *       catches spikes, level shifts, variance increases and broken seasonality (the forecast stops
+ *       fitting); the lower tail catches a series going flat or far more regular than it has been
+ *       (the forecast fits too well).
  *   <li><b>Score.</b> {@code 1 - exp(ln(tail) / ln(1e4))} = {@code 1 - tail^(1/ln 1e4)}: 0.07 for
- *       a tail probability of 0.5, 0.28 for 0.05, 0.63 for 1e-4, 0.92 for 1e-10, approaching 1.
- *       Working from the log keeps the very rare ordered among themselves.
+ *       a tail probability of 0.5, 0.28 for 0.05, 0.63 for 1e-4, 0.7 for 1.5e-5, 0.85 for 2.5e-8,
+ *       0.92 for 1e-10, approaching 1. Working from the log keeps the very rare ordered among
+ *       themselves.
  * </ol>
  *
  * <p>The score is 0 while the statistics warm up: the first {@code minResiduals} residuals only
@@ -38,12 +42,27 @@ public final class AnomalyScorer implements Serializable {
     static final double MAX_SURPRISE = 50.0;
     /** Residuals beyond this many spreads enter the spread estimate clipped to it. */
     static final double RESIDUAL_WINSOR = 4.0;
-    /** Window means beyond this many standard deviations enter the long run clipped to it. */
-    static final double WINDOW_WINSOR = 3.0;
+    /**
+     * Window means beyond this many standard deviations enter the long run clipped to it: one
+     * anomaly then moves the long-run variance by a few percent at most, while a series with
+     * heavy-tailed errors can still widen its own long run.
+     */
+    static final double WINDOW_WINSOR = 5.0;
     /** Tail surprise that scores 1 - 1/e (a tail probability of 1e-4); see {@link #toScore}. */
     static final double SCORE_SCALE = Math.log(1e4);
     /** Weight of each older point of the short window relative to the next newer one. */
     static final double RECENCY = 0.8;
+    /**
+     * Long-run mean surprise below which a key counts as exactly predictable: its forecast errors
+     * have been negligible against their own spread floor.
+     */
+    static final double MIN_LONG_MEAN = 1e-3;
+    /** Smallest coefficient of variation assumed for the window mean, so a spread of 0 stays finite. */
+    static final double MIN_LONG_CV = 1e-2;
+    /** Tail surprises are capped where probabilities underflow anyway (e^-700 is about 1e-304). */
+    static final double MAX_TAIL_SURPRISE = 700.0;
+    /** The gamma shape is capped where it is indistinguishable from a normal anyway. */
+    static final double MAX_SHAPE = 1e4;
 
     private final int shortWindow;
     private final int residualSpan;
@@ -86,8 +105,22 @@ public final class AnomalyScorer implements Serializable {
      * @return the anomaly score in [0, 1]
      */
     public double score(AnomalyState state, double residual, double scale) {
+        return assess(state, residual, scale).likelihood();
+    }
+
+    /**
+     * Scores one observation, folds it into {@code state} and says what the score is made of: the
+     * raw surprise of this residual, the spread it was measured against, and which way the recent
+     * errors depart from the long run.
+     *
+     * @param residual observed minus forecast value; NaN when there was no forecast (nothing is then
+     *     scored and the state is unchanged)
+     * @param scale the series' typical magnitude of variation, so that the spread of an exactly
+     *     predictable series has a floor in the series' own units
+     */
+    public Assessment assess(AnomalyState state, double residual, double scale) {
         if (!Double.isFinite(residual)) {
-            return 0.0;
+            return Assessment.NONE;
         }
         if (state.recentSurprises.length != shortWindow) {
             // A state from a scorer with another window: keep its residual statistics only.
@@ -96,13 +129,15 @@ public final class AnomalyScorer implements Serializable {
         }
         double spreadFloor = 1e-6 * (Double.isFinite(scale) && scale > 0 ? scale : 1.0);
         double sd = Math.max(Math.sqrt(state.residualVar), spreadFloor);
+        double bias = state.residualMean;
         boolean residualsWarm = state.residuals >= minResiduals;
+        double z = 0.0;
         double surprise = 0.0;
         double forStats = residual;
         if (residualsWarm) {
-            double z = (residual - state.residualMean) / sd;
+            z = (residual - bias) / sd;
             surprise = Math.min(MAX_SURPRISE, Tails.twoSidedSurprise(z));
-            forStats = clamp(residual, state.residualMean, RESIDUAL_WINSOR * sd);
+            forStats = clamp(residual, bias, RESIDUAL_WINSOR * sd);
         }
         state.residuals++;
         double alpha = Math.max(1.0 / state.residuals, 1.0 / residualSpan);
@@ -110,19 +145,23 @@ public final class AnomalyScorer implements Serializable {
         state.residualMean += alpha * delta;
         state.residualVar = (1 - alpha) * (state.residualVar + alpha * delta * delta);
         if (!residualsWarm) {
-            return 0.0;
+            return new Assessment(false, residual, 0.0, 0.0, bias, sd, 0.0, ErrorTail.LARGE, 0.0, 0.0);
         }
 
         state.recentSurprises[(int) (state.surpriseCount % shortWindow)] = surprise;
         state.surpriseCount++;
         double windowMean = recentMean(state);
 
-        double score = 0.0;
-        double windowSd = Math.sqrt(state.windowVar);
+        double likelihood = 0.0;
+        ErrorTail tail = ErrorTail.LARGE;
+        double usual = state.windowMean;
         if (state.windows >= minWindows) {
-            double z = (windowMean - state.windowMean) / Math.max(windowSd, 1e-9);
-            score = toScore(Math.max(Tails.upperSurprise(z), Tails.upperSurprise(-z)));
+            double upper = upperTailSurprise(windowMean, state.windowMean, state.windowVar);
+            double lower = lowerTailSurprise(windowMean, state.windowMean, state.windowVar);
+            tail = lower > upper ? ErrorTail.SMALL : ErrorTail.LARGE;
+            likelihood = toScore(Math.max(upper, lower));
         }
+        double windowSd = Math.sqrt(state.windowVar);
         double windowForStats = state.windows >= minWindows
                 ? clamp(windowMean, state.windowMean, WINDOW_WINSOR * windowSd)
                 : windowMean;
@@ -131,7 +170,62 @@ public final class AnomalyScorer implements Serializable {
         double d = windowForStats - state.windowMean;
         state.windowMean += beta * d;
         state.windowVar = (1 - beta) * (state.windowVar + beta * d * d);
-        return score;
+        return new Assessment(true, residual, z, surprise, bias, sd, likelihood, tail, windowMean, usual);
+    }
+
+    /**
+     * Surprise of a window mean this large, the long run's mean and variance matched by a gamma
+     * distribution: a weighted mean of non-negative, right-skewed surprises is close to one, much
+     * closer than to a normal, whose thin upper tail would make moderate errors look rare.
+     */
+    static double upperTailSurprise(double windowMean, double longMean, double longVar) {
+        double mean = Math.max(longMean, MIN_LONG_MEAN);
+        double var = Math.max(longVar, MIN_LONG_CV * MIN_LONG_CV * mean * mean);
+        double shape = Math.min(mean * mean / var, MAX_SHAPE);
+        return Math.min(MAX_TAIL_SURPRISE, Tails.gammaUpperSurprise(shape, windowMean * mean / var));
+    }
+
+    /**
+     * Surprise of a window mean this small under the same gamma distribution. A key whose errors
+     * have always been negligible has no regular variation to lose, so it is never surprising.
+     */
+    static double lowerTailSurprise(double windowMean, double longMean, double longVar) {
+        if (longMean < MIN_LONG_MEAN) {
+            return 0.0;
+        }
+        double var = Math.max(longVar, MIN_LONG_CV * MIN_LONG_CV * longMean * longMean);
+        double shape = Math.min(longMean * longMean / var, MAX_SHAPE);
+        return Math.min(MAX_TAIL_SURPRISE, Tails.gammaLowerSurprise(shape, windowMean * longMean / var));
+    }
+
+    /**
+     * What one observation's score is made of.
+     *
+     * @param scored whether the observation was scored (false while the residual statistics warm
+     *     up, or without a forecast)
+     * @param residual observed minus forecast
+     * @param z the residual standardised by the recent residuals' mean and spread
+     * @param surprise {@code -ln} of the two-sided normal tail of {@code z}, capped at 50: the raw score
+     * @param bias mean of the recent residuals (the forecast's recent bias)
+     * @param spread standard deviation of the recent residuals, in the series' units
+     * @param likelihood the anomaly score in [0, 1] (0 until the long run has warmed up)
+     * @param tail which way the recent errors depart from the long run
+     * @param windowMean mean surprise of the short window, newest weighted most
+     * @param usualMean the long-run mean of that window mean
+     */
+    public record Assessment(boolean scored, double residual, double z, double surprise, double bias,
+            double spread, double likelihood, ErrorTail tail, double windowMean, double usualMean) {
+
+        static final Assessment NONE =
+                new Assessment(false, Double.NaN, 0.0, 0.0, 0.0, Double.NaN, 0.0, ErrorTail.LARGE, 0.0, 0.0);
+    }
+
+    /** Direction of an anomaly in the forecast errors. */
+    public enum ErrorTail {
+        /** The forecast stopped fitting: spikes, dips, shifts, more variance, a broken pattern. */
+        LARGE,
+        /** The forecast fits too well: a flat line or a far too regular series where variation is expected. */
+        SMALL
     }
 
     /**

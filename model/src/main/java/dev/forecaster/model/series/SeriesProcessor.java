@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 
+import dev.forecaster.model.anomaly.Alert;
+import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
@@ -13,10 +15,14 @@ import dev.forecaster.model.scaling.SeriesScaler;
 /**
  * The per-key logic of the forecast operator, free of Flink so that the streaming job, the batch
  * backfill and tests all run the very same code: score the observation against the forecast the
- * key made one step earlier, advance the key's model one step, forecast the next H steps.
+ * key made one step earlier, decide whether that raises an alert, advance the key's model one step,
+ * forecast the next H steps.
  *
- * <p>Observations are taken in the order given. Event time only feeds the step estimate: a
- * duplicate or backward timestamp is one more step of the series, and a gap is not filled in.
+ * <p>Observations are taken in the order given. Event time feeds the step estimate and decides
+ * which forecast targeted an observation: a duplicate or backward timestamp is one more step of the
+ * series, scored against the one-step forecast; after a gap (an interval of 1.5 steps or more) no
+ * one-step forecast targeted the observation, so it is not scored (score 0, scorer state unchanged)
+ * and cannot raise an alert. The model still steps once per observation; a gap is not filled in.
  *
  * <p>Holds no per-key data; like {@link SeriesForecaster}, one instance serves one thread.
  */
@@ -26,24 +32,43 @@ public final class SeriesProcessor implements Serializable {
 
     private final ModelPolicy policy;
     private final AnomalyScorer scorer;
+    private final AlertPolicy alerts;
     private transient SeriesForecaster forecaster;
 
+    /** With the default alert policy. */
     public SeriesProcessor(ModelPolicy policy, AnomalyScorer scorer) {
+        this(policy, scorer, AlertPolicy.defaults());
+    }
+
+    public SeriesProcessor(ModelPolicy policy, AnomalyScorer scorer, AlertPolicy alerts) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.scorer = Objects.requireNonNull(scorer, "scorer");
+        this.alerts = Objects.requireNonNull(alerts, "alerts");
     }
 
     public ModelPolicy policy() {
         return policy;
     }
 
-    /** The result of one observation. */
-    public record Step(double[] means, double anomalyScore, long modelVersion) {}
+    public AlertPolicy alerts() {
+        return alerts;
+    }
+
+    /**
+     * The result of one observation.
+     *
+     * @param means the forecast of the next H steps
+     * @param anomalyScore the observation's anomaly likelihood in [0, 1]
+     * @param modelVersion the model that forecast
+     * @param alert the alert this observation raised, or null
+     */
+    public record Step(double[] means, double anomalyScore, long modelVersion, Alert alert) {}
 
     public SeriesState newState() {
         SeriesState state = new SeriesState(
                 new RecurrentState(new float[0][], new float[0][]), new SeriesScaler(), 0L);
         state.anomaly = scorer.newState();
+        state.alert = alerts.newState();
         return state;
     }
 
@@ -56,8 +81,13 @@ public final class SeriesProcessor implements Serializable {
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException("Non-finite value " + value);
         }
-        double residual = state.lastForecast.length > 0 ? value - state.lastForecast[0] : Double.NaN;
-        double score = scorer.score(state.anomaly, residual, state.scaler.scale());
+        double expected = state.lastForecast.length > 0 && oneStepTargets(state, eventTime)
+                ? state.lastForecast[0]
+                : Double.NaN;
+        AnomalyScorer.Assessment assessment = scorer.assess(state.anomaly, value - expected, state.scaler.scale());
+        // Bounds come from the residual spread until models predict their own spread.
+        Alert alert = alerts.observe(state.alert,
+                new AlertPolicy.Point(eventTime, value, expected, assessment.spread(), assessment));
 
         LstmForecaster model = policy.prepare(state);
         double[] means;
@@ -74,7 +104,20 @@ public final class SeriesProcessor implements Serializable {
         state.stepMillis = StepEstimator.next(state.stepMillis, state.lastEventTime, eventTime);
         state.lastEventTime = Math.max(state.lastEventTime, eventTime);
         state.lastForecast = means;
-        return new Step(means, score, state.modelVersion);
+        return new Step(means, assessment.likelihood(), state.modelVersion, alert);
+    }
+
+    /**
+     * Whether the one-step forecast made at the key's last observation targeted this event time:
+     * true unless the interval since is nearer two steps or more than one. Without a step estimate
+     * yet, or for a duplicate or backward timestamp, the one-step forecast is the nearest there is.
+     */
+    static boolean oneStepTargets(SeriesState state, long eventTime) {
+        if (state.stepMillis <= 0 || state.lastEventTime == Long.MIN_VALUE) {
+            return true;
+        }
+        long interval = eventTime - state.lastEventTime;
+        return interval < state.stepMillis + (state.stepMillis + 1) / 2;
     }
 
     private SeriesForecaster forecaster(LstmForecaster model) {

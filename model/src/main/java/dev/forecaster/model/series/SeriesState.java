@@ -3,6 +3,7 @@ package dev.forecaster.model.series;
 import java.util.Arrays;
 import java.util.Objects;
 
+import dev.forecaster.model.anomaly.AlertState;
 import dev.forecaster.model.anomaly.AnomalyState;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
@@ -11,7 +12,7 @@ import dev.forecaster.schema.ModelSnapshot;
 
 /**
  * Everything one series key keeps between events: the recurrent state of every layer, the key's
- * normalisation statistics, the last forecast it issued and its anomaly statistics; and, for keys
+ * normalisation statistics, the last forecast it issued, its anomaly statistics and alert state; and, for keys
  * that train their own model, their recent history and that model. Mutable: {@link
  * SeriesProcessor} updates it in place and the caller (Flink keyed state) writes it back.
  */
@@ -33,6 +34,8 @@ public final class SeriesState {
     public long observations;
     /** The anomaly scorer's statistics. */
     public AnomalyState anomaly = new AnomalyState(0);
+    /** Where the key is in the alert state machine. */
+    public AlertState alert = new AlertState();
     /** Recent values, for keys that train their own model; null otherwise. */
     public SeriesHistory history;
     /** The key's own model, for keys that train one; null otherwise. */
@@ -55,6 +58,7 @@ public final class SeriesState {
         copy.lastForecast = lastForecast.clone();
         copy.observations = observations;
         copy.anomaly = anomaly.copy();
+        copy.alert = alert.copy();
         copy.history = history == null ? null : history.copy();
         // Snapshots are never modified once trained, and the kernel is immutable apart from its
         // scratch buffer, so both can be shared.
@@ -77,13 +81,14 @@ public final class SeriesState {
                 && Objects.equals(scaler, that.scaler)
                 && Arrays.equals(lastForecast, that.lastForecast)
                 && Objects.equals(anomaly, that.anomaly)
+                && Objects.equals(alert, that.alert)
                 && Objects.equals(history, that.history)
                 && Objects.equals(ownModel, that.ownModel);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(recurrent, scaler, modelVersion, lastEventTime, stepMillis, observations, anomaly, history)
+        return Objects.hash(recurrent, scaler, modelVersion, lastEventTime, stepMillis, observations, anomaly, alert, history)
                 + 31 * Arrays.hashCode(lastForecast);
     }
 }

@@ -123,4 +123,79 @@ class AnomalyScorerTest {
         assertEquals(-Math.log(0.975), Tails.upperSurprise(-1.959964), 1e-6);
         assertTrue(AnomalyScorer.toScore(100) < 1 && AnomalyScorer.toScore(30) < AnomalyScorer.toScore(40));
     }
+
+    @Test
+    void gammaTailsMatchClosedForms() {
+        for (double x : new double[] {1e-6, 0.01, 0.5, 1.9, 2.1, 5, 30, 300}) {
+            // Shape 1 is the exponential distribution.
+            assertEquals(x, Tails.gammaUpperSurprise(1, x), 1e-9 * Math.max(1, x), "Q(1, " + x + ")");
+            assertEquals(-Math.log(-Math.expm1(-x)), Tails.gammaLowerSurprise(1, x), 1e-9 * Math.max(1, x), "P(1, " + x + ")");
+            // Q(2, x) = e^-x (1 + x).
+            assertEquals(x - Math.log1p(x), Tails.gammaUpperSurprise(2, x), 1e-9 * Math.max(1, x), "Q(2, " + x + ")");
+            // Q(1/2, x) = erfc(sqrt x) = P(|Z| >= sqrt(2x)).
+            assertEquals(Tails.twoSidedSurprise(Math.sqrt(2 * x)), Tails.gammaUpperSurprise(0.5, x),
+                    2e-6 * Math.max(1, x), "Q(0.5, " + x + ")");
+        }
+        assertEquals(Math.log(24), Tails.logGamma(5), 1e-12);
+        assertEquals(0.5 * Math.log(Math.PI), Tails.logGamma(0.5), 1e-12);
+        assertEquals(0.0, Tails.gammaUpperSurprise(3, 0));
+        assertEquals(Double.POSITIVE_INFINITY, Tails.gammaLowerSurprise(3, 0));
+        double previous = -1;
+        for (double x = 0.5; x < 2000; x *= 1.3) {
+            double u = Tails.gammaUpperSurprise(7.3, x);
+            assertTrue(Double.isFinite(u) && u > previous, "upper tail finite and ordered at " + x);
+            previous = u;
+        }
+        // Continuous where the series hands over to the continued fraction (x = shape + 1).
+        assertEquals(Tails.gammaUpperSurprise(7.3, 8.3 - 1e-9), Tails.gammaUpperSurprise(7.3, 8.3 + 1e-9), 1e-8);
+        assertEquals(Tails.gammaLowerSurprise(7.3, 8.3 - 1e-9), Tails.gammaLowerSurprise(7.3, 8.3 + 1e-9), 1e-8);
+    }
+
+    /**
+     * On well-behaved residuals the likelihood is calibrated: scores above 0.7 (a tail probability
+     * of 1.5e-5 on either side) are about as rare as they claim to be.
+     */
+    @Test
+    void highScoresAreAboutAsRareAsTheyClaimOnGaussianResiduals() {
+        int n = 100_000;
+        double[] s = scores(gaussian(n, 3.0, 8), 3.0);
+        long above = Arrays.stream(s, 1000, n).filter(x -> x >= 0.7).count();
+        double nominal = 2 * Math.exp(Math.log1p(-0.7) * AnomalyScorer.SCORE_SCALE) * (n - 1000);
+        assertTrue(above <= 5 * nominal, above + " points scored >= 0.7, nominally " + nominal);
+        long aboveHalf = Arrays.stream(s, 1000, n).filter(x -> x >= 0.5).count();
+        double nominalHalf = 2 * Math.exp(Math.log1p(-0.5) * AnomalyScorer.SCORE_SCALE) * (n - 1000);
+        assertTrue(aboveHalf <= 2 * nominalHalf && aboveHalf >= nominalHalf / 4,
+                aboveHalf + " points scored >= 0.5, nominally " + nominalHalf);
+    }
+
+    @Test
+    void assessmentExposesSurpriseSpreadAndDirection() {
+        AnomalyState state = SCORER.newState();
+        double[] r = gaussian(1500, 2.0, 9);
+        AnomalyScorer.Assessment last = null;
+        for (double x : r) {
+            last = SCORER.assess(state, x, 2.0);
+        }
+        assertTrue(last.scored());
+        assertEquals(2.0, last.spread(), 0.4, "spread of the recent residuals, in the series' units");
+        // Measured against the statistics as they stand after the last point.
+        AnomalyScorer.Assessment spike =
+                SCORER.assess(state, state.residualMean + 7 * Math.sqrt(state.residualVar), 2.0);
+        assertEquals(Tails.twoSidedSurprise(7), spike.surprise(), 1e-9, "raw surprise of a 7-spread residual");
+        assertEquals(7, spike.z(), 1e-9);
+        assertEquals(AnomalyScorer.ErrorTail.LARGE, spike.tail());
+        assertTrue(spike.likelihood() > 0.9, "likelihood " + spike.likelihood());
+
+        AnomalyState flat = SCORER.newState();
+        AnomalyScorer.Assessment a = null;
+        double[] g = gaussian(1500, 1.0, 10);
+        for (int i = 0; i < g.length; i++) {
+            a = SCORER.assess(flat, i < 1200 ? g[i] : 0.0, 1.0);
+        }
+        assertEquals(AnomalyScorer.ErrorTail.SMALL, a.tail(), "errors far smaller than usual");
+        assertTrue(a.windowMean() < 0.1 * a.usualMean(), a.toString());
+
+        assertEquals(false, SCORER.assess(SCORER.newState(), Double.NaN, 1).scored());
+        assertEquals(false, SCORER.assess(SCORER.newState(), 1.0, 1).scored(), "warming up");
+    }
 }

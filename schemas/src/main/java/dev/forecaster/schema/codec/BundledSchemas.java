@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 
+import dev.forecaster.schema.AnomalyAlert;
 import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.ModelSnapshot;
@@ -41,6 +42,7 @@ public final class BundledSchemas {
         cache.addSchema(Forecast.getClassSchema());
         cache.addSchema(DeadLetter.getClassSchema());
         cache.addSchema(ModelSnapshot.getClassSchema());
+        cache.addSchema(AnomalyAlert.getClassSchema());
         for (String resource : HISTORY) {
             cache.addSchema(load("/schemas/history/" + resource));
         }
