@@ -84,20 +84,24 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
         SeriesProcessor.Step step = processor.observe(state, eventTime, obs.getValue());
         seriesState.update(state);
 
-        out.collect(
-                Forecast.newBuilder()
-                        .setSeriesId(obs.getSeriesId())
-                        .setOriginTime(obs.getEventTime())
-                        .setStepMillis(state.stepMillis)
-                        .setMeans(Doubles.asList(step.means()))
-                        .setSpreads(null)
-                        .setModelVersion(step.modelVersion())
-                        // Processing time, not the wall clock, so test harnesses control it.
-                        .setEmittedAt(Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()))
-                        .setAnomalyScore(step.anomalyScore())
-                        .build());
+        out.collect(toForecast(obs, state, step, ctx.timerService().currentProcessingTime()));
         if (step.alert() != null) {
             ctx.output(AlertOutput.TAG, AlertOutput.toAvro(obs.getSeriesId(), step.modelVersion(), step.alert()));
         }
+    }
+
+    /** The forecast record of one processed observation. */
+    static Forecast toForecast(Observation obs, SeriesState state, SeriesProcessor.Step step, long processingTime) {
+        return Forecast.newBuilder()
+                .setSeriesId(obs.getSeriesId())
+                .setOriginTime(obs.getEventTime())
+                .setStepMillis(state.stepMillis)
+                .setMeans(Doubles.asList(step.means()))
+                .setSpreads(null)
+                .setModelVersion(step.modelVersion())
+                // Processing time, not the wall clock, so test harnesses control it.
+                .setEmittedAt(Instant.ofEpochMilli(processingTime))
+                .setAnomalyScore(step.anomalyScore())
+                .build();
     }
 }
