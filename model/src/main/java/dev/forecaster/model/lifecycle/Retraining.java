@@ -168,6 +168,7 @@ public final class Retraining {
         Map<String, Double> metrics = new LinkedHashMap<>(candidate.getMetrics());
         metrics.putAll(decision.metrics());
         metrics.put("rounds", (double) settings.roundsPerRetrain());
+        metrics.put("candidates_rejected_before", (double) rejectedCount);
         metrics.put("trigger_to_promoted_ms", (double) (now - triggeredAt));
         metrics.put("trigger_drift", "DRIFT".equals(reason) ? 1.0 : 0.0);
         ModelSnapshot promoted = ModelSnapshot.newBuilder(candidate)
