@@ -35,7 +35,7 @@ public final class Retraining {
 
     /** Settings. */
     public record Settings(int workers, long stragglerTimeoutMillis, int roundsPerRetrain, int heldOutEvery,
-            int heldOutWindows, int minHeldOut, long retryDelayMillis) {}
+            int heldOutWindows, int minHeldOut, long retryDelayMillis) implements java.io.Serializable {}
 
     private final Settings settings;
     private final ValidationGate gate;
