@@ -104,7 +104,7 @@ public final class RetrainOptions {
                     .withDescription("How often the coordinator checks the triggers and the straggler timeout.");
     public static final ConfigOption<Integer> INJECT_NAN_ROUND =
             key("forecaster.train.inject-nan-round").intType().defaultValue(-1)
-                    .withDescription("Fault injection for drills and tests: worker 0 reports NaN parameters in this round (-1: never).");
+                    .withDescription("Fault injection for drills and tests: worker 0 reports NaN parameters in the first round it trains numbered at least this (-1: never). A round opened before the workers read the rounds topic is re-opened under a new number, hence at least.");
 
     private RetrainOptions() {}
 

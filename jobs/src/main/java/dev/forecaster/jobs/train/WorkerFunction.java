@@ -50,6 +50,7 @@ final class WorkerFunction extends CoProcessFunction<TrainingWindow, RoundStart,
     private transient long lastRound = -1;
     private transient List<TrainingWindow> restored;
     private transient Counter diverged;
+    private transient boolean injected;
 
     WorkerFunction(RoundOptions options, int windowsPerWorker, int injectNanRound) {
         this.options = options;
@@ -107,7 +108,8 @@ final class WorkerFunction extends CoProcessFunction<TrainingWindow, RoundStart,
                     new dev.forecaster.model.lifecycle.ParameterAveraging.WorkerResult(base, 0), 0, 0);
         }
         ModelSnapshot snapshot = trained.result().snapshot();
-        if (round.getRound() == injectNanRound && worker.worker() == 0) {
+        if (injectNanRound >= 0 && !injected && round.getRound() >= injectNanRound && worker.worker() == 0) {
+            injected = true;
             LOG.warn("Fault injection: worker 0 reports NaN parameters in round {}", round.getRound());
             snapshot = poisoned(snapshot);
         }
