@@ -15,6 +15,8 @@ import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.series.ModelPolicy;
 import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.model.series.SeriesState;
+import dev.forecaster.schema.AnomalyAlert;
+import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
 import dev.forecaster.schema.Observation;
@@ -67,26 +69,29 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
     @Override
     public void processElement(IngestRecord record, Context ctx, Collector<Forecast> out)
             throws Exception {
-        Observation obs = record.getObservation();
-        long eventTime = obs.getEventTime().toEpochMilli();
         SeriesState state = seriesState.value();
         if (state == null) {
             state = processor.newState();
         }
-        if (Lateness.isLate(eventTime, state.lastEventTime, allowedLatenessMillis)) {
-            ctx.output(
-                    DeadLetters.TAG,
-                    DeadLetters.late(record, state.lastEventTime, allowedLatenessMillis,
-                            ctx.timerService().currentProcessingTime()));
-            return;
-        }
+        SeriesProcessor.Step step = ObservationStep.apply(processor, state, record, allowedLatenessMillis,
+                ctx.timerService().currentProcessingTime(), new ObservationStep.Outputs() {
+                    @Override
+                    public void forecast(Forecast forecast) {
+                        out.collect(forecast);
+                    }
 
-        SeriesProcessor.Step step = processor.observe(state, eventTime, obs.getValue());
-        seriesState.update(state);
+                    @Override
+                    public void alert(AnomalyAlert alert) {
+                        ctx.output(AlertOutput.TAG, alert);
+                    }
 
-        out.collect(toForecast(obs, state, step, ctx.timerService().currentProcessingTime()));
-        if (step.alert() != null) {
-            ctx.output(AlertOutput.TAG, AlertOutput.toAvro(obs.getSeriesId(), step.modelVersion(), step.alert()));
+                    @Override
+                    public void deadLetter(DeadLetter deadLetter) {
+                        ctx.output(DeadLetters.TAG, deadLetter);
+                    }
+                });
+        if (step != null) {
+            seriesState.update(state);
         }
     }
 

@@ -22,13 +22,15 @@ import dev.forecaster.model.lifecycle.WindowSampler;
 import dev.forecaster.model.series.ServedModel;
 import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.model.series.SeriesState;
+import dev.forecaster.schema.AnomalyAlert;
+import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
 import dev.forecaster.schema.ModelSnapshot;
-import dev.forecaster.schema.Observation;
 
 /**
- * The forecast operator with hot swap: as {@link ForecastFunction}, with the served model taken
+ * The forecast operator with hot swap: as {@link ForecastFunction} (the same {@link ObservationStep},
+ * so the same per-series lateness rule), with the served model taken
  * from the {@code models} topic as broadcast state, and with each key's last W values kept in its
  * keyed state and sampled into training windows (side output {@link #TRAINING_WINDOWS}).
  *
@@ -105,26 +107,35 @@ public final class ServingForecastFunction
             }
             synced = true;
         }
-        Observation obs = record.getObservation();
-        long eventTime = obs.getEventTime().toEpochMilli();
         SeriesState state = seriesState.value();
         if (state == null) {
             state = processor.newState();
         }
         long now = ctx.timerService().currentProcessingTime();
-        if (Lateness.isLate(eventTime, state.lastEventTime, allowedLatenessMillis)) {
-            ctx.output(DeadLetters.TAG, DeadLetters.late(record, state.lastEventTime, allowedLatenessMillis, now));
+        SeriesProcessor.Step step = ObservationStep.apply(processor, state, record, allowedLatenessMillis, now,
+                new ObservationStep.Outputs() {
+                    @Override
+                    public void forecast(Forecast forecast) {
+                        out.collect(forecast);
+                    }
+
+                    @Override
+                    public void alert(AnomalyAlert alert) {
+                        ctx.output(AlertOutput.TAG, alert);
+                    }
+
+                    @Override
+                    public void deadLetter(DeadLetter deadLetter) {
+                        ctx.output(DeadLetters.TAG, deadLetter);
+                    }
+                });
+        if (step == null) {
             return;
         }
-        SeriesProcessor.Step step = processor.observe(state, eventTime, obs.getValue());
         seriesState.update(state);
-        out.collect(ForecastFunction.toForecast(obs, state, step, now));
-        if (step.alert() != null) {
-            ctx.output(AlertOutput.TAG, AlertOutput.toAvro(obs.getSeriesId(), step.modelVersion(), step.alert()));
-        }
         if (sampler.sample(state.observations, state.history.size(), state.history.capacity(), now)) {
-            ctx.output(TRAINING_WINDOWS,
-                    TrainingWindows.of(obs.getSeriesId(), eventTime, state.history, state.modelVersion));
+            ctx.output(TRAINING_WINDOWS, TrainingWindows.of(record.getObservation().getSeriesId(),
+                    record.getObservation().getEventTime().toEpochMilli(), state.history, state.modelVersion));
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import dev.forecaster.jobs.io.DeadLetters;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
 import dev.forecaster.model.anomaly.AlertPolicy;
@@ -24,6 +26,7 @@ import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
 import dev.forecaster.model.lifecycle.TrainingWindows;
 import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
 import dev.forecaster.schema.ModelSnapshot;
@@ -36,10 +39,11 @@ class ServingForecastFunctionTest {
     private static final ModelSnapshot V2 = TestModels.randomSnapshot(12, 4, 2L, 8L);
     private static final int HISTORY = 32;
     private static final int EVERY = 10;
+    private static final long LATENESS = 3_600_000L;
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, IngestRecord, ModelSnapshot, Forecast> harness()
             throws Exception {
-        ServingForecastFunction fn = new ServingForecastFunction(V1, HISTORY, EVERY, 1000, 60_000, 3_600_000L,
+        ServingForecastFunction fn = new ServingForecastFunction(V1, HISTORY, EVERY, 1000, 60_000, LATENESS,
                 AlertPolicy.defaults());
         return new KeyedTwoInputStreamOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(fn, List.of(ServingForecastFunction.MODELS)),
@@ -142,5 +146,45 @@ class ServingForecastFunctionTest {
                 .collect(Collectors.groupingBy(Forecast::getModelVersion, Collectors.counting()));
         assertEquals(Map.of(1L, 30L, 2L, (long) all.size() - 30), versions);
         assertFalse(resumed.isEmpty());
+    }
+
+    /**
+     * The same per-series lateness rule as the fixed-model operator: a record too far behind its own
+     * series is dead-lettered and leaves the key's state (and its training buffer) alone, while a
+     * watermark driven far ahead by other partitions makes nothing late.
+     */
+    @Test
+    void lateIsMeasuredPerSeriesAndALateRecordLeavesTheKeyAlone() throws Exception {
+        List<Observation> series = Observations.interleaved(List.of("a"), 40, 6L);
+        long latest = series.get(19).getEventTime().toEpochMilli();
+        Observation late = Observations.of("a", latest - LATENESS - 1, 123.0);
+        List<Forecast> withLateOut;
+        try (var withLate = harness(); var without = harness()) {
+            withLate.open();
+            without.open();
+            feed(withLate, series.subList(0, 20));
+            feed(without, series.subList(0, 20));
+            long farAhead = series.get(39).getEventTime().toEpochMilli() + 100 * LATENESS;
+            withLate.processBothWatermarks(new Watermark(farAhead));
+            feed(withLate, List.of(late));
+            feed(withLate, series.subList(20, 40));
+            feed(without, series.subList(20, 40));
+
+            var deadLetters = withLate.getSideOutput(DeadLetters.TAG);
+            assertEquals(1, deadLetters.size(), "only the late record");
+            DeadLetter dl = deadLetters.peek().getValue();
+            assertEquals(DeadLetters.LATE_EVENT, dl.getError());
+            assertTrue(dl.getReason().contains("series' latest event time"), dl.getReason());
+            withLateOut = withLate.extractOutputValues();
+            assertEquals(without.extractOutputValues(), withLateOut);
+            assertEquals(windows(without), windows(withLate));
+        }
+        assertEquals(40, withLateOut.size());
+    }
+
+    private static List<TrainingWindow> windows(
+            KeyedTwoInputStreamOperatorTestHarness<String, IngestRecord, ModelSnapshot, Forecast> h) {
+        var out = h.getSideOutput(ServingForecastFunction.TRAINING_WINDOWS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
     }
 }
