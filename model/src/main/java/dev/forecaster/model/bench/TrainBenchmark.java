@@ -1,6 +1,7 @@
 package dev.forecaster.model.bench;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -82,14 +83,20 @@ public final class TrainBenchmark {
                 .batchSize(4).maxIterations(1).validationFraction(0).evaluate(false).modelName("bench").build(),
                 TrainingListener.NONE);
 
-        // Warm-up: JIT and ND4J initialisation are not training throughput.
-        new ShardedTraining(2, 1000, train).run(initial, 1, settings.round().withLocalBatches(2));
+        // Warm-up: JIT and ND4J initialisation are not training throughput. One full round at P=2:
+        // with a 2-batch warm-up the C2 compiler was still taking 0.5-0.9 of a core during the P=1 run
+        // (top -H), so P=1 ran partly on colder code than P=2 and the two were not comparable.
+        new ShardedTraining(2, 1000, train).run(initial, 1, settings.round());
 
+        long cpu0 = processCpuNanos();
         ShardedTraining.Outcome p1 = new ShardedTraining(1, 1000, train).run(initial, settings.rounds(), settings.round());
+        double cores1 = (processCpuNanos() - cpu0) / (double) p1.nanos();
         err.printf("  P=1: %d series-steps in %.2f s%n", p1.seriesSteps(), p1.nanos() / 1e9);
         err.flush();
         long triggered = System.nanoTime();
+        long cpu1 = processCpuNanos();
         ShardedTraining.Outcome p2 = new ShardedTraining(2, 1000, train).run(initial, settings.rounds(), settings.round());
+        double cores2 = (processCpuNanos() - cpu1) / (double) p2.nanos();
         ValidationGate.Decision decision = new ValidationGate(0.0, 3.0, 24).evaluate(p2.model(), initial, heldOut);
         long triggerToPromoted = (System.nanoTime() - triggered) / 1_000_000;
         err.printf("  P=2: %d series-steps in %.2f s; gate: %s %s%n", p2.seriesSteps(), p2.nanos() / 1e9,
@@ -102,10 +109,22 @@ public final class TrainBenchmark {
         out.printf(Locale.ROOT, "P=1 throughput: %.0f series*steps/s%n", s1);
         out.printf(Locale.ROOT, "P=2 throughput: %.0f series*steps/s%n", s2);
         out.printf(Locale.ROOT, "scaling P=2/P=1: %.2f (efficiency %.0f%%)%n", scaling, 50 * scaling);
+        // What the machine gave: on a shared machine P=2 cannot scale beyond the cores it obtained.
+        out.printf(Locale.ROOT, "cores used (process CPU / wall): P=1 %.2f, P=2 %.2f of %d available; "
+                        + "throughput per core used: P=1 %.0f, P=2 %.0f%n", cores1, cores2,
+                Runtime.getRuntime().availableProcessors(), s1 / cores1, s2 / cores2);
         out.printf(Locale.ROOT, "trigger to %s model (P=2, %d rounds + gate): %d ms%n",
                 decision.promoted() ? "promoted" : "rejected", settings.rounds(), triggerToPromoted);
         out.printf(Locale.ROOT, "train P1_steps_per_s=%.0f P2_steps_per_s=%.0f scaling=%.2f%n", s1, s2, scaling);
         out.flush();
         return new Result(s1, s2, scaling, triggerToPromoted, decision.promoted());
+    }
+
+    /** CPU time of the whole process (all threads, native BLAS included), or 0 where the JVM does not say. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 }
