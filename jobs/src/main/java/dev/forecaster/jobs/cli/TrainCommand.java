@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import dev.forecaster.jobs.forecast.ForecastJob;
 import dev.forecaster.jobs.forecast.ForecastJobOptions;
 import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
+import dev.forecaster.jobs.train.ModelsTopic;
 import dev.forecaster.jobs.train.RetrainOptions;
 import dev.forecaster.jobs.train.RetrainTopics;
 import dev.forecaster.jobs.train.TrainerJob;
@@ -42,9 +43,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE",
-            description = "The model now serving (the forecast job's --model, or the newest in the models topic).")
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "The forecast job's --model. Optional: without it the trainer starts from the newest model in "
+                    + "the models topic; with it, from that file or a newer version of its name in the topic.")
     Path model;
+
+    @Option(names = "--model-name", paramLabel = "NAME",
+            description = "Without --model: which model of the models topic to retrain, when it holds several.")
+    String modelName;
 
     @Option(names = "--workers", description = "P, training workers (default: the forecaster.train.workers option, 2).")
     Integer workers;
@@ -57,7 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isReadable(model)) {
+        if (model != null && !Files.isReadable(model)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "cannot read --model file " + model);
         }
         if (workers != null && workers < 1) {
@@ -77,14 +83,48 @@ public final class TrainCommand implements Callable<Integer> {
         if (!config.contains(ForecastJobOptions.TRANSACTIONAL_ID_PREFIX)) {
             config.set(ForecastJobOptions.TRANSACTIONAL_ID_PREFIX, "forecaster-trainer");
         }
-        ModelSnapshot initial = SnapshotFiles.read(model);
+        if (model != null && modelName != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model-name is for runs without --model");
+        }
         if (createTopics) {
             KafkaTopics.create(bootstrapServers, RetrainTopics.specs(config, 4));
         }
+        ModelSnapshot initial = serving(config);
+        System.err.println("retraining " + initial.getName() + " v" + initial.getVersion());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         ForecastJob.configure(env, config);
         TrainerJob.buildOnKafka(env, config, initial);
         env.execute("forecaster-trainer");
         return 0;
+    }
+
+    /**
+     * The model serving now, which the trainer's first candidate must beat and whose version + 1 it
+     * gets: the newest of its name in the models topic, so that a restarted trainer neither needs
+     * the file nor promotes a version serving would ignore as old.
+     */
+    private ModelSnapshot serving(Configuration config) throws java.io.IOException {
+        Map<String, ModelSnapshot> inTopic = new ModelsTopic(bootstrapServers, config.get(RetrainOptions.MODELS_TOPIC),
+                KafkaTopics.DEFAULT_TIMEOUT).newestByName();
+        if (model != null) {
+            ModelSnapshot file = SnapshotFiles.read(model);
+            ModelSnapshot topic = inTopic.get(file.getName());
+            return topic != null && topic.getVersion() > file.getVersion() ? topic : file;
+        }
+        String name = modelName;
+        if (name == null) {
+            if (inTopic.size() != 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), inTopic.isEmpty()
+                        ? "the models topic holds no model; give --model (or start 'run' first)"
+                        : "the models topic holds several models " + inTopic.keySet() + "; choose one with --model-name");
+            }
+            name = inTopic.keySet().iterator().next();
+        }
+        ModelSnapshot newest = inTopic.get(name);
+        if (newest == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "the models topic holds no model named " + name + " (it has " + inTopic.keySet() + ")");
+        }
+        return newest;
     }
 }
