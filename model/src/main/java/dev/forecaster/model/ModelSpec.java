@@ -6,9 +6,9 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * Architecture of a forecaster: a stack of {@code layers} recurrent layers of {@code hiddenSize}
- * units reading {@code inputSize} features per step, topped by a linear head emitting {@code
- * horizon} values (one per future step).
+ * Architecture of a forecaster: a stack of {@code layers} recurrent layers of one {@code cellType}
+ * and {@code hiddenSize} units each, reading {@code inputSize} features per step, topped by a linear
+ * head emitting {@code horizon} values (one per future step).
  */
 public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int layers, int horizon)
         implements Serializable {
@@ -23,7 +23,17 @@ public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int la
 
     /** A univariate LSTM forecaster. */
     public static ModelSpec lstm(int hiddenSize, int layers, int horizon) {
-        return new ModelSpec(CellType.LSTM, 1, hiddenSize, layers, horizon);
+        return of(CellType.LSTM, hiddenSize, layers, horizon);
+    }
+
+    /** A univariate forecaster with {@code cell} layers. */
+    public static ModelSpec of(CellType cell, int hiddenSize, int layers, int horizon) {
+        return new ModelSpec(cell, 1, hiddenSize, layers, horizon);
+    }
+
+    /** Inputs of recurrent layer {@code layer}: the features for the first, the layer below's h after. */
+    public int layerInputs(int layer) {
+        return layer == 0 ? inputSize : hiddenSize;
     }
 
     public ArchitectureSpec toAvro() {

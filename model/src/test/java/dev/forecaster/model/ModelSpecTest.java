@@ -27,11 +27,26 @@ class ModelSpecTest {
         assertThrows(IllegalArgumentException.class, () -> ModelSpec.lstm(8, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> ModelSpec.lstm(8, 1, -1));
         assertThrows(IllegalArgumentException.class, () -> new ModelSpec(CellType.LSTM, 0, 8, 1, 1));
-        ArchitectureSpec gru = ModelSpec.lstm(8, 1, 1).toAvro();
-        gru.setCellType("GRU");
+        ArchitectureSpec unknown = ModelSpec.lstm(8, 1, 1).toAvro();
+        unknown.setCellType("TRANSFORMER");
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> ModelSpec.fromAvro(gru));
-        assertTrue(e.getMessage().contains("GRU"), e.getMessage());
+                assertThrows(IllegalArgumentException.class, () -> ModelSpec.fromAvro(unknown));
+        assertTrue(e.getMessage().contains("TRANSFORMER") && e.getMessage().contains("GRU"), e.getMessage());
+    }
+
+    @Test
+    void everyCellTypeRoundTripsUnderItsSnapshotName() {
+        for (CellType cell : CellType.values()) {
+            ModelSpec spec = ModelSpec.of(cell, 16, 3, 4);
+            assertEquals(cell.name(), spec.toAvro().getCellType());
+            assertEquals(spec, ModelSpec.fromAvro(spec.toAvro()));
+            assertEquals(1, spec.layerInputs(0));
+            assertEquals(16, spec.layerInputs(2));
+        }
+        assertEquals(List.of("LSTM", "GRU", "RNN"), java.util.Arrays.stream(CellType.values()).map(Enum::name).toList());
+        assertEquals(4, CellType.LSTM.blocks());
+        assertEquals(3, CellType.GRU.blocks());
+        assertEquals(1, CellType.RNN.blocks());
     }
 
     @Test
@@ -47,6 +62,9 @@ class ModelSpecTest {
         assertEquals(1.0, o.clipNorm());
         assertEquals(0.1, o.validationFraction());
         assertEquals("forecaster-lstm", o.modelName());
+        assertEquals(CellType.LSTM, o.cellType());
+        assertEquals(false, o.identityInit());
+        assertEquals(ModelSpec.of(CellType.GRU, 64, 1, 24), o.toBuilder().cellType(CellType.GRU).build().spec());
         assertEquals(o, o.toBuilder().build());
         assertThrows(IllegalArgumentException.class, () -> TrainingOptions.builder().validationFraction(1.0).build());
     }

@@ -2,6 +2,7 @@ package dev.forecaster.jobs.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -15,12 +16,12 @@ import java.util.concurrent.Callable;
 
 import dev.forecaster.jobs.backfill.BackfillCsv;
 import dev.forecaster.jobs.backfill.BackfillJob;
+import dev.forecaster.jobs.backfill.BackfillReport;
 import dev.forecaster.jobs.backfill.InputRow;
 import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.dl4j.Dl4jModels;
 import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.model.train.OnlineTraining;
-import dev.forecaster.model.train.TrainingOptions;
 
 @Command(
         name = "backfill",
@@ -49,6 +50,11 @@ public final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--forecasts-out", paramLabel = "F.csv", description = "Also write every forecast as origin_index,horizon_step,prediction.")
     Path forecastsOut;
 
+    @Option(names = "--report", paramLabel = "R.html", description = {
+            "Also write an HTML report: observed vs forecast with its p10-p90 band, alerts marked, the anomaly",
+            "score, the forecast error by horizon step and the alert counts. Opens in any browser, offline."})
+    Path report;
+
     @Option(names = "--alerts-out", paramLabel = "A.csv", description = {
         "Also write the anomaly alerts the streaming job would raise, one line per alert:",
         "row_index,timestamp,series,severity,observed,expected,lower,upper,score,likelihood,reason",
@@ -58,23 +64,8 @@ public final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--horizon", defaultValue = "1", description = "Forecast steps per row (default: ${DEFAULT-VALUE}).")
     int horizon;
 
-    @Option(names = "--warmup", defaultValue = "400", description = "Rows before the first training; persistence forecasts until then (default: ${DEFAULT-VALUE}).")
-    int warmup;
-
-    @Option(names = "--retrain-every", defaultValue = "4000", description = "Rows between retrainings (default: ${DEFAULT-VALUE}).")
-    int retrainEvery;
-
-    @Option(names = "--history", defaultValue = "2000", description = "Most recent rows each training uses (default: ${DEFAULT-VALUE}).")
-    int history;
-
-    @Option(names = "--hidden", defaultValue = "24", description = "LSTM hidden size (default: ${DEFAULT-VALUE}).")
-    int hidden;
-
-    @Option(names = "--initial-iterations", defaultValue = "60", description = "TBPTT minibatches of the first training (default: ${DEFAULT-VALUE}).")
-    int initialIterations;
-
-    @Option(names = "--retrain-iterations", defaultValue = "20", description = "TBPTT minibatches of each retraining, continuing from the last model (default: ${DEFAULT-VALUE}).")
-    int retrainIterations;
+    @Mixin
+    OnlineTrainingOptions training = new OnlineTrainingOptions();
 
     @Option(names = "--seed", defaultValue = "42", description = "Base seed of the trainings (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -87,10 +78,9 @@ public final class BackfillCommand implements Callable<Integer> {
         if (horizon < 1) {
             throw usage("--horizon must be at least 1");
         }
-        OnlineTraining training;
+        OnlineTraining policy;
         try {
-            training = new OnlineTraining(trainingOptions(), warmup, retrainEvery, history,
-                    initialIterations, retrainIterations);
+            policy = training.policy(seed, horizon);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -107,7 +97,7 @@ public final class BackfillCommand implements Callable<Integer> {
         long started = System.nanoTime();
         long valid = rows.stream().filter(InputRow::valid).count();
         ProgressBar bar = new ProgressBar(err, "backfill");
-        BackfillJob.Result result = BackfillJob.run(rows, new SeriesProcessor(training, AnomalyScorer.defaults()),
+        BackfillJob.Result result = BackfillJob.run(rows, new SeriesProcessor(policy, AnomalyScorer.defaults()),
                 done -> bar.update(done, valid, ""));
         BackfillCsv.writeScores(output, rows, result.scores());
         if (forecastsOut != null) {
@@ -116,23 +106,13 @@ public final class BackfillCommand implements Callable<Integer> {
         if (alertsOut != null) {
             BackfillCsv.writeAlerts(alertsOut, rows, result.alerts());
         }
+        if (report != null) {
+            BackfillReport.write(report, input, rows, result, (System.nanoTime() - started) / 1e9);
+        }
         // The contract's summary line stays as it was; the alert count follows only when asked for.
         err.printf(Locale.ROOT, "backfill: rows=%d bad_rows=%d trainings=%d wall_s=%.1f%s%n",
                 rows.size(), rows.size() - valid, result.modelVersion(), (System.nanoTime() - started) / 1e9,
                 alertsOut == null ? "" : " alerts=" + result.alerts().size());
         return 0;
-    }
-
-    private TrainingOptions trainingOptions() {
-        return TrainingOptions.builder()
-                .seed(seed)
-                .hiddenSize(hidden)
-                .horizon(horizon)
-                .windowLength(48)
-                .tbpttLength(48)
-                .batchSize(64)
-                .learningRate(1e-2)
-                .modelName("backfill-lstm")
-                .build();
     }
 }

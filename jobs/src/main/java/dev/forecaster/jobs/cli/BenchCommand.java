@@ -29,8 +29,9 @@ public final class BenchCommand implements Runnable {
             name = "kernel",
             mixinStandardHelpOptions = true,
             description = {
-                "Times the LSTM step kernel per event against DL4J and the FLOP bound.",
-                "Kernel: one event at a time and in batches, at hidden sizes 32, 64, 128.",
+                "Times the step kernels per event against DL4J and the FLOP bound.",
+                "Kernel: one event at a time and in batches; LSTM at hidden sizes 32, 64,",
+                "128, then one line per cell (LSTM, GRU, RNN) at 64.",
                 "DL4J: rnnTimeStep per event (with a state swap) and per minibatch, at 64.",
                 "Bound: step FLOPs / single-core ND4J sgemm rate, measured in the run.",
                 "Results on stdout, the last line being",

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 @Command(
         name = "evaluate",
@@ -38,16 +39,29 @@ import java.util.concurrent.Callable;
             "Backtests forecasters on one column of a CSV file: every test origin with stride 1, MSE and MAE per",
             "horizon on values z-normalised with the train rows' mean and std, printed as a markdown table.",
             "An origin is the row of the last value seen; horizon H counts origins test.start-1 .. test.end-1-H.",
-            "Models: persistence, seasonal (period = one day), nlinear, lstm (LSTM forecasting relative to the",
-            "last value), lstm-nlinear (LSTM forecasting NLinear's residuals)."
+            "Models: persistence, seasonal (period = one day), nlinear, and recurrent networks CELL forecasting",
+            "relative to the last value or CELL-nlinear forecasting NLinear's residuals, CELL one of lstm, gru,",
+            "rnn (Elman, tanh) and irnn (Elman with identity-initialised recurrent weights)."
         })
 public final class EvaluateCommand implements Callable<Integer> {
 
+    private static final String NLINEAR_SUFFIX = "-nlinear";
+
+    /** Recurrent model names without their "-nlinear" suffix, and the cell each trains. */
+    private static final Map<String, CellType> CELLS = new LinkedHashMap<>();
+
+    static {
+        CELLS.put("lstm", CellType.LSTM);
+        CELLS.put("gru", CellType.GRU);
+        CELLS.put("rnn", CellType.RNN);
+        CELLS.put("irnn", CellType.RNN);
+    }
+
     /** Models whose forecasts go to --forecasts-out unless --forecasts-model says otherwise. */
-    static final List<String> RECURRENT = List.of("lstm", "lstm-nlinear");
-    static final List<String> MODELS = List.of("persistence", "seasonal", "nlinear", "lstm", "lstm-nlinear");
-    /** Cells that have a place in the design but no implementation yet. */
-    private static final List<String> PLANNED = List.of("gru", "elman", "gru-nlinear", "elman-nlinear");
+    static final List<String> RECURRENT = CELLS.keySet().stream()
+            .flatMap(c -> Stream.of(c, c + NLINEAR_SUFFIX)).toList();
+    static final List<String> MODELS = Stream.concat(
+            Stream.of("persistence", "seasonal", "nlinear"), RECURRENT.stream()).toList();
 
     @Spec CommandSpec spec;
 
@@ -96,14 +110,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--lookback", defaultValue = "336", description = "NLinear input length (default: ${DEFAULT-VALUE}).")
     int lookback;
 
-    @Option(names = "--lstm-hidden", defaultValue = "64", description = "LSTM hidden units (default: ${DEFAULT-VALUE}).")
-    int lstmHidden;
+    @Option(names = {"--hidden", "--lstm-hidden"}, defaultValue = "64", description = "Hidden units per recurrent layer (default: ${DEFAULT-VALUE}).")
+    int hidden;
 
-    @Option(names = "--lstm-window", defaultValue = "48", description = "LSTM training window and forecast context in steps (default: ${DEFAULT-VALUE}).")
-    int lstmWindow;
+    @Option(names = "--layers", defaultValue = "1", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
+    int layers;
 
-    @Option(names = "--lstm-iterations", defaultValue = "400", description = "Most LSTM minibatches per fit; early stopping on the validation rows usually ends sooner (default: ${DEFAULT-VALUE}).")
-    int lstmIterations;
+    @Option(names = {"--window", "--lstm-window"}, defaultValue = "48", description = "Recurrent training window and forecast context in steps (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = {"--iterations", "--lstm-iterations"}, defaultValue = "400", description = "Most minibatches per recurrent fit; early stopping on the validation rows usually ends sooner (default: ${DEFAULT-VALUE}).")
+    int iterations;
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec != null ? spec.commandLine() : new CommandLine(this), message);
@@ -118,10 +135,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw usage("--horizons must be positive integers, were " + horizons);
         }
         List<String> names = models.stream().map(m -> m.strip().toLowerCase(Locale.ROOT)).distinct().toList();
+        if (hidden <= 0 || layers <= 0 || window <= 0 || iterations < 0) {
+            throw usage("--hidden, --layers and --window must be positive and --iterations not negative");
+        }
         for (String m : names) {
-            if (PLANNED.contains(m)) {
-                throw usage("model '" + m + "' is not implemented yet; only LSTM cells exist (" + CellType.LSTM + ")");
-            }
             if (!MODELS.contains(m)) {
                 throw usage("unknown model '" + m + "'; known: " + String.join(",", MODELS));
             }
@@ -239,14 +256,20 @@ public final class EvaluateCommand implements Callable<Integer> {
             case "persistence" -> new Persistence();
             case "seasonal" -> new SeasonalNaive(seasonPeriod > 0 ? seasonPeriod : series.stepsPerDay());
             case "nlinear" -> new NLinear(lookback, hs);
-            case "lstm", "lstm-nlinear" -> new RecurrentForecaster(name,
-                    RecurrentForecaster.Options.defaults(
-                                    name.equals("lstm") ? RecurrentForecaster.Base.PERSISTENCE : RecurrentForecaster.Base.NLINEAR,
-                                    seed)
-                            .withShape(lstmHidden, lstmWindow).withMaxIterations(lstmIterations)
-                            .withNlinearLookback(lookback),
-                    hs);
-            default -> throw new IllegalArgumentException("unknown model " + name + " (known: " + Arrays.toString(MODELS.toArray()) + ")");
+            default -> {
+                if (!RECURRENT.contains(name)) {
+                    throw new IllegalArgumentException("unknown model " + name + " (known: " + Arrays.toString(MODELS.toArray()) + ")");
+                }
+                boolean residual = name.endsWith(NLINEAR_SUFFIX);
+                String cell = residual ? name.substring(0, name.length() - NLINEAR_SUFFIX.length()) : name;
+                yield new RecurrentForecaster(name,
+                        RecurrentForecaster.Options.defaults(
+                                        residual ? RecurrentForecaster.Base.NLINEAR : RecurrentForecaster.Base.PERSISTENCE, seed)
+                                .withCell(CELLS.get(cell), cell.equals("irnn"))
+                                .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
+                                .withNlinearLookback(lookback),
+                        hs);
+            }
         };
     }
 }

@@ -13,7 +13,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         version = "forecaster 0.1.0",
         description = "Streaming per-key recurrent-network forecasting on Flink and Kafka.",
-        subcommands = {DemoCommand.class, RunCommand.class, BackfillCommand.class, EvaluateCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, BackfillCommand.class, GenerateCommand.class,
+            AlertQualityCommand.class, EvaluateCommand.class,
             BenchCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class ForecasterCli implements Runnable {
 

@@ -18,7 +18,7 @@ public final class AlertOutput {
 
     private AlertOutput() {}
 
-    public static AnomalyAlert toAvro(String seriesId, long modelVersion, Alert alert) {
+    public static AnomalyAlert toAvro(String seriesId, Alert alert) {
         return AnomalyAlert.newBuilder()
                 .setSeriesId(seriesId)
                 .setEventTime(Instant.ofEpochMilli(alert.eventTime()))
@@ -29,7 +29,7 @@ public final class AlertOutput {
                 .setScore(alert.score())
                 .setLikelihood(alert.likelihood())
                 .setSeverity(AlertSeverity.valueOf(alert.severity().name()))
-                .setModelVersion(modelVersion)
+                .setModelVersion(alert.modelVersion())
                 .setReason(alert.reason())
                 .build();
     }

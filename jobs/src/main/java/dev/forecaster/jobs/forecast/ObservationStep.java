@@ -45,7 +45,7 @@ final class ObservationStep {
         SeriesProcessor.Step step = processor.observe(state, eventTime, obs.getValue());
         outputs.forecast(ForecastFunction.toForecast(obs, state, step, processingTime));
         if (step.alert() != null) {
-            outputs.alert(AlertOutput.toAvro(obs.getSeriesId(), step.modelVersion(), step.alert()));
+            outputs.alert(AlertOutput.toAvro(obs.getSeriesId(), step.alert()));
         }
         return step;
     }

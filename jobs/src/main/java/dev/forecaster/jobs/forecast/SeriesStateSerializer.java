@@ -26,15 +26,15 @@ import dev.forecaster.schema.codec.AvroCodec;
  * length and floats; scaler count, mean, m2; model version; last event time; step; forecast
  * length and doubles; then observation count; anomaly statistics (residual count, mean, variance;
  * surprise ring length and doubles, surprise count; window count, mean, variance); alert state
- * (points, active flag, raised severity byte, run, quiet, point of the last alert; a flag and the
- * pending peak: event time, observed, expected, spread, surprise, likelihood, tail byte, window
- * mean, usual mean); a flag and the history (ring length and doubles, added count, evicted
+ * (points, model version, warm-up start, active flag, raised severity byte, run, quiet, point of
+ * the last alert; a flag and the pending peak: event time, observed, expected, spread, model
+ * version, surprise, likelihood, tail byte, window mean, usual mean); a flag and the history (ring length and doubles, added count, evicted
  * scaler); a flag and the own model (length and single-object Avro bytes). Array lengths are
  * written, not assumed, so a state written under one hidden size can still be read (and then
  * re-synchronised) after the model changes shape.
  *
  * <p>Older formats are still read: format 2 (no alert state) gets an idle alert state whose
- * warm-up counts the observations the key has already had; format 1 (the first five groups only)
+ * warm-up counts the observations the key has already had with its current model; format 1 (the first five groups only)
  * also gets fresh anomaly statistics.
  */
 public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
@@ -160,6 +160,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         s.anomaly = a;
         if (format == FORMAT_WITHOUT_ALERTS) {
             s.alert.points = s.observations;
+            s.alert.modelVersion = s.modelVersion;
         } else {
             s.alert = readAlertState(in);
         }
@@ -188,6 +189,8 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     private static void writeAlertState(AlertState a, DataOutputView out) throws IOException {
         out.writeLong(a.points);
+        out.writeLong(a.modelVersion);
+        out.writeLong(a.warmFrom);
         out.writeBoolean(a.active);
         out.writeByte(a.raised == null ? 0 : 1 + a.raised.ordinal());
         out.writeInt(a.run);
@@ -200,6 +203,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             out.writeDouble(p.observed());
             out.writeDouble(p.expected());
             out.writeDouble(p.spread());
+            out.writeLong(p.modelVersion());
             out.writeDouble(p.surprise());
             out.writeDouble(p.likelihood());
             out.writeByte(p.tail().ordinal());
@@ -211,6 +215,8 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
     private static AlertState readAlertState(DataInputView in) throws IOException {
         AlertState a = new AlertState();
         a.points = in.readLong();
+        a.modelVersion = in.readLong();
+        a.warmFrom = in.readLong();
         a.active = in.readBoolean();
         int raised = in.readByte();
         a.raised = raised == 0 ? null : enumAt(Severity.values(), raised - 1, "severity");
@@ -219,8 +225,8 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         a.lastAlertAt = in.readLong();
         if (in.readBoolean()) {
             a.peak = new AlertState.Candidate(in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(),
-                    in.readDouble(), in.readDouble(), enumAt(AnomalyScorer.ErrorTail.values(), in.readByte(), "tail"),
-                    in.readDouble(), in.readDouble());
+                    in.readLong(), in.readDouble(), in.readDouble(),
+                    enumAt(AnomalyScorer.ErrorTail.values(), in.readByte(), "tail"), in.readDouble(), in.readDouble());
         }
         return a;
     }

@@ -104,10 +104,20 @@ class BackfillITCase {
         Path in = dir.resolve("in.csv");
         Path out = dir.resolve("out.csv");
         Files.write(in, input);
-        Run run = backfill(in, out);
+        Run run = backfill(in, out, "--report", dir.resolve("report.html").toString());
         assertEquals(0, run.code(), run.stderr());
         stderr = run.stderr();
         output = Files.readAllLines(out);
+    }
+
+    @Test
+    void theReportDrawsTheSeriesWithItsAlertsAndErrors() throws IOException {
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("<svg class=\"series\" data-series=\"series\""), "the series chart");
+        assertTrue(html.contains("<tr><td>series</td><td>" + (input.size() - 1) + "</td>"),
+                "the summary row counts every input row (the header is not one)");
+        assertTrue(html.contains("class=\"alert "), "the injected spikes raise alerts, marked on the chart");
+        assertTrue(html.contains("<svg class=\"mae\""), "error by horizon step");
     }
 
     private static double score(int row) {

@@ -36,7 +36,8 @@ class EvaluateCommandTest {
     void helpDescribesTheOptions() {
         CliRun r = CliRun.of("evaluate", "--help");
         assertEquals(0, r.code());
-        for (String option : new String[] {"--csv", "--horizons", "--models", "--mode", "--forecasts-out", "--retrain-every"}) {
+        for (String option : new String[] {"--csv", "--horizons", "--models", "--mode", "--forecasts-out", "--retrain-every",
+                "--hidden", "--layers", "--window", "--iterations", "gru", "irnn"}) {
             assertTrue(r.out().contains(option), option);
         }
     }
@@ -49,7 +50,8 @@ class EvaluateCommandTest {
                 {"evaluate", "--csv", "/nonexistent.csv"},
                 {"evaluate", "--csv", file, "--mode", "sideways"},
                 {"evaluate", "--csv", file, "--models", "prophet"},
-                {"evaluate", "--csv", file, "--models", "gru"},
+                {"evaluate", "--csv", file, "--models", "elman"},
+                {"evaluate", "--csv", file, "--models", "gru", "--layers", "0"},
                 {"evaluate", "--csv", file, "--train", "0-10"},
                 {"evaluate", "--csv", file, "--train", "0:20", "--val", "10:30", "--test", "30:50"},
                 {"evaluate", "--csv", file, "--train", "0:20", "--val", "20:30", "--test", "30:60"},
@@ -97,5 +99,33 @@ class EvaluateCommandTest {
         try (var files = Files.list(dir)) {
             assertEquals(0, files.filter(p -> p.toString().endsWith(".tmp")).count());
         }
+    }
+
+    /** Every recurrent cell in one backtest, stacked two deep, with a tiny training budget. */
+    @Test
+    void comparesTheRecurrentCells() throws IOException {
+        Path file = csv(200);
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        CliRun r;
+        try {
+            System.setOut(new PrintStream(table, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            r = CliRun.of("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
+                    "--horizons", "4", "--models", "persistence,lstm,gru,rnn,irnn-nlinear", "--lookback", "24",
+                    "--hidden", "4", "--layers", "2", "--window", "12", "--iterations", "2");
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        assertEquals(0, r.code(), r.err());
+        String text = table.toString(StandardCharsets.UTF_8);
+        for (String model : new String[] {"persistence", "lstm", "gru", "rnn", "irnn-nlinear"}) {
+            assertTrue(text.contains("| " + model + " | frozen |"), text);
+        }
+        String err = log.toString(StandardCharsets.UTF_8);
+        assertTrue(err.contains("evaluate: gru last fit"), err);
     }
 }

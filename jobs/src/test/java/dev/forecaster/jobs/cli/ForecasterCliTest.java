@@ -27,11 +27,14 @@ class ForecasterCliTest {
         assertTrue(r.out().contains("backfill"), r.out());
         assertTrue(r.out().contains("bench"), r.out());
         assertTrue(r.out().contains("train"), r.out());
+        assertTrue(r.out().contains("generate"), r.out());
+        assertTrue(r.out().contains("alert-quality"), r.out());
     }
 
     @Test
     void everySubcommandHasHelp() {
-        for (String sub : new String[] {"demo", "run", "backfill", "bench", "bench kernel", "train", "bench train"}) {
+        for (String sub : new String[] {"demo", "run", "backfill", "generate", "alert-quality", "bench", "bench kernel",
+                "train", "bench train"}) {
             CliRun r = CliRun.of((sub + " --help").split(" "));
             assertEquals(0, r.code(), sub);
             assertTrue(r.out().contains("Usage: forecaster " + sub), r.out());
@@ -45,6 +48,7 @@ class ForecasterCliTest {
                 {"backfill"}, {"backfill", "--output", "/tmp/out.csv"}, {"backfill", "--input", "/tmp/in.csv"},
                 {"backfill", "--input", "/nonexistent/in.csv", "--output", "/tmp/out.csv"},
                 {"backfill", "--input", "/", "--output", "/tmp/out.csv"},
+                {"generate"}, {"alert-quality", "--bogus"},
                 {"bench"}, {"bench", "nonsense"}, {"bench", "kernel", "--batch", "1000"},
                 {"demo", "--keys", "0"}, {"demo", "--retrain-period", "PT0S"}, {"demo", "--retrain-period", "soon"},
                 {"train"}, {"train", "--model", "/nonexistent/model.avro"},

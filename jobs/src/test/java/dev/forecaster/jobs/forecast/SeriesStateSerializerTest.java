@@ -62,12 +62,14 @@ class SeriesStateSerializerTest {
         SeriesState s = full();
         AlertState a = s.alert;
         a.points = 41;
+        a.modelVersion = 9L;
+        a.warmFrom = 7L;
         a.active = true;
         a.raised = Severity.WARNING;
         a.run = 1;
         a.quiet = 0;
         a.lastAlertAt = 39;
-        a.peak = new AlertState.Candidate(1_700_000_360_000L, 95.5, 50.25, 2.5, 31.0, 0.91,
+        a.peak = new AlertState.Candidate(1_700_000_360_000L, 95.5, 50.25, 2.5, 9L, 31.0, 0.91,
                 AnomalyScorer.ErrorTail.LARGE, 7.5, 1.02);
         return s;
     }
@@ -107,7 +109,7 @@ class SeriesStateSerializerTest {
         SeriesState s = alerting();
         s.alert.active = false;
         s.alert.raised = null;
-        s.alert.peak = new AlertState.Candidate(5L, 1.0, 1.0, 0.5, 0.001, 0.75,
+        s.alert.peak = new AlertState.Candidate(5L, 1.0, 1.0, 0.5, 9L, 0.001, 0.75,
                 AnomalyScorer.ErrorTail.SMALL, 0.01, 0.98);
         return s;
     }
@@ -153,9 +155,11 @@ class SeriesStateSerializerTest {
         SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         AlertState expectedAlert = new AlertState();
         expectedAlert.points = s.observations;
+        expectedAlert.modelVersion = s.modelVersion;
         s.alert = expectedAlert;
         assertEquals(s, back);
         assertEquals(41, back.alert.points);
+        assertEquals(9L, back.alert.modelVersion, "no model change seen on the next observation");
         assertEquals(false, back.alert.active);
     }
 
@@ -188,10 +192,10 @@ class SeriesStateSerializerTest {
         s.ownModel = null;
         byte[] bytes = write(s);
         // Without history and own model the state ends with the alert state and two absent flags.
-        int peakBytes = 8 + 5 * 8 + 1 + 2 * 8;
-        int alertBytes = 8 + 1 + 1 + 4 + 4 + 8 + 1 + peakBytes;
+        int peakBytes = 8 + 3 * 8 + 8 + 2 * 8 + 1 + 2 * 8;
+        int alertBytes = 3 * 8 + 1 + 1 + 4 + 4 + 8 + 1 + peakBytes;
         int alertStart = bytes.length - 2 - alertBytes;
-        int at = alertStart + 8 + 1; // after the point count and the active flag
+        int at = alertStart + 3 * 8 + 1; // after point count, model version, warm-up start, active flag
         assertEquals(1 + Severity.WARNING.ordinal(), bytes[at]);
         bytes[at] = 7;
         assertThrows(IOException.class,

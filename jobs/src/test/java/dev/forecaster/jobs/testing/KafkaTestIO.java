@@ -1,5 +1,9 @@
 package dev.forecaster.jobs.testing;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -81,5 +85,63 @@ public final class KafkaTestIO {
             }
         }
         return out;
+    }
+
+    /**
+     * For assertion messages: the transactions the broker still holds open (not yet committed or
+     * aborted) and what they cover. One open transaction hides everything after it in its
+     * partitions from read_committed readers.
+     */
+    public static String openTransactions(String bootstrap) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            List<String> open = new ArrayList<>();
+            for (TransactionListing t : admin.listTransactions().all().get()) {
+                String state = t.state().toString();
+                if (!state.equals("CompleteCommit") && !state.equals("CompleteAbort") && !state.equals("Empty")) {
+                    open.add(t.transactionalId());
+                }
+            }
+            if (open.isEmpty()) {
+                return "no open transactions";
+            }
+            StringBuilder out = new StringBuilder("open transactions:");
+            for (Map.Entry<String, TransactionDescription> e : admin.describeTransactions(open).all().get().entrySet()) {
+                TransactionDescription d = e.getValue();
+                out.append("\n  ").append(e.getKey()).append(' ').append(d.state()).append(" started ")
+                        .append(d.transactionStartTimeMs().isPresent()
+                                ? (System.currentTimeMillis() - d.transactionStartTimeMs().getAsLong()) + " ms ago"
+                                : "?")
+                        .append(" partitions ").append(d.topicPartitions());
+            }
+            return out.toString();
+        } catch (Exception e) {
+            return "transactions unknown: " + e;
+        }
+    }
+
+    /**
+     * For assertion messages: each partition's end offset as a read_committed reader sees it (the
+     * last stable offset) and as written (read_uncommitted). A gap means a transaction is open.
+     */
+    public static String endOffsets(String bootstrap, String topic) {
+        StringBuilder out = new StringBuilder(topic).append(" end offsets committed/written:");
+        for (String isolation : new String[] {"read_committed", "read_uncommitted"}) {
+            Properties props = new Properties();
+            props.putAll(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                out.append(' ').append(isolation).append('=').append(new java.util.TreeMap<>(
+                        consumer.endOffsets(partitions).entrySet().stream().collect(Collectors.toMap(
+                                e -> e.getKey().partition(), Map.Entry::getValue))));
+            }
+        }
+        return out.toString();
     }
 }

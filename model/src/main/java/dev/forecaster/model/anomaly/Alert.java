@@ -1,7 +1,7 @@
 package dev.forecaster.model.anomaly;
 
 /**
- * One anomaly alert of a series, without the series id and model version that the caller adds.
+ * One anomaly alert of a series, without the series id that the caller adds.
  * It describes the most anomalous observation of the run of points that raised it.
  *
  * @param eventTime event time of that observation (epoch millis)
@@ -13,6 +13,7 @@ package dev.forecaster.model.anomaly;
  * @param likelihood its anomaly likelihood in [0, 1], which the thresholds apply to
  * @param severity warning, or critical
  * @param escalation whether it escalates an episode already alerted as a warning
+ * @param modelVersion version of the model whose forecast the observation was compared with
  * @param reason what was seen, with the numbers
  */
 public record Alert(
@@ -25,4 +26,5 @@ public record Alert(
         double likelihood,
         Severity severity,
         boolean escalation,
+        long modelVersion,
         String reason) {}

@@ -11,7 +11,9 @@ import java.util.Locale;
  *
  * <ul>
  *   <li><b>Warm-up.</b> The key's first {@link #warmup()} observations raise nothing, while the
- *       scorer's long-run statistics settle.
+ *       scorer's long-run statistics settle; nor do the first {@code warmup} observations compared
+ *       with a new model's forecasts (a new model version served, or a key's retraining), while
+ *       the scorer adapts to that model's errors. A model change also ends any episode.
  *   <li><b>Idle → episode.</b> {@link #debounce()} consecutive scored points with a likelihood at
  *       or above {@link #warning()} raise an alert, once at least {@link #cooldown()} observations
  *       have passed since the key's previous alert. Its severity is critical when the run reached
@@ -53,7 +55,7 @@ public final class AlertPolicy implements Serializable {
             "Minimum observations between the first alerts of two episodes of a key (escalations are exempt).";
     public static final int DEFAULT_WARMUP = 200;
     public static final String WARMUP_DOC =
-            "Observations of a new key before it may raise any alert.";
+            "Observations of a new key, or after its model changes, before it may raise any alert.";
     public static final double DEFAULT_BOUNDS_WIDTH = 3.0;
     public static final String BOUNDS_WIDTH_DOC =
             "An alert's bounds are the expected value plus and minus this many predictive spreads.";
@@ -150,9 +152,10 @@ public final class AlertPolicy implements Serializable {
      * @param expected the forecast that targeted it; NaN when none did
      * @param spread the predictive standard deviation the bounds are drawn with (today the spread of
      *     the key's recent one-step residuals; a model's own predictive spread when it has one)
+     * @param modelVersion version of the model whose forecast it is compared with
      * @param assessment what the scorer made of it
      */
-    public record Point(long eventTime, double observed, double expected, double spread,
+    public record Point(long eventTime, double observed, double expected, double spread, long modelVersion,
             AnomalyScorer.Assessment assessment) {}
 
     /**
@@ -162,11 +165,18 @@ public final class AlertPolicy implements Serializable {
      */
     public Alert observe(AlertState state, Point point) {
         state.points++;
+        if (point.modelVersion() != state.modelVersion) {
+            // Another model's errors: the scorer needs time to learn their size, and what looked
+            // anomalous against the old model says nothing about the new one.
+            state.modelVersion = point.modelVersion();
+            state.warmFrom = state.points - 1;
+            endEpisode(state);
+        }
         AnomalyScorer.Assessment a = point.assessment();
         if (!a.scored() || !Double.isFinite(point.expected())) {
             return null;
         }
-        if (state.points <= warmup) {
+        if (state.points - state.warmFrom <= warmup) {
             return null;
         }
         double likelihood = a.likelihood();
@@ -187,11 +197,7 @@ public final class AlertPolicy implements Serializable {
                 state.peak = null;
             }
             if (state.quiet >= rearm) {
-                state.active = false;
-                state.raised = null;
-                state.quiet = 0;
-                state.run = 0;
-                state.peak = null;
+                endEpisode(state);
             }
             return escalation;
         }
@@ -208,12 +214,20 @@ public final class AlertPolicy implements Serializable {
         return null;
     }
 
+    private static void endEpisode(AlertState state) {
+        state.active = false;
+        state.raised = null;
+        state.quiet = 0;
+        state.run = 0;
+        state.peak = null;
+    }
+
     private static void track(AlertState state, Point p) {
         state.run++;
         AnomalyScorer.Assessment a = p.assessment();
         if (state.peak == null || a.likelihood() > state.peak.likelihood()) {
             state.peak = new AlertState.Candidate(p.eventTime(), p.observed(), p.expected(), p.spread(),
-                    a.surprise(), a.likelihood(), a.tail(), a.windowMean(), a.usualMean());
+                    p.modelVersion(), a.surprise(), a.likelihood(), a.tail(), a.windowMean(), a.usualMean());
         }
     }
 
@@ -230,7 +244,7 @@ public final class AlertPolicy implements Serializable {
         double upper = c.expected() + half;
         String reason = (escalation ? "escalated to critical: " : "") + reason(c, lower, upper);
         return new Alert(c.eventTime(), c.observed(), c.expected(), lower, upper, c.surprise(), c.likelihood(),
-                severity, escalation, reason);
+                severity, escalation, c.modelVersion(), reason);
     }
 
     /** Says what was seen, in words a person on call can act on, with the numbers behind it. */

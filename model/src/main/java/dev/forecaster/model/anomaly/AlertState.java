@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * What {@link AlertPolicy} keeps per series between observations: where the key is in its warm-up
- * and in the alert state machine (idle, a run of high scores pending, an episode in progress), and
+ * (and which model's errors it is warming up on) and in the alert state machine (idle, a run of high scores pending, an episode in progress), and
  * the most anomalous point of the pending run. A dozen numbers. Mutable; the policy updates it in
  * place.
  */
@@ -12,6 +12,10 @@ public final class AlertState {
 
     /** Observations seen, scored or not. */
     public long points;
+    /** Version of the model whose forecasts the last observation was compared with. */
+    public long modelVersion;
+    /** {@link #points} when the warm-up began: 0 for a new key, the observation before a model change. */
+    public long warmFrom;
     /** Whether an anomaly episode is in progress (alerted, not yet re-armed). */
     public boolean active;
     /** Highest severity alerted in the current episode; null when idle. */
@@ -31,6 +35,7 @@ public final class AlertState {
             double observed,
             double expected,
             double spread,
+            long modelVersion,
             double surprise,
             double likelihood,
             AnomalyScorer.ErrorTail tail,
@@ -40,6 +45,8 @@ public final class AlertState {
     public AlertState copy() {
         AlertState c = new AlertState();
         c.points = points;
+        c.modelVersion = modelVersion;
+        c.warmFrom = warmFrom;
         c.active = active;
         c.raised = raised;
         c.run = run;
@@ -53,6 +60,8 @@ public final class AlertState {
     public boolean equals(Object o) {
         return o instanceof AlertState s
                 && points == s.points
+                && modelVersion == s.modelVersion
+                && warmFrom == s.warmFrom
                 && active == s.active
                 && raised == s.raised
                 && run == s.run
@@ -63,12 +72,12 @@ public final class AlertState {
 
     @Override
     public int hashCode() {
-        return Objects.hash(points, active, raised, run, quiet, lastAlertAt, peak);
+        return Objects.hash(points, modelVersion, warmFrom, active, raised, run, quiet, lastAlertAt, peak);
     }
 
     @Override
     public String toString() {
-        return "AlertState[points=" + points + ", active=" + active + ", raised=" + raised + ", run=" + run
+        return "AlertState[points=" + points + ", modelVersion=" + modelVersion + ", warmFrom=" + warmFrom + ", active=" + active + ", raised=" + raised + ", run=" + run
                 + ", quiet=" + quiet + ", lastAlertAt=" + lastAlertAt + ", peak=" + peak + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.forecaster.model.bench;
 
+import dev.forecaster.model.CellType;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.dl4j.Dl4jModels;
 import dev.forecaster.model.kernel.LstmForecaster;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +25,9 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * Per-event cost of the LSTM step kernel against DL4J and against the arithmetic bound of the
- * machine, in one run (the {@code bench kernel} command).
+ * Per-event cost of the step kernels against DL4J and against the arithmetic bound of the machine,
+ * in one run (the {@code bench kernel} command): the LSTM at every width of the settings, and each
+ * cell type (LSTM, GRU, Elman RNN) at the report width.
  *
  * <p>Every figure is the median over several timed rounds, after a warm-up that lets C2 compile
  * the loop. Keys arrive in a seeded random order over {@code keys} states, so each event loads a
@@ -40,7 +43,8 @@ public final class KernelBenchmark {
 
     /**
      * @param hiddenSizes widths to time the kernel at (1 layer, {@code nIn} 1)
-     * @param reportHidden the width of the DL4J comparison and of the last line; one of hiddenSizes
+     * @param reportHidden the width of the DL4J comparison, of the per-cell lines and of the last
+     *     line; one of hiddenSizes
      * @param keys states the events rotate over
      * @param batch keys per {@code stepBatch} call (and DL4J minibatch); divides {@code keys}
      * @param warmup untimed running before each kernel measurement
@@ -85,6 +89,9 @@ public final class KernelBenchmark {
     /** One width's kernel figures; ns are per event, ranges are min..max over rounds. */
     public record StepFigures(int hidden, long flops, Stats single, Stats batch, double flopBoundNs) {}
 
+    /** One cell type's figures at the report width: kernel as in {@link StepFigures}, and DL4J per event. */
+    public record CellFigures(CellType cell, StepFigures kernel, Stats dl4jPerEvent) {}
+
     /** Median and range of per-round figures. */
     public record Stats(double median, double min, double max) {
         static Stats of(double[] values) {
@@ -101,7 +108,7 @@ public final class KernelBenchmark {
     }
 
     public record Summary(String kernel, Stats gflops, List<StepFigures> steps, Stats dl4jPerEventNs,
-            Stats dl4jBatchNs, String lastLine) {}
+            Stats dl4jBatchNs, List<CellFigures> cells, String lastLine) {}
 
     /** Guards against the JIT discarding the work: every output feeds it. */
     private static volatile double sink;
@@ -119,10 +126,25 @@ public final class KernelBenchmark {
      * layer are not counted, so the bound is optimistic.
      */
     public static long flopsPerStep(int nIn, int hidden, int layers, int horizon) {
+        return flopsPerStep(CellType.LSTM, nIn, hidden, layers, horizon);
+    }
+
+    /**
+     * FLOPs of one step of {@code cell} layers: per layer 2·(nIn+H)·B·H for the matrix-vector
+     * products (B blocks: 4 LSTM, 3 GRU, 1 RNN) and B·H bias additions, then the element-wise update
+     * (LSTM 4H as above; GRU 4H: r∘h, h - n, z·(h - n), + n; RNN none), and the head as above.
+     * Activations are not counted.
+     */
+    public static long flopsPerStep(CellType cell, int nIn, int hidden, int layers, int horizon) {
+        long blocks = cell.blocks();
+        long update = switch (cell) {
+            case LSTM, GRU -> 4L * hidden;
+            case RNN -> 0;
+        };
         long flops = 0;
         for (int l = 0; l < layers; l++) {
             long in = l == 0 ? nIn : hidden;
-            flops += 2L * (in + hidden) * 4 * hidden + 4L * hidden + 4L * hidden;
+            flops += 2L * (in + hidden) * blocks * hidden + blocks * hidden + update;
         }
         return flops + 2L * hidden * horizon + horizon;
     }
@@ -185,6 +207,29 @@ public final class KernelBenchmark {
         Stats dl4jBatch = dl4jBatches(net, values);
         gemm.sample();
 
+        // The other cells at the report width, each against DL4J's per-event serving.
+        Map<CellType, Stats[]> cellTimings = new EnumMap<>(CellType.class);
+        cellTimings.put(CellType.LSTM, new Stats[] {timings.get(s.reportHidden())[0],
+                timings.get(s.reportHidden())[1], dl4jEvent});
+        for (CellType cell : CellType.values()) {
+            if (cell == CellType.LSTM) {
+                continue;
+            }
+            ModelSpec spec = ModelSpec.of(cell, s.reportHidden(), 1, s.horizon());
+            MultiLayerNetwork cellNet = Dl4jModels.build(spec, s.seed(),
+                    TrainingOptions.builder().cellType(cell).build());
+            LstmForecaster model = LstmForecaster.fromSnapshot(
+                    Dl4jModels.toSnapshot(cellNet, spec, "bench", 1L, null, null));
+            progress(err, cell + " kernel H=" + s.reportHidden() + ", one event at a time");
+            Stats single = singleEvents(model, values, keyOrder);
+            progress(err, cell + " kernel H=" + s.reportHidden() + ", batches of " + s.batch());
+            Stats batched = batches(model, values, random);
+            progress(err, cell + " DL4J H=" + s.reportHidden() + ", rnnTimeStep per event with a state swap");
+            Stats perEvent = dl4jPerEvent(cellNet, values, keyOrder);
+            cellTimings.put(cell, new Stats[] {single, batched, perEvent});
+        }
+        gemm.sample();
+
         Stats gflops = Stats.of(gemm.gflops.stream().mapToDouble(Double::doubleValue).toArray());
         out.printf(Locale.ROOT, "sgemm n=%d nd4j_blas_threads=%d OMP_NUM_THREADS=%s OPENBLAS_CORETYPE=%s"
                         + " gflops=%s range=%s samples=%d%n",
@@ -209,6 +254,20 @@ public final class KernelBenchmark {
                 dl4jBatch.range(), fmt(dl4jBatch.median() / report.batch().median()),
                 fmt(dl4jEvent.median() / report.batch().median()));
 
+        List<CellFigures> cells = new ArrayList<>();
+        for (CellType cell : CellType.values()) {
+            Stats[] t = cellTimings.get(cell);
+            long flops = flopsPerStep(cell, 1, s.reportHidden(), 1, s.horizon());
+            double boundNs = flops / gflops.median();
+            cells.add(new CellFigures(cell, new StepFigures(s.reportHidden(), flops, t[0], t[1], boundNs), t[2]));
+            out.printf(Locale.ROOT, "cell=%s H=%d flop_per_step=%d single_ns_per_event=%s single_range=%s"
+                            + " batch_ns_per_event=%s batch_range=%s flop_bound_ns=%s single_ratio=%s batch_ratio=%s"
+                            + " dl4j_per_event_ns=%s speedup_vs_dl4j_per_event=%s%n",
+                    cell, s.reportHidden(), flops, fmt(t[0].median()), t[0].range(), fmt(t[1].median()), t[1].range(),
+                    fmt(boundNs), fmt(t[0].median() / boundNs), fmt(t[1].median() / boundNs), fmt(t[2].median()),
+                    fmt(t[2].median() / t[0].median()));
+        }
+
         String last = String.format(Locale.ROOT,
                 "kernel H=%d ns_per_event=%s flop_bound_ns=%s ratio_to_bound=%s speedup_vs_dl4j_per_event=%s",
                 s.reportHidden(), fmt(report.single().median()), fmt(report.flopBoundNs()),
@@ -217,7 +276,7 @@ public final class KernelBenchmark {
         out.println(last);
         out.flush();
         progress(err, "done");
-        return new Summary(kernel, gflops, steps, dl4jEvent, dl4jBatch, last);
+        return new Summary(kernel, gflops, steps, dl4jEvent, dl4jBatch, cells, last);
     }
 
     /** Times {@code iterations} repetitions of something, returning elapsed nanoseconds. */

@@ -11,11 +11,14 @@ import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.weights.WeightInitIdentity;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
@@ -39,8 +42,18 @@ import java.util.TreeMap;
  * DL4J side of the model: the training network for a {@link ModelSpec}, and conversion between
  * networks and {@link ModelSnapshot}s. The layer layout here is the contract that {@code
  * LstmForecaster} reproduces without DL4J; change both together.
+ *
+ * <p>Recurrent layers per cell type: {@code LSTM} is DL4J's LSTM (tanh, sigmoid gates, no
+ * peepholes), {@code GRU} our SameDiff {@link GruLayer}, {@code RNN} DL4J's {@code SimpleRnn} with
+ * tanh (the Elman network). Every one has the parameters {@code W}, {@code RW} and {@code b}, so a
+ * snapshot stores layer i as {@code i_W}, {@code i_RW}, {@code i_b} whatever the cell.
  */
 public final class Dl4jModels {
+
+    private static final Map<CellType, String> LAYER_DESCRIPTIONS = Map.of(
+            CellType.LSTM, "an LSTM with tanh activation and sigmoid gates",
+            CellType.GRU, "a GruLayer",
+            CellType.RNN, "a SimpleRnn with tanh activation and no layer normalisation");
 
     private Dl4jModels() {}
 
@@ -56,14 +69,21 @@ public final class Dl4jModels {
     }
 
     /**
-     * Stacked LSTM layers and a linear {@code RnnOutputLayer} trained on MSE with Adam, per-layer L2
-     * gradient clipping and truncated BPTT. Parameters are initialised from {@code seed}.
+     * Stacked recurrent layers of the spec's cell type and a linear {@code RnnOutputLayer} trained on
+     * MSE with Adam, per-layer L2 gradient clipping and truncated BPTT. Parameters are initialised
+     * from {@code seed}: Xavier weights and zero biases (DL4J's LSTM sets its forget-gate bias to 1),
+     * except that {@link TrainingOptions#identityInit()} starts an RNN's recurrent weights at the
+     * identity (the IRNN recipe, Le et al. 2015, here with tanh; its biases are zero anyway).
+     *
+     * @throws IllegalArgumentException when identity initialisation is asked for a cell other than
+     *     RNN
      */
     public static MultiLayerNetwork build(ModelSpec spec, long seed, TrainingOptions opts) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(opts, "opts");
-        if (spec.cellType() != CellType.LSTM) {
-            throw new IllegalArgumentException("Only LSTM networks are supported, not " + spec.cellType());
+        if (opts.identityInit() && spec.cellType() != CellType.RNN) {
+            throw new IllegalArgumentException(
+                    "Identity recurrent initialisation applies to RNN cells, not " + spec.cellType());
         }
         NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -74,14 +94,12 @@ public final class Dl4jModels {
                 .gradientNormalizationThreshold(opts.clipNorm())
                 .list();
         for (int l = 0; l < spec.layers(); l++) {
-            layers.layer(l, new LSTM.Builder()
-                    .nIn(l == 0 ? spec.inputSize() : spec.hiddenSize())
-                    .nOut(spec.hiddenSize())
-                    .activation(Activation.TANH)
-                    .gateActivationFunction(Activation.SIGMOID)
-                    .build());
+            layers.layer(l, recurrentLayer(spec, l, opts.identityInit()));
         }
         layers.layer(spec.layers(), new RnnOutputLayer.Builder(LossFunction.MSE)
+                // Explicit, because DL4J infers it only after its own recurrent layers, and a head
+                // without a format reads time from the wrong axis when it checks its labels.
+                .dataFormat(RNNFormat.NCW)
                 .activation(Activation.IDENTITY)
                 .nIn(spec.hiddenSize())
                 .nOut(spec.horizon())
@@ -96,6 +114,31 @@ public final class Dl4jModels {
         return net;
     }
 
+    private static Layer recurrentLayer(ModelSpec spec, int layer, boolean identityInit) {
+        int nIn = spec.layerInputs(layer);
+        int hidden = spec.hiddenSize();
+        return switch (spec.cellType()) {
+            case LSTM -> new LSTM.Builder()
+                    .nIn(nIn)
+                    .nOut(hidden)
+                    .activation(Activation.TANH)
+                    .gateActivationFunction(Activation.SIGMOID)
+                    .build();
+            case GRU -> new GruLayer(nIn, hidden);
+            case RNN -> {
+                SimpleRnn.Builder rnn = new SimpleRnn.Builder()
+                        .nIn(nIn)
+                        .nOut(hidden)
+                        .activation(Activation.TANH)
+                        .biasInit(0.0);
+                if (identityInit) {
+                    rnn.weightInitRecurrent(new WeightInitIdentity());
+                }
+                yield rnn.build();
+            }
+        };
+    }
+
     /**
      * Copies the network's parameters into a snapshot.
      *
@@ -106,11 +149,11 @@ public final class Dl4jModels {
             long version, Long parentVersion, Map<String, Double> metrics) {
         checkLayout(net, spec);
         int hidden = spec.hiddenSize();
-        int gates = 4 * hidden;
+        int gates = spec.cellType().blocks() * hidden;
         int head = spec.layers();
         List<Tensor> tensors = new ArrayList<>();
         for (int l = 0; l < spec.layers(); l++) {
-            int nIn = l == 0 ? spec.inputSize() : hidden;
+            int nIn = spec.layerInputs(l);
             tensors.add(tensor(net, Tensors.inputWeights(l), nIn, gates));
             tensors.add(tensor(net, Tensors.recurrentWeights(l), hidden, gates));
             tensors.add(tensor(net, Tensors.bias(l), gates));
@@ -148,10 +191,10 @@ public final class Dl4jModels {
         ModelSpec spec = ModelSpec.fromAvro(snapshot.getArchitecture());
         MultiLayerNetwork net = build(spec, seed, opts);
         int hidden = spec.hiddenSize();
-        int gates = 4 * hidden;
+        int gates = spec.cellType().blocks() * hidden;
         int head = spec.layers();
         for (int l = 0; l < spec.layers(); l++) {
-            int nIn = l == 0 ? spec.inputSize() : hidden;
+            int nIn = spec.layerInputs(l);
             load(net, snapshot, Tensors.inputWeights(l), nIn, gates);
             load(net, snapshot, Tensors.recurrentWeights(l), hidden, gates);
             load(net, snapshot, Tensors.bias(l), gates);
@@ -200,11 +243,19 @@ public final class Dl4jModels {
         }
         for (int l = 0; l < spec.layers(); l++) {
             Layer conf = net.getLayerWiseConfigurations().getConf(l).getLayer();
-            if (!(conf instanceof LSTM lstm)
-                    || !(lstm.getActivationFn() instanceof ActivationTanH)
-                    || !(lstm.getGateActivationFn() instanceof ActivationSigmoid)) {
-                throw new IllegalArgumentException("Layer " + l
-                        + " must be an LSTM with tanh activation and sigmoid gates, was " + conf);
+            boolean fits = switch (spec.cellType()) {
+                case LSTM -> conf instanceof LSTM lstm
+                        && lstm.getActivationFn() instanceof ActivationTanH
+                        && lstm.getGateActivationFn() instanceof ActivationSigmoid;
+                case GRU -> conf instanceof GruLayer gru
+                        && gru.getNIn() == spec.layerInputs(l) && gru.getNOut() == spec.hiddenSize();
+                case RNN -> conf instanceof SimpleRnn rnn
+                        && rnn.getActivationFn() instanceof ActivationTanH
+                        && !rnn.hasLayerNorm();
+            };
+            if (!fits) {
+                throw new IllegalArgumentException("Layer " + l + " must be " + LAYER_DESCRIPTIONS.get(spec.cellType())
+                        + " for " + spec + ", was " + conf);
             }
         }
         Layer head = net.getLayerWiseConfigurations().getConf(spec.layers()).getLayer();

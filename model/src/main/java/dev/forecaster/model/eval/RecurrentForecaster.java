@@ -37,9 +37,10 @@ import java.util.TreeMap;
  * untrained network is exactly the base forecast, and model selection can fall back to it when
  * training never helps on the validation rows.
  *
- * <p>A forecast runs the plain-Java {@link LstmForecaster} kernel (the serving code) from a zero
- * state over the last {@code window} values, the same context the latest step of a training
- * window had. Deterministic for a given seed and data on one thread.
+ * <p>The cell is any {@link CellType}: LSTM, GRU or Elman RNN (optionally identity-initialised,
+ * IRNN), in a stack of {@code layers}. A forecast runs the plain-Java {@link LstmForecaster} kernel
+ * (the serving code) from a zero state over the last {@code window} values, the same context the
+ * latest step of a training window had. Deterministic for a given seed and data on one thread.
  */
 public final class RecurrentForecaster implements Forecaster {
 
@@ -56,11 +57,11 @@ public final class RecurrentForecaster implements Forecaster {
     }
 
     /**
-     * @param cell only {@link CellType#LSTM} exists; GRU and Elman cells would plug in here and in
-     *     {@link Dl4jModels} and the kernel
+     * @param cell the recurrent cell of every layer
+     * @param identityInit start the recurrent weights at the identity (IRNN); RNN cells only
      */
-    public record Options(CellType cell, Base base, int hiddenSize, int layers, int window,
-            int tbpttLength, int batchSize, int maxIterations, int evalEvery, int patience,
+    public record Options(CellType cell, boolean identityInit, Base base, int hiddenSize, int layers,
+            int window, int tbpttLength, int batchSize, int maxIterations, int evalEvery, int patience,
             double learningRate, double clipNorm, int nlinearLookback, long seed) {
 
         public Options {
@@ -70,24 +71,38 @@ public final class RecurrentForecaster implements Forecaster {
                     || maxIterations < 0 || evalEvery <= 0 || patience <= 0 || nlinearLookback < 2) {
                 throw new IllegalArgumentException("invalid recurrent options " + this);
             }
+            if (identityInit && cell != CellType.RNN) {
+                throw new IllegalArgumentException("identity initialisation applies to RNN cells, not " + cell);
+            }
         }
 
+        /** One LSTM layer of 64 units. */
         public static Options defaults(Base base, long seed) {
-            return new Options(CellType.LSTM, base, 64, 1, 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, seed);
+            return new Options(CellType.LSTM, false, base, 64, 1, 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, seed);
+        }
+
+        public Options withCell(CellType newCell, boolean identity) {
+            return new Options(newCell, identity, base, hiddenSize, layers, window, tbpttLength, batchSize,
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed);
+        }
+
+        public Options withLayers(int newLayers) {
+            return new Options(cell, identityInit, base, hiddenSize, newLayers, window, tbpttLength, batchSize,
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed);
         }
 
         public Options withMaxIterations(int iterations) {
-            return new Options(cell, base, hiddenSize, layers, window, tbpttLength, batchSize,
+            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                     iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed);
         }
 
         public Options withNlinearLookback(int lookback) {
-            return new Options(cell, base, hiddenSize, layers, window, tbpttLength, batchSize,
+            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                     maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed);
         }
 
         public Options withShape(int hidden, int windowLength) {
-            return new Options(cell, base, hidden, layers, windowLength,
+            return new Options(cell, identityInit, base, hidden, layers, windowLength,
                     Math.min(tbpttLength, windowLength), batchSize, maxIterations, evalEvery,
                     patience, learningRate, clipNorm, nlinearLookback, seed);
         }
@@ -110,9 +125,6 @@ public final class RecurrentForecaster implements Forecaster {
     public RecurrentForecaster(String name, Options options, List<Integer> horizons) {
         this.name = Objects.requireNonNull(name, "name");
         this.options = Objects.requireNonNull(options, "options");
-        if (options.cell() != CellType.LSTM) {
-            throw new IllegalArgumentException(options.cell() + " cells are not implemented yet");
-        }
         this.maxHorizon = horizons.stream().mapToInt(Integer::intValue).max()
                 .orElseThrow(() -> new IllegalArgumentException("no horizons"));
     }
@@ -183,6 +195,7 @@ public final class RecurrentForecaster implements Forecaster {
                 .horizon(h).windowLength(w).tbpttLength(options.tbpttLength())
                 .batchSize(options.batchSize()).maxIterations(Math.max(1, options.maxIterations()))
                 .learningRate(options.learningRate()).clipNorm(options.clipNorm())
+                .cellType(options.cell()).identityInit(options.identityInit())
                 .modelName(name).build();
         MultiLayerNetwork net = Dl4jModels.build(spec, options.seed(), trainOpts);
         net.getParam(Tensors.headWeights(options.layers())).assign(0);

@@ -14,23 +14,32 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Single-step LSTM inference in plain Java, numerically equivalent to DL4J's {@code LSTM} layer
- * (tanh cell input, sigmoid gates, no peepholes) followed by an identity {@code RnnOutputLayer}.
- * It deliberately does not touch ND4J: it runs inside Flink task managers per event, where native
- * library loading, off-heap workspaces and per-call JNI overhead would cost far more than the
- * arithmetic of one time step.
+ * Single-step inference of a recurrent forecaster in plain Java, for every {@link CellType}
+ * (the name predates the GRU and Elman cells; it is kept because the Flink jobs and their state
+ * name it). Numerically equivalent to the DL4J network {@code Dl4jModels} builds: a stack of
+ * recurrent layers followed by an identity {@code RnnOutputLayer}. It deliberately does not touch
+ * ND4J: it runs inside Flink task managers per event, where native library loading, off-heap
+ * workspaces and per-call JNI overhead would cost far more than the arithmetic of one time step.
  *
- * <p>Per layer, with the 4H pre-activation axis split into DL4J's gate blocks [a | f | o | i]:
+ * <p>Per layer, with x the layer's input, h its previous output and the pre-activation axis split
+ * into H-unit blocks in the order DL4J's parameters use (docs/kernel.md):
  *
  * <pre>
- *   z  = x·W + h·RW + b
- *   a  = tanh(z[0:H]),  f = σ(z[H:2H]),  o = σ(z[2H:3H]),  i = σ(z[3H:4H])
- *   c' = f∘c + i∘a,     h' = o∘tanh(c')
+ *   LSTM (DL4J LSTM, no peepholes), blocks [a | f | o | i]:
+ *     z  = x·W + h·RW + b
+ *     a  = tanh(z_a),  f = σ(z_f),  o = σ(z_o),  i = σ(z_i)
+ *     c' = f∘c + i∘a,  h' = o∘tanh(c')
+ *   GRU (Cho et al. 2014: reset before the recurrent product; our SameDiff layer), blocks [r | z | n]:
+ *     r  = σ(x·W_r + h·RW_r + b_r),  u = σ(x·W_z + h·RW_z + b_z)
+ *     n  = tanh(x·W_n + (r∘h)·RW_n + b_n)
+ *     h' = (1 - u)∘n + u∘h
+ *   RNN (Elman, DL4J SimpleRnn), one block:
+ *     h' = tanh(x·W + h·RW + b)
  * </pre>
  *
  * and the head computes {@code out = h_last·W_out + b_out}.
  *
- * <p>The arithmetic runs in a {@link StepKernel}: the JDK Vector API kernel when the JVM was
+ * <p>The arithmetic runs in a {@link StepKernel}: a JDK Vector API kernel when the JVM was
  * started with {@code --add-modules jdk.incubator.vector}, otherwise a scalar one (see {@link
  * StepKernels}; {@code -Dforecaster.kernel=scalar|vector|auto} overrides). Both agree with DL4J to
  * 1e-5 and with each other to about 1e-7.
@@ -47,11 +56,11 @@ public final class LstmForecaster implements Serializable {
     private final String name;
     private final long version;
 
-    /** Per layer, [nIn x 4H] row-major: row k holds input k's contribution to every gate. */
+    /** Per layer, [nIn x B·H] row-major (B blocks per cell): row k holds input k's contribution to every block. */
     private final float[][] w;
-    /** Per layer, [H x 4H] row-major. */
+    /** Per layer, [H x B·H] row-major. */
     private final float[][] rw;
-    /** Per layer, [4H]. */
+    /** Per layer, [B·H]. */
     private final float[][] b;
     /** [H x horizon] row-major. */
     private final float[] headW;
@@ -74,29 +83,25 @@ public final class LstmForecaster implements Serializable {
         this.kernel = StepKernels.create(weights());
     }
 
-    LstmWeights weights() {
-        return new LstmWeights(spec, w, rw, b, headW, headB);
+    CellWeights weights() {
+        return new CellWeights(spec, w, rw, b, headW, headB);
     }
 
     /**
-     * @throws IllegalArgumentException when the snapshot is not an LSTM or its tensors are missing
-     *     or of the wrong shape
+     * @throws IllegalArgumentException when the snapshot's cell type is unknown or its tensors are
+     *     missing or of the wrong shape
      */
     public static LstmForecaster fromSnapshot(ModelSnapshot snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
         ModelSpec spec = ModelSpec.fromAvro(snapshot.getArchitecture());
-        if (spec.cellType() != CellType.LSTM) {
-            throw new IllegalArgumentException(
-                    "LstmForecaster cannot run a " + spec.cellType() + " model");
-        }
         int hidden = spec.hiddenSize();
-        int gates = 4 * hidden;
+        int gates = spec.cellType().blocks() * hidden;
         int layers = spec.layers();
         float[][] w = new float[layers][];
         float[][] rw = new float[layers][];
         float[][] b = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            int nIn = l == 0 ? spec.inputSize() : hidden;
+            int nIn = spec.layerInputs(l);
             w[l] = Tensors.floats(snapshot, Tensors.inputWeights(l), nIn, gates);
             rw[l] = Tensors.floats(snapshot, Tensors.recurrentWeights(l), hidden, gates);
             b[l] = Tensors.floats(snapshot, Tensors.bias(l), gates);
@@ -211,7 +216,7 @@ public final class LstmForecaster implements Serializable {
 
     /**
      * tanh through {@link Math#exp}, an intrinsic: on Java 17 {@link Math#tanh} is a native fdlibm
-     * call costing about twice as much, and a step evaluates 2H of them. Saturates correctly
+     * call costing about twice as much, and an LSTM step evaluates 2H of them. Saturates correctly
      * (exp overflowing to infinity gives 1) and is accurate to ~1e-16 absolute, far below float
      * resolution.
      */

@@ -8,8 +8,10 @@ import java.util.Objects;
 
 /**
  * Hidden and cell state of every layer of one series, {@code h[layer][unit]} and {@code
- * c[layer][unit]}. The kernel updates the arrays in place; callers that keep a state across
- * events (Flink keyed state) store and restore these arrays.
+ * c[layer][unit]}. Only LSTM cells have a cell state; for the others every {@code c[layer]} is
+ * empty, so that their keyed state is not twice as large as it needs to be. The kernel updates the
+ * arrays in place; callers that keep a state across events (Flink keyed state) store and restore
+ * these arrays.
  */
 public final class RecurrentState implements Serializable {
 
@@ -26,7 +28,7 @@ public final class RecurrentState implements Serializable {
                     "h has " + h.length + " layers but c has " + c.length);
         }
         for (int l = 0; l < h.length; l++) {
-            if (h[l] == null || c[l] == null || h[l].length != c[l].length) {
+            if (h[l] == null || c[l] == null || c[l].length != 0 && h[l].length != c[l].length) {
                 throw new IllegalArgumentException("Layer " + l + " has mismatched h and c");
             }
         }
@@ -37,20 +39,24 @@ public final class RecurrentState implements Serializable {
     public static RecurrentState zeros(ModelSpec spec) {
         return new RecurrentState(
                 new float[spec.layers()][spec.hiddenSize()],
-                new float[spec.layers()][spec.hiddenSize()]);
+                new float[spec.layers()][spec.cellType().hasCellState() ? spec.hiddenSize() : 0]);
     }
 
     public int layers() {
         return h.length;
     }
 
-    /** Whether this state has the layer count and width {@code spec} needs. */
+    /**
+     * Whether this state has the layer count and width {@code spec} needs, and a cell state exactly
+     * when its cell has one.
+     */
     public boolean matches(ModelSpec spec) {
         if (h.length != spec.layers()) {
             return false;
         }
-        for (float[] layer : h) {
-            if (layer.length != spec.hiddenSize()) {
+        int cells = spec.cellType().hasCellState() ? spec.hiddenSize() : 0;
+        for (int l = 0; l < h.length; l++) {
+            if (h[l].length != spec.hiddenSize() || c[l].length != cells) {
                 return false;
             }
         }

@@ -1,9 +1,10 @@
 package dev.forecaster.model.kernel;
 
 /**
- * The arithmetic of one LSTM time step, behind {@link LstmForecaster}. Implementations own scratch
- * buffers, so an instance is driven by one thread at a time. Callers validate arguments; kernels
- * trust them.
+ * The arithmetic of one time step of a recurrent stack and its head, behind {@link
+ * LstmForecaster}: one implementation per cell type, scalar and vector. Implementations own
+ * scratch buffers, so an instance is driven by one thread at a time. Callers validate arguments;
+ * kernels trust them.
  */
 interface StepKernel {
 

@@ -85,9 +85,10 @@ public final class SeriesProcessor implements Serializable {
                 ? state.lastForecast[0]
                 : Double.NaN;
         AnomalyScorer.Assessment assessment = scorer.assess(state.anomaly, value - expected, state.scaler.scale());
-        // Bounds come from the residual spread until models predict their own spread.
-        Alert alert = alerts.observe(state.alert,
-                new AlertPolicy.Point(eventTime, value, expected, assessment.spread(), assessment));
+        // Bounds come from the residual spread until models predict their own spread. The model
+        // that made the forecast is the one the state belongs to before this observation.
+        Alert alert = alerts.observe(state.alert, new AlertPolicy.Point(
+                eventTime, value, expected, assessment.spread(), state.modelVersion, assessment));
 
         LstmForecaster model = policy.prepare(state);
         double[] means;

@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * Trains an LSTM forecaster with DL4J on a set of univariate series.
+ * Trains a recurrent forecaster (the cell type of {@link TrainingOptions#cellType()}: LSTM, GRU or
+ * Elman RNN; the class name predates the other cells) with DL4J on a set of univariate series, by
+ * truncated BPTT when the window is longer than {@link TrainingOptions#tbpttLength()}.
  *
  * <p>Inputs and labels are normalised exactly as the streaming operator normalises them: a fresh
  * {@link SeriesScaler} walks each series in order, and at step t, after {@code update(x_t)}, the

@@ -1,5 +1,6 @@
 package dev.forecaster.model.train;
 
+import dev.forecaster.model.CellType;
 import dev.forecaster.model.ModelSpec;
 
 import java.io.Serializable;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param validationFraction share of each series' windows, taken from its end, held out
  * @param evaluate whether to measure the losses before and after training (the snapshot's
  *     metrics); on small budgets that evaluation can cost as much as the training
+ * @param cellType the recurrent cell of every layer
+ * @param identityInit start an RNN's recurrent weights at the identity matrix (IRNN); RNN only
  */
 public record TrainingOptions(
         long seed,
@@ -30,7 +33,9 @@ public record TrainingOptions(
         double clipNorm,
         double validationFraction,
         String modelName,
-        boolean evaluate) implements Serializable {
+        boolean evaluate,
+        CellType cellType,
+        boolean identityInit) implements Serializable {
 
     public TrainingOptions {
         positive("hiddenSize", hiddenSize);
@@ -53,6 +58,10 @@ public record TrainingOptions(
         Objects.requireNonNull(modelName, "modelName");
         if (modelName.isBlank()) {
             throw new IllegalArgumentException("modelName must not be blank");
+        }
+        Objects.requireNonNull(cellType, "cellType");
+        if (identityInit && cellType != CellType.RNN) {
+            throw new IllegalArgumentException("identityInit applies to RNN cells, not " + cellType);
         }
     }
 
@@ -78,12 +87,14 @@ public record TrainingOptions(
                 .clipNorm(clipNorm)
                 .validationFraction(validationFraction)
                 .modelName(modelName)
-                .evaluate(evaluate);
+                .evaluate(evaluate)
+                .cellType(cellType)
+                .identityInit(identityInit);
     }
 
-    /** The LSTM architecture these options train. */
+    /** The architecture these options train. */
     public ModelSpec spec() {
-        return ModelSpec.lstm(hiddenSize, layers, horizon);
+        return ModelSpec.of(cellType, hiddenSize, layers, horizon);
     }
 
     private static void positive(String name, int value) {
@@ -106,8 +117,20 @@ public record TrainingOptions(
         private double validationFraction = 0.1;
         private String modelName = "forecaster-lstm";
         private boolean evaluate = true;
+        private CellType cellType = CellType.LSTM;
+        private boolean identityInit;
 
         private Builder() {}
+
+        public Builder cellType(CellType cellType) {
+            this.cellType = cellType;
+            return this;
+        }
+
+        public Builder identityInit(boolean identityInit) {
+            this.identityInit = identityInit;
+            return this;
+        }
 
         public Builder seed(long seed) {
             this.seed = seed;
@@ -177,7 +200,7 @@ public record TrainingOptions(
         public TrainingOptions build() {
             return new TrainingOptions(seed, hiddenSize, layers, horizon, windowLength, tbpttLength,
                     batchSize, maxIterations, learningRate, clipNorm, validationFraction, modelName,
-                    evaluate);
+                    evaluate, cellType, identityInit);
         }
     }
 }

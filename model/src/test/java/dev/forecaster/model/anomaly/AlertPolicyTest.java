@@ -24,11 +24,11 @@ class AlertPolicyTest {
     private static AlertPolicy.Point point(long t, double l) {
         AnomalyScorer.Assessment a = new AnomalyScorer.Assessment(
                 true, 5.0, 5.0, 14.4, 0.0, 1.0, l, AnomalyScorer.ErrorTail.LARGE, 3.5, 1.0);
-        return new AlertPolicy.Point(t, 15.0, 10.0, 1.0, a);
+        return new AlertPolicy.Point(t, 15.0, 10.0, 1.0, 3L, a);
     }
 
     private static AlertPolicy.Point unscored(long t) {
-        return new AlertPolicy.Point(t, 15.0, Double.NaN, Double.NaN, AnomalyScorer.Assessment.NONE);
+        return new AlertPolicy.Point(t, 15.0, Double.NaN, Double.NaN, 3L, AnomalyScorer.Assessment.NONE);
     }
 
     /** Runs the likelihoods through a fresh state; point i has event time i. */
@@ -132,6 +132,30 @@ class AlertPolicyTest {
         assertEquals(50, alerts.get(0).eventTime(), "the first point after the warm-up");
     }
 
+    /** A new model's errors are another distribution: warm up again, and forget the episode. */
+    @Test
+    void aModelChangeRestartsTheWarmUpAndEndsTheEpisode() {
+        AlertPolicy p = policy().warmup(10).build();
+        AlertState state = p.newState();
+        List<Alert> alerts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            double l = i == 12 || i >= 25 ? 0.9 : i > 12 && i < 20 ? 0.6 : 0.1;
+            AlertPolicy.Point base = point(i, l);
+            long version = i < 20 ? 3L : 4L;
+            Alert a = p.observe(state, new AlertPolicy.Point(base.eventTime(), base.observed(), base.expected(),
+                    base.spread(), version, base.assessment()));
+            if (a != null) {
+                alerts.add(a);
+            }
+        }
+        // Point 12 alerts under model 3, its episode still running at 20 (0.6 is not quiet). Model 4
+        // serves from point 20: points 20..29 warm up again, and the episode is over, so point 30
+        // alerts afresh. Without the restart the episode would end at 22 and point 25 alert.
+        assertEquals(List.of(12L, 30L), alerts.stream().map(Alert::eventTime).toList());
+        assertEquals(List.of(3L, 4L), alerts.stream().map(Alert::modelVersion).toList());
+        assertEquals(20, state.warmFrom);
+    }
+
     @Test
     void reArmsOnlyAfterEnoughQuietPoints() {
         AlertPolicy p = policy().rearm(5).build();
@@ -189,22 +213,23 @@ class AlertPolicyTest {
         assertEquals(7.0, above.lower());
         assertEquals(13.0, above.upper());
         assertEquals(14.4, above.score());
+        assertEquals(3L, above.modelVersion(), "the model whose forecast it missed");
         assertEquals("observed 15.00 above expected 10.00 by 5.0 spreads (bounds 7.000 to 13.00)", above.reason());
 
         AnomalyScorer.Assessment dip = new AnomalyScorer.Assessment(
                 true, -250.0, -5.0, 14.4, 0.0, 50.0, 0.9, AnomalyScorer.ErrorTail.LARGE, 3.5, 1.0);
-        Alert below = p.observe(p.newState(), new AlertPolicy.Point(0, 1000.0, 1250.0, 50.0, dip));
+        Alert below = p.observe(p.newState(), new AlertPolicy.Point(0, 1000.0, 1250.0, 50.0, 3L, dip));
         assertTrue(below.reason().startsWith("observed 1000 below expected 1250 by 5.0 spreads"), below.reason());
 
         AnomalyScorer.Assessment wide = new AnomalyScorer.Assessment(
                 true, 2.0, 2.0, 3.0, 0.0, 1.0, 0.8, AnomalyScorer.ErrorTail.LARGE, 4.2, 1.01);
-        Alert variance = p.observe(p.newState(), new AlertPolicy.Point(0, 12.0, 10.0, 1.0, wide));
+        Alert variance = p.observe(p.newState(), new AlertPolicy.Point(0, 12.0, 10.0, 1.0, 3L, wide));
         assertEquals("forecast errors unusually large (variance or pattern change): mean surprise 4.200 over the "
                 + "recent points, usual 1.010; observed 12.00, expected 10.00 (2.0 spreads)", variance.reason());
 
         AnomalyScorer.Assessment flat = new AnomalyScorer.Assessment(
                 true, 0.0, 0.0, 0.0, 0.0, 1.0, 0.8, AnomalyScorer.ErrorTail.SMALL, 0.002, 0.98);
-        Alert flatLine = p.observe(p.newState(), new AlertPolicy.Point(0, 10.0, 10.0, 1.0, flat));
+        Alert flatLine = p.observe(p.newState(), new AlertPolicy.Point(0, 10.0, 10.0, 1.0, 3L, flat));
         assertTrue(flatLine.reason().startsWith("forecast error unusually small (flat line / too regular): "
                 + "mean surprise 0.002000 over the recent points, usual 0.9800"), flatLine.reason());
     }

@@ -1,5 +1,6 @@
 package dev.forecaster.model.bench;
 
+import dev.forecaster.model.CellType;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -32,6 +33,13 @@ class KernelBenchmarkTest {
         assertLine(lines, "dl4j H=8 per_event_ns=# per_event_range=#\\.\\.# batch8_ns_per_event=# batch_range=#\\.\\.#"
                 + " kernel_batch_speedup_vs_dl4j_batch=# kernel_batch_speedup_vs_dl4j_per_event=#");
 
+        for (String cell : new String[] {"LSTM", "GRU", "RNN"}) {
+            assertLine(lines, "cell=" + cell + " H=8 flop_per_step=[0-9]+ single_ns_per_event=# single_range=#\\.\\.#"
+                    + " batch_ns_per_event=# batch_range=#\\.\\.# flop_bound_ns=# single_ratio=# batch_ratio=#"
+                    + " dl4j_per_event_ns=# speedup_vs_dl4j_per_event=#");
+        }
+        assertEquals(3, summary.cells().size());
+
         String last = lines.get(lines.size() - 1);
         assertTrue(Pattern.matches(("kernel H=8 ns_per_event=# flop_bound_ns=# ratio_to_bound=#"
                 + " speedup_vs_dl4j_per_event=#").replace("#", NUMBER), last), last);
@@ -46,6 +54,15 @@ class KernelBenchmarkTest {
         assertEquals(36_888, KernelBenchmark.flopsPerStep(1, 64, 1, 24));
         assertEquals(2 * 65 * 256 + 512 + 2 * 128 * 256 + 512 + 2 * 64 * 24 + 24,
                 KernelBenchmark.flopsPerStep(1, 64, 2, 24));
+    }
+
+    @Test
+    void flopCountsOfTheOtherCells() {
+        // GRU: 2·65·192 products + 192 bias + 256 update; RNN: 2·65·64 + 64; both + the head.
+        int head = 2 * 64 * 24 + 24;
+        assertEquals(2 * 65 * 192 + 192 + 256 + head, KernelBenchmark.flopsPerStep(CellType.GRU, 1, 64, 1, 24));
+        assertEquals(2 * 65 * 64 + 64 + head, KernelBenchmark.flopsPerStep(CellType.RNN, 1, 64, 1, 24));
+        assertEquals(KernelBenchmark.flopsPerStep(1, 64, 1, 24), KernelBenchmark.flopsPerStep(CellType.LSTM, 1, 64, 1, 24));
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forecaster.model.CellType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Arrays;
 import java.util.List;
@@ -22,9 +24,14 @@ class RecurrentForecasterTest {
     }
 
     private static RecurrentForecaster small(RecurrentForecaster.Base base, int iterations) {
-        RecurrentForecaster.Options o = new RecurrentForecaster.Options(CellType.LSTM, base, 8, 1, 24,
+        return small(CellType.LSTM, false, base, iterations);
+    }
+
+    private static RecurrentForecaster small(CellType cell, boolean identity, RecurrentForecaster.Base base,
+            int iterations) {
+        RecurrentForecaster.Options o = new RecurrentForecaster.Options(cell, identity, base, 8, 1, 24,
                 24, 8, iterations, 5, 2, 1e-2, 1.0, 24, 3);
-        return new RecurrentForecaster("lstm", o, List.of(4, 12));
+        return new RecurrentForecaster(cell.name().toLowerCase(), o, List.of(4, 12));
     }
 
     @Test
@@ -35,6 +42,30 @@ class RecurrentForecasterTest {
         lstm.fit(data);
         double[] history = Arrays.copyOf(x, 320);
         assertArrayEquals(new Persistence().forecast(history, 12), lstm.forecast(history, 12), 1e-9);
+    }
+
+    @ParameterizedTest(name = "{0}, identity init {1}")
+    @CsvSource({"GRU, false", "RNN, false", "RNN, true"})
+    void everyCellStartsAtItsBaseAndTrainsReproducibly(CellType cell, boolean identity) {
+        double[] x = series(400);
+        TrainingData data = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
+        double[] history = Arrays.copyOf(x, 320);
+        RecurrentForecaster untrained = small(cell, identity, RecurrentForecaster.Base.PERSISTENCE, 0);
+        untrained.fit(data);
+        assertArrayEquals(new Persistence().forecast(history, 12), untrained.forecast(history, 12), 1e-9);
+
+        RecurrentForecaster a = small(cell, identity, RecurrentForecaster.Base.PERSISTENCE, 10);
+        RecurrentForecaster b = small(cell, identity, RecurrentForecaster.Base.PERSISTENCE, 10);
+        a.fit(data);
+        b.fit(data);
+        assertArrayEquals(a.forecast(history, 12), b.forecast(history, 12));
+        assertTrue(a.fitReport().get("val_mse") <= a.fitReport().get("val_mse_base"), a.fitReport().toString());
+    }
+
+    @Test
+    void identityInitialisationIsForRnnCellsOnly() {
+        assertThrows(IllegalArgumentException.class,
+                () -> RecurrentForecaster.Options.defaults(RecurrentForecaster.Base.PERSISTENCE, 1).withCell(CellType.GRU, true));
     }
 
     @Test

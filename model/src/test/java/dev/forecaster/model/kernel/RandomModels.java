@@ -1,5 +1,6 @@
 package dev.forecaster.model.kernel;
 
+import dev.forecaster.model.CellType;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.snapshot.Tensors;
 import dev.forecaster.schema.ModelSnapshot;
@@ -11,19 +12,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Seeded random LSTM snapshots without DL4J, and inputs that now and then saturate the gates. */
+/** Seeded random snapshots without DL4J, and inputs that now and then saturate the gates. */
 final class RandomModels {
 
     private RandomModels() {}
 
     /**
-     * Gaussian parameters with standard deviation {@code scale}, biases included, so that all four
-     * gate blocks differ and a mix-up of blocks or padding shows.
+     * Gaussian parameters with standard deviation {@code scale}, biases included, so that all gate
+     * blocks differ and a mix-up of blocks or padding shows.
      */
     static ModelSnapshot snapshot(ModelSpec spec, long seed, double scale) {
         Random random = new Random(seed);
         int hidden = spec.hiddenSize();
-        int gates = 4 * hidden;
+        int gates = spec.cellType().blocks() * hidden;
         List<Tensor> tensors = new ArrayList<>();
         for (int l = 0; l < spec.layers(); l++) {
             int nIn = l == 0 ? spec.inputSize() : hidden;
@@ -50,10 +51,11 @@ final class RandomModels {
     /**
      * Weights with standard deviation 1.5/√H, a few times DL4J's Xavier initialisation, as trained
      * networks tend to have: pre-activations stay of order one at every width, saturating some
-     * gates without pinning them all.
+     * gates without pinning them all. An Elman cell gets 0.8/√H, which keeps its recurrence from
+     * turning chaotic (which would amplify float rounding until any two kernels part).
      */
-    static LstmWeights weights(ModelSpec spec, long seed) {
-        double scale = 1.5 / Math.sqrt(spec.hiddenSize());
+    static CellWeights weights(ModelSpec spec, long seed) {
+        double scale = (spec.cellType() == CellType.RNN ? 0.8 : 1.5) / Math.sqrt(spec.hiddenSize());
         return LstmForecaster.fromSnapshot(snapshot(spec, seed, scale)).weights();
     }
 

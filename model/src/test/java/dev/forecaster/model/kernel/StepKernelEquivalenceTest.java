@@ -20,15 +20,19 @@ class StepKernelEquivalenceTest {
     private static final int STEPS = 1000;
     private static final double TOLERANCE = 1e-6;
 
-    @ParameterizedTest(name = "H={0}, layers={1}, horizon={2}, inputs={3}")
+    @ParameterizedTest(name = "{0}, H={1}, layers={2}, horizon={3}, inputs={4}")
     @CsvSource({
-        "16, 1, 24, 1", "64, 1, 24, 1", "128, 1, 24, 1",
-        "16, 2, 24, 1", "64, 2, 24, 1", "128, 2, 24, 1",
+        "LSTM, 16, 1, 24, 1", "LSTM, 64, 1, 24, 1", "LSTM, 128, 1, 24, 1",
+        "LSTM, 16, 2, 24, 1", "LSTM, 64, 2, 24, 1", "LSTM, 128, 2, 24, 1",
         // Sizes that are not multiples of any vector length: padded gates, head and tails.
-        "20, 2, 5, 3", "8, 1, 3, 1", "37, 1, 17, 2"})
-    void vectorKernelMatchesScalarKernel(int hidden, int layers, int horizon, int inputs) {
-        ModelSpec spec = new ModelSpec(CellType.LSTM, inputs, hidden, layers, horizon);
-        LstmWeights weights = RandomModels.weights(spec, 31L * hidden + layers);
+        "LSTM, 20, 2, 5, 3", "LSTM, 8, 1, 3, 1", "LSTM, 37, 1, 17, 2",
+        "GRU, 16, 1, 24, 1", "GRU, 64, 2, 24, 1", "GRU, 128, 1, 24, 1",
+        "GRU, 20, 2, 5, 3", "GRU, 8, 1, 3, 1", "GRU, 37, 1, 17, 2",
+        "RNN, 16, 1, 24, 1", "RNN, 64, 2, 24, 1", "RNN, 128, 1, 24, 1",
+        "RNN, 20, 2, 5, 3", "RNN, 8, 1, 3, 1", "RNN, 37, 1, 17, 2"})
+    void vectorKernelMatchesScalarKernel(CellType cell, int hidden, int layers, int horizon, int inputs) {
+        ModelSpec spec = new ModelSpec(cell, inputs, hidden, layers, horizon);
+        CellWeights weights = RandomModels.weights(spec, 31L * hidden + layers);
         StepKernel scalar = StepKernels.scalar(weights);
         StepKernel vector = StepKernels.vector(weights);
         RecurrentState s1 = RecurrentState.zeros(spec);
@@ -65,11 +69,13 @@ class StepKernelEquivalenceTest {
         System.out.printf("%s: max |scalar - vector| over %d steps = %.3g%n", spec, STEPS, worst);
     }
 
-    @ParameterizedTest(name = "{0} kernel, H={1}, layers={2}")
-    @CsvSource({"vector, 64, 1", "vector, 20, 2", "vector, 128, 1", "scalar, 64, 1", "scalar, 20, 2"})
-    void batchIsBitForBitTheSingleSteps(String kind, int hidden, int layers) {
-        ModelSpec spec = ModelSpec.lstm(hidden, layers, 24);
-        LstmWeights weights = RandomModels.weights(spec, 5L);
+    @ParameterizedTest(name = "{0} {1} kernel, H={2}, layers={3}")
+    @CsvSource({"LSTM, vector, 64, 1", "LSTM, vector, 20, 2", "LSTM, vector, 128, 1", "LSTM, scalar, 64, 1",
+        "LSTM, scalar, 20, 2", "GRU, vector, 64, 1", "GRU, vector, 20, 2", "GRU, scalar, 20, 2",
+        "RNN, vector, 64, 1", "RNN, vector, 20, 2", "RNN, scalar, 20, 2"})
+    void batchIsBitForBitTheSingleSteps(CellType cell, String kind, int hidden, int layers) {
+        ModelSpec spec = ModelSpec.of(cell, hidden, layers, 24);
+        CellWeights weights = RandomModels.weights(spec, 5L);
         StepKernel single = kind.equals("vector") ? StepKernels.vector(weights) : StepKernels.scalar(weights);
         StepKernel batched = kind.equals("vector") ? StepKernels.vector(weights) : StepKernels.scalar(weights);
         // More keys than one block, and not a multiple of any tile.
@@ -149,14 +155,14 @@ class StepKernelEquivalenceTest {
 
     @Test
     void vectorSigmoidDenominatorIsAccurate() {
-        int lanes = VectorLstmKernel.lanes();
+        int lanes = VectorPanels.L;
         int n = 4096 * lanes;
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = -25f + 50f * i / (n - 1);
         }
         float[] d = x.clone();
-        VectorLstmKernel.denominators(d, 0, n);
+        VectorPanels.denominators(d, 0, n);
         double worst = 0;
         for (int i = 0; i < n; i++) {
             double clamped = Math.max(-20, Math.min(20, x[i]));

@@ -1,5 +1,6 @@
 package dev.forecaster.model.kernel;
 
+import dev.forecaster.model.CellType;
 import dev.forecaster.model.ModelSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,11 @@ class StepKernelsTest {
         assertTrue(StepKernels.vectorAvailable(),
                 "tests run with --add-modules jdk.incubator.vector (test.jvm.args): "
                         + StepKernels.vectorUnavailableReason());
-        assertEquals("vector", model().kernelName());
+        for (CellType cell : CellType.values()) {
+            LstmForecaster model = LstmForecaster.fromSnapshot(
+                    RandomModels.snapshot(ModelSpec.of(cell, 16, 1, 4), 1L, 0.3));
+            assertEquals("vector", model.kernelName(), cell.name());
+        }
     }
 
     @Test
@@ -96,8 +101,11 @@ class StepKernelsTest {
         }
         assertTrue(child.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish");
         assertEquals(0, child.exitValue(), output);
-        assertTrue(output.contains("kernel=scalar"), output);
-        assertFalse(output.contains("VectorLstmKernel"), "vector kernel class was loaded:\n" + output);
+        for (CellType cell : CellType.values()) {
+            assertTrue(output.contains(cell + " kernel=scalar"), output);
+        }
+        assertFalse(output.contains(StepKernels.class.getPackageName() + ".Vector"),
+                "a vector kernel class was loaded:\n" + output);
         assertFalse(output.contains("jdk.incubator.vector."), "incubator classes were loaded:\n" + output);
     }
 }

@@ -2,7 +2,8 @@ package dev.forecaster.model.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -12,44 +13,72 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import dev.forecaster.model.CellType;
 import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.dl4j.Dl4jModels;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Tensor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Snapshot files written by earlier versions must keep loading and computing the same forecasts.
  * The fixtures under {@code src/test/resources/snapshots/} are committed and never regenerated
  * for a format change; a new format gets a new fixture beside the old ones. To add one, run this
- * test with {@code -Dforecaster.write-fixture=<name>} and commit both files it writes.
+ * test with {@code -Dforecaster.write-fixture=<cell>-2x8-h3-<version>} (cell lstm, gru or rnn) and
+ * commit both files it writes. {@code lstm-2x8-h3-v1} predates the GRU and RNN cells; its
+ * architecture records only "LSTM" and must keep loading as one.
  */
 class SnapshotCompatibilityTest {
 
-    private static final String V1 = "lstm-2x8-h3-v1";
     private static final int STEPS = 50;
 
-    @Test
-    void version1SnapshotStillLoadsAndForecastsTheSame() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"lstm-2x8-h3-v1, LSTM", "gru-2x8-h3-v1, GRU", "rnn-2x8-h3-v1, RNN"})
+    void committedSnapshotStillLoadsAndForecastsTheSame(String fixture, CellType cell) throws Exception {
         writeFixtureIfAsked();
         Path dir = fixtureDir();
-        ModelSnapshot snapshot = SnapshotFiles.read(dir.resolve(V1 + ".avro"));
+        ModelSnapshot snapshot = SnapshotFiles.read(dir.resolve(fixture + ".avro"));
         assertEquals("fixture", snapshot.getName());
-        assertEquals(ModelSpec.lstm(8, 2, 3), ModelSpec.fromAvro(snapshot.getArchitecture()));
+        assertEquals(ModelSpec.of(cell, 8, 2, 3), ModelSpec.fromAvro(snapshot.getArchitecture()));
 
-        List<String> expected = Files.readAllLines(dir.resolve(V1 + ".outputs.csv"), StandardCharsets.UTF_8);
-        List<String> actual = outputs(LstmForecaster.fromSnapshot(snapshot));
+        List<String> expected = Files.readAllLines(dir.resolve(fixture + ".outputs.csv"), StandardCharsets.UTF_8);
+        assertSameOutputs(expected, outputs(LstmForecaster.fromSnapshot(snapshot)), 1e-6);
+        // The expected values are DL4J's too: the fixture loads into the training network unchanged.
+        assertSameOutputs(expected, dl4jOutputs(Dl4jModels.fromSnapshot(snapshot, 1L)), 1e-5);
+    }
+
+    private static void assertSameOutputs(List<String> expected, List<String> actual, double tolerance) {
         assertEquals(expected.size(), actual.size());
         for (int t = 0; t < expected.size(); t++) {
             String[] e = expected.get(t).split(",");
             String[] a = actual.get(t).split(",");
             for (int k = 0; k < e.length; k++) {
-                assertEquals(Double.parseDouble(e[k]), Double.parseDouble(a[k]), 1e-6, "step " + t + " output " + k);
+                assertEquals(Double.parseDouble(e[k]), Double.parseDouble(a[k]), tolerance, "step " + t + " output " + k);
             }
         }
+    }
+
+    /** {@link #outputs} through DL4J's {@code rnnTimeStep}. */
+    private static List<String> dl4jOutputs(MultiLayerNetwork net) {
+        List<String> lines = new ArrayList<>();
+        net.rnnClearPreviousState();
+        for (int t = 0; t < STEPS; t++) {
+            INDArray out = net.rnnTimeStep(Nd4j.create(new float[] {(float) Math.sin(t / 3.0)}, new long[] {1, 1, 1}, 'c'));
+            StringBuilder line = new StringBuilder();
+            for (int k = 0; k < out.size(1); k++) {
+                line.append(k == 0 ? "" : ",").append(out.getFloat(0, k, 0));
+            }
+            lines.add(line.toString());
+        }
+        return lines;
     }
 
     /** Forecasts for a fixed input sequence, one CSV line per step. */
@@ -79,14 +108,16 @@ class SnapshotCompatibilityTest {
         if (name == null) {
             return;
         }
-        ModelSpec spec = ModelSpec.lstm(8, 2, 3);
+        CellType cell = CellType.valueOf(name.substring(0, name.indexOf('-')).toUpperCase(Locale.ROOT));
+        ModelSpec spec = ModelSpec.of(cell, 8, 2, 3);
+        int cols = cell.blocks() * 8;
         SplittableRandom random = new SplittableRandom(2026L);
         List<Tensor> tensors = new ArrayList<>();
         for (int layer = 0; layer < spec.layers(); layer++) {
             int in = layer == 0 ? spec.inputSize() : spec.hiddenSize();
-            tensors.add(Tensors.of(Tensors.inputWeights(layer), random(random, in * 32), in, 32));
-            tensors.add(Tensors.of(Tensors.recurrentWeights(layer), random(random, 8 * 32), 8, 32));
-            tensors.add(Tensors.of(Tensors.bias(layer), random(random, 32), 32));
+            tensors.add(Tensors.of(Tensors.inputWeights(layer), random(random, in * cols), in, cols));
+            tensors.add(Tensors.of(Tensors.recurrentWeights(layer), random(random, 8 * cols), 8, cols));
+            tensors.add(Tensors.of(Tensors.bias(layer), random(random, cols), cols));
         }
         tensors.add(Tensors.of(Tensors.headWeights(2), random(random, 8 * 3), 8, 3));
         tensors.add(Tensors.of(Tensors.headBias(2), random(random, 3), 3));

@@ -1,0 +1,46 @@
+package dev.forecaster.jobs.cli;
+
+import picocli.CommandLine.Option;
+
+import dev.forecaster.model.train.OnlineTraining;
+import dev.forecaster.model.train.TrainingOptions;
+
+/**
+ * The cold-start training schedule of the backfill, shared by every command that scores a series
+ * from scratch, so that they all run the very same per-key code with the same defaults.
+ */
+public final class OnlineTrainingOptions {
+
+    @Option(names = "--warmup", defaultValue = "400", description = "Rows before the first training; persistence forecasts until then (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--retrain-every", defaultValue = "4000", description = "Rows between retrainings (default: ${DEFAULT-VALUE}).")
+    int retrainEvery;
+
+    @Option(names = "--history", defaultValue = "2000", description = "Most recent rows each training uses (default: ${DEFAULT-VALUE}).")
+    int history;
+
+    @Option(names = "--hidden", defaultValue = "24", description = "LSTM hidden size (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--initial-iterations", defaultValue = "60", description = "TBPTT minibatches of the first training (default: ${DEFAULT-VALUE}).")
+    int initialIterations;
+
+    @Option(names = "--retrain-iterations", defaultValue = "20", description = "TBPTT minibatches of each retraining, continuing from the last model (default: ${DEFAULT-VALUE}).")
+    int retrainIterations;
+
+    /** @throws IllegalArgumentException when the settings are impossible */
+    OnlineTraining policy(long seed, int horizon) {
+        TrainingOptions options = TrainingOptions.builder()
+                .seed(seed)
+                .hiddenSize(hidden)
+                .horizon(horizon)
+                .windowLength(48)
+                .tbpttLength(48)
+                .batchSize(64)
+                .learningRate(1e-2)
+                .modelName("backfill-lstm")
+                .build();
+        return new OnlineTraining(options, warmup, retrainEvery, history, initialIterations, retrainIterations);
+    }
+}

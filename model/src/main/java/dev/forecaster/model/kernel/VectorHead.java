@@ -1,0 +1,64 @@
+package dev.forecaster.model.kernel;
+
+import jdk.incubator.vector.FloatVector;
+
+import static dev.forecaster.model.kernel.VectorPanels.L;
+import static dev.forecaster.model.kernel.VectorPanels.S;
+
+/**
+ * The linear head on the Vector API, shared by the vector kernels and by their single and batched
+ * paths, so that all round alike. Owns a scratch buffer: one thread at a time.
+ */
+final class VectorHead {
+
+    private final int hidden;
+    private final int horizon;
+    private final int horizonP;
+    /**
+     * Blocks of L outputs, each [H x L], so that each block's pass over h reads memory in order;
+     * zero beyond horizon.
+     */
+    private final float[] headW;
+    private final float[] headB;
+    private final float[] outP;
+
+    VectorHead(CellWeights weights) {
+        hidden = weights.spec().hiddenSize();
+        horizon = weights.spec().horizon();
+        horizonP = VectorPanels.roundUp(horizon, L);
+        headW = new float[hidden * horizonP];
+        for (int k = 0; k < hidden; k++) {
+            for (int m = 0; m < horizon; m++) {
+                int q = m / L;
+                headW[(q * hidden + k) * L + m % L] = weights.headW()[k * horizon + m];
+            }
+        }
+        headB = new float[horizonP];
+        System.arraycopy(weights.headB(), 0, headB, 0, horizon);
+        outP = new float[horizonP];
+    }
+
+    /** {@code out[0, horizon) = h·W + b}. */
+    void apply(float[] h, float[] out) {
+        for (int q = 0; q < horizonP; q += L) {
+            // Four partial sums: one chain of H dependent FMAs would leave the FPU idle.
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            int w = q * hidden;
+            int k = 0;
+            for (; k + 3 < hidden; k += 4, w += 4 * L) {
+                s0 = FloatVector.fromArray(S, headW, w).fma(FloatVector.broadcast(S, h[k]), s0);
+                s1 = FloatVector.fromArray(S, headW, w + L).fma(FloatVector.broadcast(S, h[k + 1]), s1);
+                s2 = FloatVector.fromArray(S, headW, w + 2 * L).fma(FloatVector.broadcast(S, h[k + 2]), s2);
+                s3 = FloatVector.fromArray(S, headW, w + 3 * L).fma(FloatVector.broadcast(S, h[k + 3]), s3);
+            }
+            for (; k < hidden; k++, w += L) {
+                s0 = FloatVector.fromArray(S, headW, w).fma(FloatVector.broadcast(S, h[k]), s0);
+            }
+            s0.add(s1).add(s2.add(s3)).add(FloatVector.fromArray(S, headB, q)).intoArray(outP, q);
+        }
+        System.arraycopy(outP, 0, out, 0, horizon);
+    }
+}

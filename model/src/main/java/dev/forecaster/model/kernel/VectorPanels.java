@@ -1,0 +1,325 @@
+package dev.forecaster.model.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API building blocks of the vector kernels: panel-packed matrix-vector products and the
+ * float sigmoid denominator. Loaded only through the vector kernels, so only when {@code
+ * jdk.incubator.vector} is present.
+ *
+ * <p><b>Panels.</b> A layer's input and recurrent weights are one matrix of {@code rows = nIn + H}
+ * rows ([x | h] times it gives the pre-activations; a GRU's candidate reads [x | r∘h] instead), its
+ * columns padded to a multiple of {@link #PANEL} = four vectors and cut into panels of that width;
+ * a panel's rows are stored one after the other, so a pass over the rows streams memory in order
+ * while its accumulators stay in registers.
+ *
+ * <p><b>Summation order.</b> Every pre-activation is its bias, then one fused multiply-add per row
+ * in row order, whichever tile computes it; so the batched products are bit for bit the single
+ * ones, and neither depends on L.
+ *
+ * <p>No method takes or returns a vector: C2 boxes vectors across calls it does not inline, which
+ * costs more than everything else here.
+ */
+final class VectorPanels {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int PANEL = 4 * L;
+    /** 512-bit vectors: 32 registers, room for the 16 accumulators of a 4-key tile. */
+    static final boolean WIDE = S.vectorBitSize() >= 512;
+    /** Keys per block of a batch: enough to reuse each weight, few enough for L1/L2. */
+    static final int BLOCK = 32;
+
+    /**
+     * Bound on the argument of the exp inside sigmoid: beyond ±20 sigmoid is within 2.1e-9 of 0 or
+     * 1 (tanh, evaluated at 2x, within 4.2e-9), and a product of four (1 + e^20) stays below 1e35.
+     */
+    private static final float CLAMP = 20f;
+    private static final float LOG2E = 1.44269504088896341f;
+    /** 1.5·2^23: adding it rounds to an integer and leaves that integer in the low mantissa bits. */
+    private static final float ROUND = 12582912f;
+    private static final int ROUND_BITS = 0x4B400000;
+    /** ln 2 split so that n·LN2_HI is exact for the n that occur (Cody and Waite). */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** Minimax polynomial for (e^r - 1 - r) / r² on |r| ≤ ln2/2 (Cephes expf coefficients). */
+    private static final float P0 = 1.9875691500e-4f;
+    private static final float P1 = 1.3981999507e-3f;
+    private static final float P2 = 8.3334519073e-3f;
+    private static final float P3 = 4.1665795894e-2f;
+    private static final float P4 = 1.6666665459e-1f;
+    private static final float P5 = 5.0000001201e-1f;
+
+    private VectorPanels() {}
+
+    static int roundUp(int n, int multiple) {
+        return (n + multiple - 1) / multiple * multiple;
+    }
+
+    /** An element of the matrix being packed. */
+    @FunctionalInterface
+    interface Source {
+        float at(int row, int col);
+    }
+
+    /** Packs a [rows x cols] matrix, cols a multiple of {@link #PANEL}, panel by panel. */
+    static float[] pack(int rows, int cols, Source source) {
+        int panels = cols / PANEL;
+        float[] out = new float[panels * rows * PANEL];
+        for (int p = 0; p < panels; p++) {
+            for (int r = 0; r < rows; r++) {
+                int dst = (p * rows + r) * PANEL;
+                for (int c = 0; c < PANEL; c++) {
+                    out[dst + c] = source.at(r, p * PANEL + c);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One key: {@code z[0, panels·PANEL) = b + xh·W} for packed {@code wp}. Two panels at a time
+     * (eight accumulators, enough independent FMAs to hide their latency); {@code reverse} walks
+     * the pairs from the end, see {@code VectorLstmKernel#step}.
+     */
+    static void multiply(float[] wp, float[] bp, int panels, int rows, float[] xh, float[] z,
+            boolean reverse) {
+        int stride = rows * PANEL;
+        int pairs = panels / 2;
+        for (int q = 0; q < pairs; q++) {
+            int p = 2 * (reverse ? pairs - 1 - q : q);
+            tile1x8(wp, p * stride, stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
+        }
+        if ((panels & 1) != 0) {
+            int p = panels - 1;
+            tile1x4(wp, p * stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
+        }
+    }
+
+    /**
+     * The first {@code nb} keys of a block: row i of {@code z} (stride {@code zStride}) gets
+     * {@code b + xh_i·W}, xh_i being row i of {@code xh} (stride {@code rows}). For each panel,
+     * tiles of 4 keys (2 below 512-bit vectors, where 16 accumulators would not fit in the 16
+     * registers) share every weight load, and the panel stays in L1 from one tile to the next.
+     */
+    static void multiplyBatch(float[] wp, float[] bp, int panels, int rows, float[] xh, int nb,
+            float[] z, int zStride) {
+        int stride = rows * PANEL;
+        for (int p = 0; p < panels; p++) {
+            int w = p * stride;
+            int b = p * PANEL;
+            int i = 0;
+            if (WIDE) {
+                for (; i + 4 <= nb; i += 4) {
+                    tile4x4(wp, w, bp, b, xh, i * rows, rows, z, i * zStride + b, zStride);
+                }
+            }
+            for (; i + 2 <= nb; i += 2) {
+                tile2x4(wp, w, bp, b, xh, i * rows, rows, z, i * zStride + b, zStride);
+            }
+            for (; i < nb; i++) {
+                tile1x4(wp, w, bp, b, xh, i * rows, rows, z, i * zStride + b);
+            }
+        }
+    }
+
+    /** One key, two adjacent panels (eight vectors) starting at {@code w}; the second is {@code stride} on. */
+    static void tile1x8(float[] wp, int w, int stride, float[] bp, int b, float[] xh, int x,
+            int rows, float[] z, int zo) {
+        int w2 = w + stride;
+        FloatVector a0 = FloatVector.fromArray(S, bp, b);
+        FloatVector a1 = FloatVector.fromArray(S, bp, b + L);
+        FloatVector a2 = FloatVector.fromArray(S, bp, b + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(S, bp, b + 3 * L);
+        FloatVector a4 = FloatVector.fromArray(S, bp, b + PANEL);
+        FloatVector a5 = FloatVector.fromArray(S, bp, b + PANEL + L);
+        FloatVector a6 = FloatVector.fromArray(S, bp, b + PANEL + 2 * L);
+        FloatVector a7 = FloatVector.fromArray(S, bp, b + PANEL + 3 * L);
+        for (int r = 0; r < rows; r++, w += PANEL, w2 += PANEL) {
+            FloatVector v = FloatVector.broadcast(S, xh[x + r]);
+            a0 = FloatVector.fromArray(S, wp, w).fma(v, a0);
+            a1 = FloatVector.fromArray(S, wp, w + L).fma(v, a1);
+            a2 = FloatVector.fromArray(S, wp, w + 2 * L).fma(v, a2);
+            a3 = FloatVector.fromArray(S, wp, w + 3 * L).fma(v, a3);
+            a4 = FloatVector.fromArray(S, wp, w2).fma(v, a4);
+            a5 = FloatVector.fromArray(S, wp, w2 + L).fma(v, a5);
+            a6 = FloatVector.fromArray(S, wp, w2 + 2 * L).fma(v, a6);
+            a7 = FloatVector.fromArray(S, wp, w2 + 3 * L).fma(v, a7);
+        }
+        a0.intoArray(z, zo);
+        a1.intoArray(z, zo + L);
+        a2.intoArray(z, zo + 2 * L);
+        a3.intoArray(z, zo + 3 * L);
+        a4.intoArray(z, zo + PANEL);
+        a5.intoArray(z, zo + PANEL + L);
+        a6.intoArray(z, zo + PANEL + 2 * L);
+        a7.intoArray(z, zo + PANEL + 3 * L);
+    }
+
+    /** One key, one panel. */
+    static void tile1x4(float[] wp, int w, float[] bp, int b, float[] xh, int x, int rows,
+            float[] z, int zo) {
+        FloatVector a0 = FloatVector.fromArray(S, bp, b);
+        FloatVector a1 = FloatVector.fromArray(S, bp, b + L);
+        FloatVector a2 = FloatVector.fromArray(S, bp, b + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(S, bp, b + 3 * L);
+        for (int r = 0; r < rows; r++, w += PANEL) {
+            FloatVector v = FloatVector.broadcast(S, xh[x + r]);
+            a0 = FloatVector.fromArray(S, wp, w).fma(v, a0);
+            a1 = FloatVector.fromArray(S, wp, w + L).fma(v, a1);
+            a2 = FloatVector.fromArray(S, wp, w + 2 * L).fma(v, a2);
+            a3 = FloatVector.fromArray(S, wp, w + 3 * L).fma(v, a3);
+        }
+        a0.intoArray(z, zo);
+        a1.intoArray(z, zo + L);
+        a2.intoArray(z, zo + 2 * L);
+        a3.intoArray(z, zo + 3 * L);
+    }
+
+    /** Two keys (rows {@code x} and {@code x + rows} of xh), one panel. */
+    static void tile2x4(float[] wp, int w, float[] bp, int b, float[] xh, int x, int rows,
+            float[] z, int zo, int zStride) {
+        FloatVector b0 = FloatVector.fromArray(S, bp, b);
+        FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+        FloatVector b2 = FloatVector.fromArray(S, bp, b + 2 * L);
+        FloatVector b3 = FloatVector.fromArray(S, bp, b + 3 * L);
+        FloatVector a0 = b0;
+        FloatVector a1 = b1;
+        FloatVector a2 = b2;
+        FloatVector a3 = b3;
+        FloatVector c0 = b0;
+        FloatVector c1 = b1;
+        FloatVector c2 = b2;
+        FloatVector c3 = b3;
+        int x2 = x + rows;
+        for (int r = 0; r < rows; r++, w += PANEL) {
+            FloatVector w0 = FloatVector.fromArray(S, wp, w);
+            FloatVector w1 = FloatVector.fromArray(S, wp, w + L);
+            FloatVector w2 = FloatVector.fromArray(S, wp, w + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, wp, w + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, xh[x + r]);
+            a0 = w0.fma(v, a0);
+            a1 = w1.fma(v, a1);
+            a2 = w2.fma(v, a2);
+            a3 = w3.fma(v, a3);
+            v = FloatVector.broadcast(S, xh[x2 + r]);
+            c0 = w0.fma(v, c0);
+            c1 = w1.fma(v, c1);
+            c2 = w2.fma(v, c2);
+            c3 = w3.fma(v, c3);
+        }
+        a0.intoArray(z, zo);
+        a1.intoArray(z, zo + L);
+        a2.intoArray(z, zo + 2 * L);
+        a3.intoArray(z, zo + 3 * L);
+        zo += zStride;
+        c0.intoArray(z, zo);
+        c1.intoArray(z, zo + L);
+        c2.intoArray(z, zo + 2 * L);
+        c3.intoArray(z, zo + 3 * L);
+    }
+
+    /** Four keys, one panel: 16 accumulators, for 512-bit vectors (32 registers). */
+    static void tile4x4(float[] wp, int w, float[] bp, int b, float[] xh, int x, int rows,
+            float[] z, int zo, int zStride) {
+        FloatVector b0 = FloatVector.fromArray(S, bp, b);
+        FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+        FloatVector b2 = FloatVector.fromArray(S, bp, b + 2 * L);
+        FloatVector b3 = FloatVector.fromArray(S, bp, b + 3 * L);
+        FloatVector a0 = b0;
+        FloatVector a1 = b1;
+        FloatVector a2 = b2;
+        FloatVector a3 = b3;
+        FloatVector c0 = b0;
+        FloatVector c1 = b1;
+        FloatVector c2 = b2;
+        FloatVector c3 = b3;
+        FloatVector d0 = b0;
+        FloatVector d1 = b1;
+        FloatVector d2 = b2;
+        FloatVector d3 = b3;
+        FloatVector e0 = b0;
+        FloatVector e1 = b1;
+        FloatVector e2 = b2;
+        FloatVector e3 = b3;
+        int x2 = x + rows;
+        int x3 = x2 + rows;
+        int x4 = x3 + rows;
+        for (int r = 0; r < rows; r++, w += PANEL) {
+            FloatVector w0 = FloatVector.fromArray(S, wp, w);
+            FloatVector w1 = FloatVector.fromArray(S, wp, w + L);
+            FloatVector w2 = FloatVector.fromArray(S, wp, w + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, wp, w + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, xh[x + r]);
+            a0 = w0.fma(v, a0);
+            a1 = w1.fma(v, a1);
+            a2 = w2.fma(v, a2);
+            a3 = w3.fma(v, a3);
+            v = FloatVector.broadcast(S, xh[x2 + r]);
+            c0 = w0.fma(v, c0);
+            c1 = w1.fma(v, c1);
+            c2 = w2.fma(v, c2);
+            c3 = w3.fma(v, c3);
+            v = FloatVector.broadcast(S, xh[x3 + r]);
+            d0 = w0.fma(v, d0);
+            d1 = w1.fma(v, d1);
+            d2 = w2.fma(v, d2);
+            d3 = w3.fma(v, d3);
+            v = FloatVector.broadcast(S, xh[x4 + r]);
+            e0 = w0.fma(v, e0);
+            e1 = w1.fma(v, e1);
+            e2 = w2.fma(v, e2);
+            e3 = w3.fma(v, e3);
+        }
+        a0.intoArray(z, zo);
+        a1.intoArray(z, zo + L);
+        a2.intoArray(z, zo + 2 * L);
+        a3.intoArray(z, zo + 3 * L);
+        zo += zStride;
+        c0.intoArray(z, zo);
+        c1.intoArray(z, zo + L);
+        c2.intoArray(z, zo + 2 * L);
+        c3.intoArray(z, zo + 3 * L);
+        zo += zStride;
+        d0.intoArray(z, zo);
+        d1.intoArray(z, zo + L);
+        d2.intoArray(z, zo + 2 * L);
+        d3.intoArray(z, zo + 3 * L);
+        zo += zStride;
+        e0.intoArray(z, zo);
+        e1.intoArray(z, zo + L);
+        e2.intoArray(z, zo + 2 * L);
+        e3.intoArray(z, zo + 3 * L);
+    }
+
+    /**
+     * {@code a[off, off + n) = 1 + e^-a[off, off + n)} (the denominator of the sigmoid) for n a
+     * multiple of L, in float: e^x as x = k·ln2 + r, |r| ≤ ln2/2, e^r from a degree-7 polynomial
+     * and 2^k written straight into the exponent bits, about 1e-7 relative error. {@code
+     * VectorOperators.EXP} would cost a scalar Math.exp per lane on JDK 17. The exp is written out
+     * here rather than in a helper because a helper taking or returning a vector that C2 declines to
+     * inline boxes every vector.
+     */
+    static void denominators(float[] a, int off, int n) {
+        for (int j = off; j < off + n; j += L) {
+            FloatVector x = FloatVector.fromArray(S, a, j).neg().max(-CLAMP).min(CLAMP);
+            FloatVector t = x.fma(LOG2E, ROUND);
+            FloatVector k = t.sub(ROUND);
+            FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
+            r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(P0, P1);
+            p = p.fma(r, FloatVector.broadcast(S, P2));
+            p = p.fma(r, FloatVector.broadcast(S, P3));
+            p = p.fma(r, FloatVector.broadcast(S, P4));
+            p = p.fma(r, FloatVector.broadcast(S, P5));
+            p = p.fma(r.mul(r), r).add(1f);
+            FloatVector scale = t.reinterpretAsInts()
+                    .sub(ROUND_BITS - 127)
+                    .lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            p.fma(scale, FloatVector.broadcast(S, 1f)).intoArray(a, j);
+        }
+    }
+}
