@@ -15,14 +15,14 @@ import dev.forecaster.model.bench.KernelBenchmark;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Micro-benchmarks of this build on this machine.",
-        subcommands = {BenchCommand.Kernel.class})
+        subcommands = {BenchCommand.Kernel.class, BenchCommand.Train.class})
 public final class BenchCommand implements Runnable {
 
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark (kernel)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark (kernel, train)");
     }
 
     @Command(
@@ -73,6 +73,33 @@ public final class BenchCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             new KernelBenchmark(settings).run(out, err);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "train",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Training throughput of the sharded workers (series*steps/s) at P=1 and P=2, one",
+                "ND4J thread per worker, the scaling P2/P1, and the time from a trigger to the gated",
+                "model at P=2. Last line: train P1_steps_per_s=... P2_steps_per_s=... scaling=...",
+                "Progress on stderr. About a minute; best on an idle machine. See docs/model-lifecycle.md."
+            })
+    static final class Train implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(names = "--quick", description = "Tiny sizes, to check that the benchmark runs; the figures mean nothing.")
+        boolean quick;
+
+        @Override
+        public Integer call() {
+            dev.forecaster.model.bench.TrainBenchmark.Settings settings = quick
+                    ? dev.forecaster.model.bench.TrainBenchmark.Settings.quick()
+                    : dev.forecaster.model.bench.TrainBenchmark.Settings.defaults();
+            new dev.forecaster.model.bench.TrainBenchmark(settings)
+                    .run(spec.commandLine().getOut(), spec.commandLine().getErr());
             return 0;
         }
     }

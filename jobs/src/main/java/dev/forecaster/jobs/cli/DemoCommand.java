@@ -82,6 +82,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-live", negatable = false, description = "Do not print the live view.")
     boolean noLive;
 
+    @Option(names = "--retrain", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the trainer job beside the forecast job; promoted models are swapped in while serving "
+                    + "(default: ${DEFAULT-VALUE}; --no-retrain serves the initial model only).")
+    boolean retrain;
+
+    @Option(names = "--retrain-period", defaultValue = "PT20S",
+            description = "With --retrain: retrain at least this often, ISO-8601 (default: ${DEFAULT-VALUE}); drift triggers earlier.")
+    Duration retrainPeriod;
+
     @Override
     public Integer call() throws Exception {
         if (csv != null && !Files.isReadable(csv)) {
@@ -90,8 +99,14 @@ public final class DemoCommand implements Callable<Integer> {
         if (model != null && !Files.isReadable(model)) {
             throw usage("cannot read --model file " + model);
         }
-        DemoSettings settings = new DemoSettings(keys, rate, maxEvents, csv, model, saveModel, seed, hidden, horizon,
-                trainIterations, history, parallelism, partitions, badEvery, checkpointInterval, !noLive, alertsTopic);
+        DemoSettings settings;
+        try {
+            settings = new DemoSettings(keys, rate, maxEvents, csv, model, saveModel, seed, hidden, horizon,
+                    trainIterations, history, parallelism, partitions, badEvery, checkpointInterval, !noLive, alertsTopic,
+                    retrain, retrainPeriod);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         DemoSummary summary = new DemoRunner(settings, System.out, System.err).run();
         System.out.println(summary.line());
         return 0;

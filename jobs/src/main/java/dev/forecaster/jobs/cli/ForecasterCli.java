@@ -15,7 +15,7 @@ import java.io.PrintWriter;
         description = "Streaming per-key recurrent-network forecasting on Flink and Kafka.",
         subcommands = {DemoCommand.class, RunCommand.class, BackfillCommand.class, GenerateCommand.class,
             AlertQualityCommand.class, EvaluateCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class ForecasterCli implements Runnable {
 
     static final int EXIT_USAGE = 2;

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import dev.forecaster.jobs.forecast.ForecastJob;
 import dev.forecaster.jobs.forecast.ForecastJobOptions;
@@ -23,7 +24,12 @@ import dev.forecaster.jobs.io.KafkaConnectors;
 import dev.forecaster.jobs.runtime.ForecastTopics;
 import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
 import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.jobs.train.ModelsTopic;
+import dev.forecaster.jobs.train.RetrainConnectors;
+import dev.forecaster.jobs.train.RetrainOptions;
+import dev.forecaster.jobs.train.RetrainTopics;
 import dev.forecaster.model.snapshot.SnapshotFiles;
+import dev.forecaster.schema.ModelSnapshot;
 
 @Command(
         name = "run",
@@ -31,7 +37,9 @@ import dev.forecaster.model.snapshot.SnapshotFiles;
         description = {
             "Runs the forecast job against an external Kafka. Started from bin/forecaster it runs on a local",
             "Flink MiniCluster; submitted with 'flink run forecaster-job.jar ...' it runs on that cluster.",
-            "Any job option can be set with -D key=value; see the README for the keys."
+            "The job serves the newest model of --model's name in the models topic (publishing --model there",
+            "first if the topic has nothing as new), swaps in models the trainer promotes ('train'), and writes",
+            "training windows. Any job option can be set with -D key=value; see the README for the keys."
         })
 public final class RunCommand implements Callable<Integer> {
 
@@ -69,16 +77,25 @@ public final class RunCommand implements Callable<Integer> {
             throw usage("cannot read --model file " + model);
         }
         Configuration config = configuration();
-        // Straight from the snapshot: the job jar carries no DL4J, and serving does not need it.
-        LstmForecaster kernel = LstmForecaster.fromSnapshot(SnapshotFiles.read(model));
+        ModelSnapshot initial = SnapshotFiles.read(model);
+        // Refuse an unusable snapshot before anything is published. Straight from the snapshot:
+        // the job jar carries no DL4J, and serving does not need it.
+        LstmForecaster.fromSnapshot(initial);
         if (createTopics) {
             KafkaTopics.create(bootstrapServers, ForecastTopics.specs(config, partitions));
+            KafkaTopics.create(bootstrapServers, RetrainTopics.specs(config, partitions));
         }
+        ModelSnapshot serving = new ModelsTopic(bootstrapServers, config.get(RetrainOptions.MODELS_TOPIC),
+                KafkaTopics.DEFAULT_TIMEOUT).seed(initial);
+        System.err.println("serving " + serving.getName() + " v" + serving.getVersion()
+                + (serving == initial ? " (--model)" : " (newest in the models topic)"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         ForecastJob.configure(env, config);
-        ForecastJob.build(env, config, KafkaConnectors.observations(config),
-                KafkaConnectors.forecasts(config), KafkaConnectors.deadLetters(config), KafkaConnectors.alerts(config),
-                kernel);
+        ForecastJob.buildServing(env, config, KafkaConnectors.observations(config),
+                RetrainConnectors.models(config, "-serving"), KafkaConnectors.forecasts(config),
+                KafkaConnectors.deadLetters(config), KafkaConnectors.alerts(config),
+                // The newest model from the start, not only once the broadcast input delivers it.
+                RetrainConnectors.trainingWindowsSink(config), serving);
         if (env instanceof LocalStreamEnvironment) {
             System.err.println("running on a local Flink MiniCluster; Ctrl-C stops it");
         }
@@ -96,7 +113,8 @@ public final class RunCommand implements Callable<Integer> {
             config.set(ForecastJobOptions.ALERTS_TOPIC, alertsTopic);
         }
         for (String key : properties.keySet()) {
-            if (key.startsWith("forecaster.") && ForecastJobOptions.all().stream().map(ConfigOption::key).noneMatch(key::equals)) {
+            if (key.startsWith("forecaster.") && Stream.concat(ForecastJobOptions.all().stream(), RetrainOptions.all().stream())
+                    .map(ConfigOption::key).noneMatch(key::equals)) {
                 throw usage("unknown option -D " + key);
             }
         }

@@ -8,6 +8,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.forecaster.jobs.cli.ModelProvider;
@@ -16,14 +17,22 @@ import dev.forecaster.jobs.forecast.ForecastJobOptions;
 import dev.forecaster.jobs.io.KafkaConnectors;
 import dev.forecaster.jobs.runtime.EmbeddedStack;
 import dev.forecaster.jobs.runtime.ForecastTopics;
-import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
+import dev.forecaster.jobs.runtime.kafka.TopicSpec;
+import dev.forecaster.jobs.train.ModelsTopic;
+import dev.forecaster.jobs.train.RetrainConnectors;
+import dev.forecaster.jobs.train.RetrainOptions;
+import dev.forecaster.jobs.train.RetrainTopics;
+import dev.forecaster.jobs.train.TrainerJob;
 import dev.forecaster.model.snapshot.SnapshotFiles;
 import dev.forecaster.model.train.TrainingOptions;
 import dev.forecaster.schema.ModelSnapshot;
 
 /**
  * Runs the whole product on the embedded stack: trains (or loads) the model, starts Kafka and
- * Flink, streams the demo data through the forecast job and watches the committed outputs.
+ * Flink, publishes the model to the models topic as the serving version, streams the demo data
+ * through the hot-swap forecast job (with the trainer job beside it unless retraining is off) and
+ * watches the committed outputs.
  */
 public final class DemoRunner {
 
@@ -52,22 +61,27 @@ public final class DemoRunner {
             SnapshotFiles.write(snapshot, settings.saveModel());
             err.println("model saved to " + settings.saveModel());
         }
-        LstmForecaster model = ModelProvider.kernel(snapshot);
+        // Refuse an unusable snapshot before starting anything.
+        ModelProvider.kernel(snapshot);
 
         Configuration config = new Configuration();
         config.set(ForecastJobOptions.PARALLELISM, settings.parallelism());
         config.set(ForecastJobOptions.CHECKPOINT_INTERVAL, settings.checkpointInterval());
         config.set(ForecastJobOptions.TRANSACTIONAL_ID_PREFIX, "forecaster-demo");
         config.set(ForecastJobOptions.ALERTS_TOPIC, settings.alertsTopic());
+        // The demo's streams last seconds to minutes, not the production hour.
+        config.set(RetrainOptions.PERIOD, settings.retrainPeriod());
 
+        List<TopicSpec> topics = new ArrayList<>(ForecastTopics.specs(config, settings.partitions()));
+        topics.addAll(RetrainTopics.specs(config, settings.partitions()));
+        int slots = settings.parallelism() + (settings.retrain() ? config.get(RetrainOptions.WORKERS) : 0);
         err.println("starting Kafka (KRaft) and Flink ...");
-        try (EmbeddedStack stack = EmbeddedStack.start(settings.parallelism(),
-                ForecastTopics.specs(config, settings.partitions()))) {
+        try (EmbeddedStack stack = EmbeddedStack.start(slots, topics)) {
             Thread shutdown = new Thread(() -> closeQuietly(stack), "forecaster-demo-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdown);
             try {
                 config.set(ForecastJobOptions.BOOTSTRAP_SERVERS, stack.bootstrapServers());
-                return stream(stack, config, data, model, started);
+                return stream(stack, config, data, snapshot, started);
             } finally {
                 if (!isShuttingDown()) {
                     Runtime.getRuntime().removeShutdownHook(shutdown);
@@ -77,16 +91,22 @@ public final class DemoRunner {
     }
 
     private DemoSummary stream(EmbeddedStack stack, Configuration config, DemoData data,
-            LstmForecaster model, long started) throws Exception {
+            ModelSnapshot initial, long started) throws Exception {
+        ModelsTopic models = new ModelsTopic(stack.bootstrapServers(), config.get(RetrainOptions.MODELS_TOPIC),
+                KafkaTopics.DEFAULT_TIMEOUT);
+        // The demo's broker is fresh, so this publishes the model; seed() keeps run and demo alike.
+        ModelSnapshot snapshot = models.seed(initial);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         ForecastJob.configure(env, config);
-        ForecastJob.build(env, config, KafkaConnectors.observations(config),
-                KafkaConnectors.forecasts(config), KafkaConnectors.deadLetters(config), KafkaConnectors.alerts(config),
-                model);
+        ForecastJob.buildServing(env, config, KafkaConnectors.observations(config),
+                RetrainConnectors.models(config, "-serving"), KafkaConnectors.forecasts(config),
+                KafkaConnectors.deadLetters(config), KafkaConnectors.alerts(config),
+                RetrainConnectors.trainingWindowsSink(config), snapshot);
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName("forecaster-demo");
         JobID job = stack.flink().submit(graph);
         stack.flink().awaitRunning(job, 60_000);
+        JobID trainer = settings.retrain() ? submitTrainer(stack, config, snapshot) : null;
         err.println("Flink web UI: " + stack.flink().webUi() + "  (Kafka at " + stack.bootstrapServers() + ")");
 
         GroundTruth truth = new GroundTruth();
@@ -139,12 +159,39 @@ public final class DemoRunner {
                 monitor.poll(Duration.ofMillis(100));
             }
             stack.flink().cancel(job);
+            if (trainer != null) {
+                stack.flink().cancel(trainer);
+            }
+            // 0 would mean the models topic lost the seeded model: the summary shows it rather than hide it.
+            long newest = models.newest(snapshot.getName()).map(ModelSnapshot::getVersion).orElse(0L);
+            if (settings.retrain()) {
+                err.println("retraining: newest model " + snapshot.getName() + " v" + newest
+                        + (newest > snapshot.getVersion() ? " (promoted during the demo)" : " (none promoted)"));
+            }
             return new DemoSummary(producer.produced(), monitor.forecasts(), monitor.deadLetters(), monitor.alerts(),
                     producer.badProduced(),
                     monitor.score().modelMae(), monitor.score().persistenceMae(),
                     (System.nanoTime() - started) / 1e9, streamSeconds,
-                    ProcessMemory.peakRssMb(), ProcessMemory.peakHeapMb());
+                    ProcessMemory.peakRssMb(), ProcessMemory.peakHeapMb(), newest);
         }
+    }
+
+    /** The trainer job beside the forecast job, on its own slots, transactions and consumer groups. */
+    private JobID submitTrainer(EmbeddedStack stack, Configuration config, ModelSnapshot serving) throws Exception {
+        Configuration trainer = new Configuration(config);
+        trainer.set(ForecastJobOptions.TRANSACTIONAL_ID_PREFIX, "forecaster-demo-trainer");
+        trainer.set(ForecastJobOptions.GROUP_ID, config.get(ForecastJobOptions.GROUP_ID) + "-trainer");
+        trainer.set(ForecastJobOptions.PARALLELISM, 1);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(trainer);
+        ForecastJob.configure(env, trainer);
+        TrainerJob.buildOnKafka(env, trainer, serving);
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName("forecaster-demo-trainer");
+        JobID job = stack.flink().submit(graph);
+        stack.flink().awaitRunning(job, 60_000);
+        err.println("trainer job running beside it: " + config.get(RetrainOptions.WORKERS) + " workers, retraining every "
+                + settings.retrainPeriod().toSeconds() + " s or on drift");
+        return job;
     }
 
     private TrainingOptions trainingOptions() {

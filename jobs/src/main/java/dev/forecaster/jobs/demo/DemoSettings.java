@@ -21,7 +21,9 @@ public record DemoSettings(
         int badEvery,
         Duration checkpointInterval,
         boolean liveView,
-        String alertsTopic) {
+        String alertsTopic,
+        boolean retrain,
+        Duration retrainPeriod) {
 
     public DemoSettings {
         if (keys < 1) {
@@ -29,6 +31,9 @@ public record DemoSettings(
         }
         if (parallelism < 1 || partitions < 1) {
             throw new IllegalArgumentException("--parallelism and --partitions must be at least 1");
+        }
+        if (retrainPeriod == null || retrainPeriod.isNegative() || retrainPeriod.isZero()) {
+            throw new IllegalArgumentException("--retrain-period must be positive");
         }
         if (alertsTopic == null || alertsTopic.isBlank()) {
             throw new IllegalArgumentException("--alerts-topic must not be blank");

@@ -15,6 +15,8 @@ import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.series.ModelPolicy;
 import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.model.series.SeriesState;
+import dev.forecaster.schema.AnomalyAlert;
+import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
 import dev.forecaster.schema.Observation;
@@ -22,11 +24,11 @@ import dev.forecaster.schema.Observation;
 /**
  * The keyed forecast operator: each observation is scored against the key's previous forecast,
  * advances the key's recurrent network by one step and yields a forecast for the next H steps.
- * An alert that the observation raises goes to the {@link AlertOutput#TAG} side output.
- * Observations further than the allowed lateness behind their series' latest event time go to the
- * dead-letter side output instead (see {@link Lateness} for why per series and not per watermark). The per-key logic, alert state machine
- * included, is {@link SeriesProcessor}'s; this class adapts it to keyed state, so the streaming job
- * and the batch backfill run the same operator.
+ * An alert that the observation raises goes to the {@link AlertOutput#TAG} side output;
+ * observations further than the allowed lateness behind their series' latest event time go to the
+ * dead-letter side output instead (see {@link Lateness} for why per series and not per watermark).
+ * The per-key logic, alert state machine included, is {@link SeriesProcessor}'s; this class adapts
+ * it to keyed state, so the streaming job and the batch backfill run the same operator.
  *
  * <p>The emitted forecast keeps the input record's timestamp (Flink's default), which the
  * backfill relies on to map forecasts back to input rows.
@@ -67,37 +69,44 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
     @Override
     public void processElement(IngestRecord record, Context ctx, Collector<Forecast> out)
             throws Exception {
-        Observation obs = record.getObservation();
-        long eventTime = obs.getEventTime().toEpochMilli();
         SeriesState state = seriesState.value();
         if (state == null) {
             state = processor.newState();
         }
-        if (Lateness.isLate(eventTime, state.lastEventTime, allowedLatenessMillis)) {
-            ctx.output(
-                    DeadLetters.TAG,
-                    DeadLetters.late(record, state.lastEventTime, allowedLatenessMillis,
-                            ctx.timerService().currentProcessingTime()));
-            return;
-        }
+        SeriesProcessor.Step step = ObservationStep.apply(processor, state, record, allowedLatenessMillis,
+                ctx.timerService().currentProcessingTime(), new ObservationStep.Outputs() {
+                    @Override
+                    public void forecast(Forecast forecast) {
+                        out.collect(forecast);
+                    }
 
-        SeriesProcessor.Step step = processor.observe(state, eventTime, obs.getValue());
-        seriesState.update(state);
+                    @Override
+                    public void alert(AnomalyAlert alert) {
+                        ctx.output(AlertOutput.TAG, alert);
+                    }
 
-        out.collect(
-                Forecast.newBuilder()
-                        .setSeriesId(obs.getSeriesId())
-                        .setOriginTime(obs.getEventTime())
-                        .setStepMillis(state.stepMillis)
-                        .setMeans(Doubles.asList(step.means()))
-                        .setSpreads(null)
-                        .setModelVersion(step.modelVersion())
-                        // Processing time, not the wall clock, so test harnesses control it.
-                        .setEmittedAt(Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()))
-                        .setAnomalyScore(step.anomalyScore())
-                        .build());
-        if (step.alert() != null) {
-            ctx.output(AlertOutput.TAG, AlertOutput.toAvro(obs.getSeriesId(), step.alert()));
+                    @Override
+                    public void deadLetter(DeadLetter deadLetter) {
+                        ctx.output(DeadLetters.TAG, deadLetter);
+                    }
+                });
+        if (step != null) {
+            seriesState.update(state);
         }
+    }
+
+    /** The forecast record of one processed observation. */
+    static Forecast toForecast(Observation obs, SeriesState state, SeriesProcessor.Step step, long processingTime) {
+        return Forecast.newBuilder()
+                .setSeriesId(obs.getSeriesId())
+                .setOriginTime(obs.getEventTime())
+                .setStepMillis(state.stepMillis)
+                .setMeans(Doubles.asList(step.means()))
+                .setSpreads(null)
+                .setModelVersion(step.modelVersion())
+                // Processing time, not the wall clock, so test harnesses control it.
+                .setEmittedAt(Instant.ofEpochMilli(processingTime))
+                .setAnomalyScore(step.anomalyScore())
+                .build();
     }
 }

@@ -11,12 +11,16 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import dev.forecaster.jobs.io.DeadLetterRouter;
 import dev.forecaster.jobs.io.DeadLetters;
+import dev.forecaster.jobs.train.RetrainOptions;
+import dev.forecaster.schema.ModelSnapshot;
+import dev.forecaster.schema.TrainingWindow;
 import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.schema.AnomalyAlert;
@@ -38,6 +42,8 @@ public final class ForecastJob {
     public static final String UID_FORECAST = "forecast-operator";
     public static final String UID_FORECAST_SINK = "forecasts-sink";
     public static final String UID_DEAD_LETTER_SINK = "dead-letters-sink";
+    public static final String UID_MODELS_SOURCE = "models-source";
+    public static final String UID_TRAINING_WINDOWS_SINK = "training-windows-sink";
     public static final String UID_ALERT_SINK = "alerts-sink";
 
     private ForecastJob() {}
@@ -56,6 +62,7 @@ public final class ForecastJob {
                 config.get(ForecastJobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
     }
 
+    /** The job serving one model fixed at submission (no retraining). */
     public static void build(
             StreamExecutionEnvironment env,
             ReadableConfig config,
@@ -65,6 +72,58 @@ public final class ForecastJob {
             Sink<AnomalyAlert> alertSink,
             LstmForecaster model) {
         AlertPolicy alerts = ForecastJobOptions.alertPolicy(config);
+        SingleOutputStreamOperator<IngestRecord> valid = ingest(env, config, source);
+        SingleOutputStreamOperator<Forecast> forecasts =
+                valid.keyBy(record -> record.getObservation().getSeriesId(), Types.STRING)
+                        .process(new ForecastFunction(
+                                model, ForecastJobOptions.millis(config, ForecastJobOptions.ALLOWED_LATENESS), alerts))
+                        .returns(new AvroTypeInfo<>(Forecast.class))
+                        .name("forecast")
+                        .uid(UID_FORECAST);
+        outputs(valid, forecasts, forecastSink, deadLetterSink, alertSink);
+    }
+
+    /**
+     * The job with hot swap: the forecast operator also consumes promoted models (broadcast state)
+     * and samples its keys' history buffers into training windows for the trainers.
+     */
+    public static void buildServing(
+            StreamExecutionEnvironment env,
+            ReadableConfig config,
+            Source<IngestRecord, ?, ?> source,
+            Source<ModelSnapshot, ?, ?> modelSource,
+            Sink<Forecast> forecastSink,
+            Sink<DeadLetter> deadLetterSink,
+            Sink<AnomalyAlert> alertSink,
+            Sink<TrainingWindow> trainingWindowSink,
+            ModelSnapshot initial) {
+        SingleOutputStreamOperator<IngestRecord> valid = ingest(env, config, source);
+        BroadcastStream<ModelSnapshot> models =
+                env.fromSource(modelSource, WatermarkStrategy.noWatermarks(), "models")
+                        .uid(UID_MODELS_SOURCE)
+                        .broadcast(ServingForecastFunction.MODELS);
+        SingleOutputStreamOperator<Forecast> forecasts =
+                valid.keyBy(record -> record.getObservation().getSeriesId(), Types.STRING)
+                        .connect(models)
+                        .process(new ServingForecastFunction(initial,
+                                config.get(RetrainOptions.HISTORY_LENGTH),
+                                config.get(RetrainOptions.SAMPLE_EVERY),
+                                config.get(RetrainOptions.SAMPLE_CAP),
+                                config.get(RetrainOptions.SAMPLE_INTERVAL).toMillis(),
+                                ForecastJobOptions.millis(config, ForecastJobOptions.ALLOWED_LATENESS),
+                                ForecastJobOptions.alertPolicy(config)))
+                        .returns(new AvroTypeInfo<>(Forecast.class))
+                        .name("forecast")
+                        .uid(UID_FORECAST);
+        outputs(valid, forecasts, forecastSink, deadLetterSink, alertSink);
+        forecasts.getSideOutput(ServingForecastFunction.TRAINING_WINDOWS)
+                .sinkTo(trainingWindowSink)
+                .name("training-windows sink")
+                .uid(UID_TRAINING_WINDOWS_SINK);
+    }
+
+    private static SingleOutputStreamOperator<IngestRecord> ingest(
+            StreamExecutionEnvironment env, ReadableConfig config, Source<IngestRecord, ?, ?> source) {
         WatermarkStrategy<IngestRecord> watermarks =
                 WatermarkStrategy.<IngestRecord>forBoundedOutOfOrderness(
                                 config.get(ForecastJobOptions.MAX_OUT_OF_ORDERNESS))
@@ -74,20 +133,15 @@ public final class ForecastJob {
         DataStream<IngestRecord> ingested =
                 env.fromSource(source, watermarks, "observations").uid(UID_SOURCE);
 
-        SingleOutputStreamOperator<IngestRecord> valid =
-                ingested.process(new DeadLetterRouter())
-                        .returns(new AvroTypeInfo<>(IngestRecord.class))
-                        .name("route dead letters")
-                        .uid(UID_ROUTER);
+        return ingested.process(new DeadLetterRouter())
+                .returns(new AvroTypeInfo<>(IngestRecord.class))
+                .name("route dead letters")
+                .uid(UID_ROUTER);
+    }
 
-        SingleOutputStreamOperator<Forecast> forecasts =
-                valid.keyBy(record -> record.getObservation().getSeriesId(), Types.STRING)
-                        .process(new ForecastFunction(
-                                model, ForecastJobOptions.millis(config, ForecastJobOptions.ALLOWED_LATENESS), alerts))
-                        .returns(new AvroTypeInfo<>(Forecast.class))
-                        .name("forecast")
-                        .uid(UID_FORECAST);
-
+    private static void outputs(SingleOutputStreamOperator<IngestRecord> valid,
+            SingleOutputStreamOperator<Forecast> forecasts, Sink<Forecast> forecastSink,
+            Sink<DeadLetter> deadLetterSink, Sink<AnomalyAlert> alertSink) {
         forecasts.sinkTo(forecastSink).name("forecasts sink").uid(UID_FORECAST_SINK);
 
         forecasts.getSideOutput(AlertOutput.TAG).sinkTo(alertSink).name("alerts sink").uid(UID_ALERT_SINK);

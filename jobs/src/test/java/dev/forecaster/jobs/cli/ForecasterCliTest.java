@@ -26,13 +26,15 @@ class ForecasterCliTest {
         assertTrue(r.out().contains("run"), r.out());
         assertTrue(r.out().contains("backfill"), r.out());
         assertTrue(r.out().contains("bench"), r.out());
+        assertTrue(r.out().contains("train"), r.out());
         assertTrue(r.out().contains("generate"), r.out());
         assertTrue(r.out().contains("alert-quality"), r.out());
     }
 
     @Test
     void everySubcommandHasHelp() {
-        for (String sub : new String[] {"demo", "run", "backfill", "generate", "alert-quality", "bench", "bench kernel"}) {
+        for (String sub : new String[] {"demo", "run", "backfill", "generate", "alert-quality", "bench", "bench kernel",
+                "train", "bench train"}) {
             CliRun r = CliRun.of((sub + " --help").split(" "));
             assertEquals(0, r.code(), sub);
             assertTrue(r.out().contains("Usage: forecaster " + sub), r.out());
@@ -47,7 +49,13 @@ class ForecasterCliTest {
                 {"backfill", "--input", "/nonexistent/in.csv", "--output", "/tmp/out.csv"},
                 {"backfill", "--input", "/", "--output", "/tmp/out.csv"},
                 {"generate"}, {"alert-quality", "--bogus"},
-                {"bench"}, {"bench", "nonsense"}, {"bench", "kernel", "--batch", "1000"}}) {
+                {"bench"}, {"bench", "nonsense"}, {"bench", "kernel", "--batch", "1000"},
+                {"demo", "--keys", "0"}, {"demo", "--retrain-period", "PT0S"}, {"demo", "--retrain-period", "soon"},
+                {"train"}, {"train", "--model", "/nonexistent/model.avro"},
+                {"train", "--bootstrap-servers", "localhost:1", "--model", "/nonexistent/model.avro"},
+                {"train", "--bootstrap-servers", "localhost:1", "--workers", "0"},
+                {"train", "--bootstrap-servers", "localhost:1", "-D", "forecaster.no-such-option=1"},
+                {"bench", "train", "--bogus"}, {"bench", "train", "extra"}}) {
             CliRun r = CliRun.of(args);
             assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args));
             assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
@@ -79,6 +87,28 @@ class ForecasterCliTest {
         assertTrue(last.matches("kernel H=\\d+ ns_per_event=\\S+ flop_bound_ns=\\S+ ratio_to_bound=\\S+"
                 + " speedup_vs_dl4j_per_event=\\S+"), r.out());
         assertTrue(r.err().contains("[bench kernel] done"), r.err());
+    }
+
+    /** Wiring only: tiny sizes, so the figures mean nothing; the real run is in docs/model-lifecycle.md. */
+    @Test
+    void benchTrainQuickEndsWithTheSummaryLine() {
+        CliRun r = CliRun.of("bench", "train", "--quick");
+        assertEquals(0, r.code(), r.err());
+        String last = r.out().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.matches("train P1_steps_per_s=\\d+ P2_steps_per_s=\\d+ scaling=\\d+\\.\\d\\d"), r.out());
+        assertTrue(r.out().contains("trigger to "), r.out());
+        assertTrue(r.err().contains("P=2:"), r.err());
+    }
+
+    @Test
+    void trainWithAModelAndAModelNameIsAUsageError(@TempDir Path temp) throws Exception {
+        Path model = temp.resolve("model.avro");
+        SnapshotFiles.write(TestModels.randomSnapshot(4, 2, 1L, 1L), model);
+        CliRun r = CliRun.of("train", "--bootstrap-servers", "localhost:1", "--model", model.toString(),
+                "--model-name", "other");
+        assertEquals(ForecasterCli.EXIT_USAGE, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("--model-name is for runs without --model"), r.err());
     }
 
     @Test

@@ -23,6 +23,8 @@ import dev.forecaster.jobs.forecast.ForecastJobOptions;
 import dev.forecaster.jobs.runtime.ForecastTopics;
 import dev.forecaster.jobs.runtime.kafka.EmbeddedKafkaBroker;
 import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
+import dev.forecaster.jobs.train.RetrainOptions;
+import dev.forecaster.jobs.train.RetrainTopics;
 import dev.forecaster.jobs.testing.KafkaTestIO;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
@@ -74,6 +76,8 @@ class JobJarITCase {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             Configuration config = new Configuration();
             KafkaTopics.create(kafka.bootstrapServers(), ForecastTopics.specs(config, 2));
+            // run serves through the models topic (hot swap) and writes training windows.
+            KafkaTopics.create(kafka.bootstrapServers(), RetrainTopics.specs(config, 2));
             Path model = temp.resolve("model.avro");
             SnapshotFiles.write(TestModels.randomSnapshot(8, 3, 1L, 3L), model);
             int n = 120;
@@ -99,6 +103,9 @@ class JobJarITCase {
                         Duration.ofSeconds(120)).size();
                 assertTrue(job.isAlive(), "the job JVM died:\n" + Files.readString(log));
                 assertEquals(n, read, "forecasts from the job jar:\n" + Files.readString(log));
+                assertEquals(1, KafkaTestIO.readCommitted(kafka.bootstrapServers(),
+                        config.get(RetrainOptions.MODELS_TOPIC), r -> r.size() >= 1, Duration.ofSeconds(10)).size(),
+                        "--model was published to the models topic once");
             } finally {
                 job.destroy();
                 if (!job.waitFor(20, TimeUnit.SECONDS)) {

@@ -34,9 +34,9 @@ class DemoITCase {
         }
     }
 
-    private static DemoSettings settings(Path csv, Path model, Path saveModel, long maxEvents) {
+    private static DemoSettings settings(Path csv, Path model, Path saveModel, long maxEvents, boolean retrain) {
         return new DemoSettings(3, 0, maxEvents, csv, model, saveModel, 7L, 16, 4, 10, 200, 2, 2, 50,
-                Duration.ofMillis(500), true, "alerts");
+                Duration.ofMillis(500), true, "alerts", retrain, Duration.ofSeconds(20));
     }
 
     @Test
@@ -44,7 +44,7 @@ class DemoITCase {
         Set<String> before = forecasterTempDirs();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Path model = temp.resolve("model.avro");
-        DemoSummary summary = new DemoRunner(settings(null, null, model, 600),
+        DemoSummary summary = new DemoRunner(settings(null, null, model, 600, true),
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err).run();
 
         assertEquals(600, summary.eventsIn());
@@ -56,6 +56,9 @@ class DemoITCase {
         assertTrue(summary.line().startsWith("summary: events_in=600 forecasts_out=" + summary.forecastsOut()
                 + " dead_letters=" + summary.deadLetters() + " alerts=" + summary.alerts() + " "), summary.line());
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("Flink web UI: http://127.0.0.1:"), "live view");
+        // The trained model was published to the models topic as version 1 and served from there.
+        assertTrue(summary.modelVersion() >= 1, summary.line());
+        assertTrue(summary.line().endsWith(" model_version=" + summary.modelVersion()), summary.line());
         assertTrue(Files.size(model) > 0, "--save-model wrote the snapshot");
         assertEquals(before, forecasterTempDirs(), "no temporary directory outlives the demo");
     }
@@ -70,9 +73,9 @@ class DemoITCase {
         }
         Files.writeString(csv, text);
         Path model = temp.resolve("model.avro");
-        new DemoRunner(settings(null, null, model, 100), new PrintStream(new ByteArrayOutputStream()), System.err).run();
+        new DemoRunner(settings(null, null, model, 100, false), new PrintStream(new ByteArrayOutputStream()), System.err).run();
 
-        DemoSummary summary = new DemoRunner(settings(csv, model, null, 0),
+        DemoSummary summary = new DemoRunner(settings(csv, model, null, 0, false),
                 new PrintStream(new ByteArrayOutputStream()), System.err).run();
         int streamedRows = 400 - (int) (400 * 0.3);
         assertEquals(2L * streamedRows + summary.injectedBad(), summary.eventsIn(),

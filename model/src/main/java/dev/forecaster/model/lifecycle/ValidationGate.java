@@ -43,7 +43,7 @@ public final class ValidationGate {
             return reject("wrong architecture: " + candidate.getArchitecture() + " vs serving " + serving.getArchitecture(),
                     Map.of());
         }
-        if (!finite(candidate)) {
+        if (!finiteParameters(candidate)) {
             return reject("candidate has NaN or infinite parameters", Map.of());
         }
         LstmForecaster candidateKernel = LstmForecaster.fromSnapshot(candidate);
@@ -71,6 +71,11 @@ public final class ValidationGate {
             return reject("not better than persistence", metrics);
         }
         return new Decision(true, "better than serving and persistence", metrics);
+    }
+
+    /** The model's mean squared one-step error on the windows, in their normalised units. */
+    public double oneStepMse(ModelSnapshot model, List<double[]> windows) {
+        return oneStepSquaredError(LstmForecaster.fromSnapshot(model), windows)[0];
     }
 
     /**
@@ -101,7 +106,8 @@ public final class ValidationGate {
         return new double[] {n == 0 ? Double.NaN : model / n, n == 0 ? Double.NaN : persistence / n, n};
     }
 
-    private static boolean finite(ModelSnapshot snapshot) {
+    /** Whether every parameter is finite. */
+    public static boolean finiteParameters(ModelSnapshot snapshot) {
         for (Tensor t : snapshot.getTensors()) {
             for (float v : SnapshotFiles.bytesToFloats(t.getData())) {
                 if (!Float.isFinite(v)) {

@@ -13,6 +13,9 @@ import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Observation;
+import dev.forecaster.schema.RoundStart;
+import dev.forecaster.schema.TrainingWindow;
+import dev.forecaster.schema.WorkerUpdate;
 
 /**
  * The schemas this build knows, current and historical, keyed by their single-object fingerprint.
@@ -42,6 +45,9 @@ public final class BundledSchemas {
         cache.addSchema(Forecast.getClassSchema());
         cache.addSchema(DeadLetter.getClassSchema());
         cache.addSchema(ModelSnapshot.getClassSchema());
+        cache.addSchema(TrainingWindow.getClassSchema());
+        cache.addSchema(RoundStart.getClassSchema());
+        cache.addSchema(WorkerUpdate.getClassSchema());
         cache.addSchema(AnomalyAlert.getClassSchema());
         for (String resource : HISTORY) {
             cache.addSchema(load("/schemas/history/" + resource));

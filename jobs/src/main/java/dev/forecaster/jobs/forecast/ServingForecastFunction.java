@@ -1,0 +1,178 @@
+package dev.forecaster.jobs.forecast;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.forecaster.jobs.io.DeadLetters;
+import dev.forecaster.model.anomaly.AlertPolicy;
+import dev.forecaster.model.anomaly.AnomalyScorer;
+import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.model.lifecycle.TrainingWindows;
+import dev.forecaster.model.lifecycle.WindowSampler;
+import dev.forecaster.model.series.ServedModel;
+import dev.forecaster.model.series.SeriesProcessor;
+import dev.forecaster.model.series.SeriesState;
+import dev.forecaster.schema.AnomalyAlert;
+import dev.forecaster.schema.DeadLetter;
+import dev.forecaster.schema.Forecast;
+import dev.forecaster.schema.IngestRecord;
+import dev.forecaster.schema.ModelSnapshot;
+
+/**
+ * The forecast operator with hot swap: as {@link ForecastFunction} (the same {@link ObservationStep},
+ * so the same per-series lateness rule), with the served model taken
+ * from the {@code models} topic as broadcast state, and with each key's last W values kept in its
+ * keyed state and sampled into training windows (side output {@link #TRAINING_WINDOWS}).
+ *
+ * <p>A newer snapshot of the served model's name replaces the model at once on every subtask;
+ * each key re-syncs lazily on its next event by replaying its buffered history through the new
+ * model ({@link ServedModel}), so serving never pauses and a forecast never mixes states and
+ * weights of two models. Every forecast carries the version that produced it. The broadcast state
+ * is checkpointed, so a restarted job serves the last model it had without retraining; a job
+ * started without state reads the compacted topic from its start and reaches the same model.
+ */
+public final class ServingForecastFunction
+        extends KeyedBroadcastProcessFunction<String, IngestRecord, ModelSnapshot, Forecast> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ServingForecastFunction.class);
+
+    /** Served models by name; restored from checkpoints. */
+    public static final MapStateDescriptor<String, ModelSnapshot> MODELS =
+            new MapStateDescriptor<>("serving-models", Types.STRING, new AvroTypeInfo<>(ModelSnapshot.class));
+    public static final OutputTag<dev.forecaster.schema.TrainingWindow> TRAINING_WINDOWS =
+            new OutputTag<>("training-windows", new AvroTypeInfo<>(dev.forecaster.schema.TrainingWindow.class));
+
+    private final ModelSnapshot initial;
+    private final int historyLength;
+    private final int sampleEvery;
+    private final int sampleCap;
+    private final long sampleIntervalMillis;
+    private final long allowedLatenessMillis;
+    private final AlertPolicy alerts;
+
+    private transient ValueState<SeriesState> seriesState;
+    private transient ServedModel served;
+    private transient SeriesProcessor processor;
+    private transient WindowSampler sampler;
+    private transient boolean synced;
+    private transient Counter swaps;
+    private transient Counter ignoredModels;
+
+    public ServingForecastFunction(ModelSnapshot initial, int historyLength, int sampleEvery, int sampleCap,
+            long sampleIntervalMillis, long allowedLatenessMillis, AlertPolicy alerts) {
+        this.initial = initial;
+        this.historyLength = historyLength;
+        this.sampleEvery = sampleEvery;
+        this.sampleCap = sampleCap;
+        this.sampleIntervalMillis = sampleIntervalMillis;
+        this.allowedLatenessMillis = allowedLatenessMillis;
+        this.alerts = alerts;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        seriesState = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>(ForecastFunction.STATE_NAME, SeriesStateSerializer.INSTANCE));
+        served = new ServedModel(LstmForecaster.fromSnapshot(initial), historyLength);
+        processor = new SeriesProcessor(served, AnomalyScorer.defaults(), alerts);
+        sampler = new WindowSampler(sampleEvery, sampleCap, sampleIntervalMillis);
+        swaps = getRuntimeContext().getMetricGroup().counter("modelSwaps");
+        ignoredModels = getRuntimeContext().getMetricGroup().counter("modelsIgnored");
+    }
+
+    /** Version now served by this subtask. */
+    long servedVersion() {
+        return served.model().version();
+    }
+
+    @Override
+    public void processElement(IngestRecord record, ReadOnlyContext ctx, Collector<Forecast> out) throws Exception {
+        if (!synced) {
+            // After a restore the broadcast state holds the last model; no broadcast event says so.
+            ModelSnapshot restored = ctx.getBroadcastState(MODELS).get(initial.getName());
+            if (restored != null && restored.getVersion() > served.model().version()) {
+                served.serve(LstmForecaster.fromSnapshot(restored));
+                LOG.info("Serving restored model {} v{}", restored.getName(), restored.getVersion());
+            }
+            synced = true;
+        }
+        SeriesState state = seriesState.value();
+        if (state == null) {
+            state = processor.newState();
+        }
+        long now = ctx.timerService().currentProcessingTime();
+        SeriesProcessor.Step step = ObservationStep.apply(processor, state, record, allowedLatenessMillis, now,
+                new ObservationStep.Outputs() {
+                    @Override
+                    public void forecast(Forecast forecast) {
+                        out.collect(forecast);
+                    }
+
+                    @Override
+                    public void alert(AnomalyAlert alert) {
+                        ctx.output(AlertOutput.TAG, alert);
+                    }
+
+                    @Override
+                    public void deadLetter(DeadLetter deadLetter) {
+                        ctx.output(DeadLetters.TAG, deadLetter);
+                    }
+                });
+        if (step == null) {
+            return;
+        }
+        seriesState.update(state);
+        if (sampler.sample(state.observations, state.history.size(), state.history.capacity(), now)) {
+            ctx.output(TRAINING_WINDOWS, TrainingWindows.of(record.getObservation().getSeriesId(),
+                    record.getObservation().getEventTime().toEpochMilli(), state.history, state.modelVersion));
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(ModelSnapshot snapshot, Context ctx, Collector<Forecast> out) throws Exception {
+        String why = reasonToIgnore(snapshot);
+        if (why != null) {
+            ignoredModels.inc();
+            LOG.warn("Ignoring model {} v{}: {}", snapshot.getName(), snapshot.getVersion(), why);
+            return;
+        }
+        LstmForecaster kernel;
+        try {
+            kernel = LstmForecaster.fromSnapshot(snapshot);
+        } catch (RuntimeException e) {
+            ignoredModels.inc();
+            LOG.error("Ignoring unusable model {} v{}: {}", snapshot.getName(), snapshot.getVersion(), e.toString());
+            return;
+        }
+        ctx.getBroadcastState(MODELS).put(snapshot.getName(), snapshot);
+        served.serve(kernel);
+        synced = true;
+        swaps.inc();
+        LOG.info("Now serving {} v{} (parent v{})", snapshot.getName(), snapshot.getVersion(), snapshot.getParentVersion());
+    }
+
+    private String reasonToIgnore(ModelSnapshot snapshot) {
+        if (!snapshot.getName().equals(initial.getName())) {
+            return "this job serves " + initial.getName();
+        }
+        if (snapshot.getVersion() <= served.model().version()) {
+            return "not newer than the served v" + served.model().version();
+        }
+        if (snapshot.getArchitecture().getHorizon() != initial.getArchitecture().getHorizon()) {
+            return "horizon " + snapshot.getArchitecture().getHorizon() + " differs from the served "
+                    + initial.getArchitecture().getHorizon();
+        }
+        return null;
+    }
+}

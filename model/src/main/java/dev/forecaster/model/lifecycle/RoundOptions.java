@@ -1,0 +1,58 @@
+package dev.forecaster.model.lifecycle;
+
+import java.io.Serializable;
+
+import dev.forecaster.model.CellType;
+import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.train.TrainingOptions;
+import dev.forecaster.schema.ModelSnapshot;
+
+/**
+ * What one worker does in one round: {@code localBatches} TBPTT minibatches of {@code batchSize}
+ * sub-windows of {@code windowLength} steps, cut from the training windows of its shard.
+ *
+ * @param seed base seed; round r of worker w trains with {@code seed + 7919 r + w}, so a run is
+ *     reproducible given its inputs, and workers do not draw the same minibatches
+ */
+public record RoundOptions(int localBatches, int batchSize, int windowLength, int tbpttLength,
+        double learningRate, double clipNorm, long seed) implements Serializable {
+
+    public RoundOptions {
+        if (localBatches < 1 || batchSize < 1 || windowLength < 1 || tbpttLength < 1) {
+            throw new IllegalArgumentException("batches, batch size and lengths must be positive");
+        }
+    }
+
+    public static RoundOptions defaults() {
+        return new RoundOptions(20, 16, 48, 24, 3e-3, 1.0, 42L);
+    }
+
+    public RoundOptions withLocalBatches(int n) {
+        return new RoundOptions(n, batchSize, windowLength, tbpttLength, learningRate, clipNorm, seed);
+    }
+
+    /** Trainer options continuing {@code base}'s architecture in round {@code round} of {@code worker}. */
+    public TrainingOptions trainingOptions(ModelSnapshot base, long round, int worker) {
+        ModelSpec spec = ModelSpec.fromAvro(base.getArchitecture());
+        if (spec.cellType() != CellType.LSTM) {
+            // The trainer is written against ModelSnapshot; only the DL4J network builder is
+            // cell-specific, and it builds LSTMs today.
+            throw new IllegalArgumentException("the trainer builds LSTM networks; base is " + spec);
+        }
+        return TrainingOptions.builder()
+                .seed(seed + 7919L * round + worker)
+                .hiddenSize(spec.hiddenSize())
+                .layers(spec.layers())
+                .horizon(spec.horizon())
+                .windowLength(windowLength)
+                .tbpttLength(tbpttLength)
+                .batchSize(batchSize)
+                .maxIterations(localBatches)
+                .learningRate(learningRate)
+                .clipNorm(clipNorm)
+                .validationFraction(0.0)
+                .modelName(base.getName())
+                .evaluate(false)
+                .build();
+    }
+}

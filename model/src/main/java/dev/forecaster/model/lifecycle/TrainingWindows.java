@@ -1,0 +1,67 @@
+package dev.forecaster.model.lifecycle;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.series.SeriesHistory;
+import dev.forecaster.schema.TrainingWindow;
+
+/** Builds and reads {@link TrainingWindow}s. */
+public final class TrainingWindows {
+
+    private TrainingWindows() {}
+
+    /** The window a key's history gives now. */
+    public static TrainingWindow of(String seriesId, long endTime, SeriesHistory history, long modelVersion) {
+        SeriesScaler start = history.startScaler();
+        List<Double> values = new ArrayList<>(history.size());
+        for (double v : history.values()) {
+            values.add(v);
+        }
+        return TrainingWindow.newBuilder()
+                .setSeriesId(seriesId)
+                .setEndTime(Instant.ofEpochMilli(endTime))
+                .setValues(values)
+                .setStartCount(start.count())
+                .setStartMean(start.mean())
+                .setStartM2(start.m2())
+                .setModelVersion(modelVersion)
+                .build();
+    }
+
+    /**
+     * The windows a forecast operator would sample from one whole series: the last {@code length}
+     * values every {@code every} points once {@code length} points were seen (no cap). Event time
+     * of point t is {@code t * stepMillis}.
+     */
+    public static List<TrainingWindow> cut(String seriesId, double[] x, int length, int every, long stepMillis) {
+        List<TrainingWindow> out = new ArrayList<>();
+        SeriesHistory history = new SeriesHistory(length, new SeriesScaler());
+        WindowSampler sampler = new WindowSampler(every, Integer.MAX_VALUE, 1);
+        for (int t = 0; t < x.length; t++) {
+            history.add(x[t]);
+            if (sampler.sample(t + 1L, history.size(), length, 0)) {
+                out.add(of(seriesId, t * stepMillis, history, 0));
+            }
+        }
+        return out;
+    }
+
+    public static double[] values(TrainingWindow w) {
+        return w.getValues().stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /**
+     * Whether a window is held out for validation: one in {@code every} windows, chosen by a hash
+     * of its series and end time, so the trainers and the gate agree without talking.
+     */
+    public static boolean heldOut(TrainingWindow w, int every) {
+        long h = w.getSeriesId().hashCode() * 0x9E3779B97F4A7C15L + w.getEndTime().toEpochMilli();
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 32;
+        return Math.floorMod(h, every) == 0;
+    }
+}

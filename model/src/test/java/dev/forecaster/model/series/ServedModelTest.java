@@ -1,0 +1,86 @@
+package dev.forecaster.model.series;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import dev.forecaster.model.anomaly.AlertPolicy;
+import dev.forecaster.model.anomaly.AnomalyScorer;
+import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.model.kernel.RecurrentState;
+import dev.forecaster.model.kernel.SeriesForecaster;
+import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.train.SyntheticSeries;
+import dev.forecaster.schema.ModelSnapshot;
+
+class ServedModelTest {
+
+    @Test
+    void aSwappedKeyForecastsAsTheNewModelRunOverItsBufferedWindow() {
+        ModelSnapshot v1 = SyntheticSeries.smallModel();
+        ModelSnapshot v2 = ModelSnapshot.newBuilder(v1).setVersion(2L).setParentVersion(1L).build();
+        // v2 gets other weights: the same ones, scaled.
+        v2.setTensors(v1.getTensors().stream().map(t -> {
+            float[] f = dev.forecaster.model.snapshot.SnapshotFiles.bytesToFloats(t.getData());
+            for (int i = 0; i < f.length; i++) {
+                f[i] *= 0.9f;
+            }
+            return dev.forecaster.schema.Tensor.newBuilder(t)
+                    .setData(java.nio.ByteBuffer.wrap(dev.forecaster.model.snapshot.SnapshotFiles.floatsToBytes(f))).build();
+        }).toList());
+        LstmForecaster old = LstmForecaster.fromSnapshot(v1);
+        LstmForecaster next = LstmForecaster.fromSnapshot(v2);
+        double[] x = SyntheticSeries.sines(1, 300, 3).get(0);
+        int history = 64;
+
+        ServedModel policy = new ServedModel(old, history);
+        SeriesProcessor processor = new SeriesProcessor(policy, AnomalyScorer.defaults(), AlertPolicy.defaults());
+        SeriesState state = processor.newState();
+        for (int t = 0; t < 200; t++) {
+            assertEquals(1L, processor.observe(state, t, x[t]).modelVersion());
+        }
+        SeriesScaler windowStart = state.history.startScaler();
+        double[] window = state.history.values();
+        policy.serve(next);
+
+        // Reference: a key that ran the new model over the same buffered window from its start.
+        SeriesForecaster reference = new SeriesForecaster(next);
+        RecurrentState refState = next.newState();
+        SeriesScaler refScaler = windowStart.copy();
+        for (double v : window) {
+            reference.observe(refScaler, refState, v);
+        }
+        for (int t = 200; t < 300; t++) {
+            SeriesProcessor.Step step = processor.observe(state, t, x[t]);
+            assertEquals(2L, step.modelVersion());
+            assertArrayEquals(reference.observe(refScaler, refState, x[t]), step.means(), "t=" + t);
+        }
+        // Once for the key's first event, once for the swap.
+        assertEquals(2, policy.rebuilds());
+    }
+
+    @Test
+    void aKeyWithAShortHistoryReplaysAllOfIt() {
+        ModelSnapshot v1 = SyntheticSeries.smallModel();
+        LstmForecaster model = LstmForecaster.fromSnapshot(v1);
+        Random random = new Random(1);
+        ServedModel policy = new ServedModel(model, 500);
+        SeriesProcessor processor = new SeriesProcessor(policy, AnomalyScorer.defaults(), AlertPolicy.defaults());
+        SeriesState state = processor.newState();
+        SeriesForecaster reference = new SeriesForecaster(model);
+        RecurrentState refState = model.newState();
+        SeriesScaler refScaler = new SeriesScaler();
+        for (int t = 0; t < 50; t++) {
+            double v = 100 + random.nextGaussian();
+            double[] expected = reference.observe(refScaler, refState, v);
+            if (t == 20) {
+                // A restored state of another version (e.g. after a restart that served another model).
+                state.modelVersion = 99;
+            }
+            assertArrayEquals(expected, processor.observe(state, t, v).means(), "t=" + t);
+        }
+    }
+}
