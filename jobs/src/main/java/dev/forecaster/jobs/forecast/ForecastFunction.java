@@ -8,15 +8,12 @@ import org.apache.flink.util.Collector;
 
 import java.time.Instant;
 
-import dev.forecaster.jobs.io.DeadLetters;
 import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.series.ModelPolicy;
 import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.model.series.SeriesState;
-import dev.forecaster.schema.AnomalyAlert;
-import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
 import dev.forecaster.schema.Observation;
@@ -74,22 +71,7 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
             state = processor.newState();
         }
         SeriesProcessor.Step step = ObservationStep.apply(processor, state, record, allowedLatenessMillis,
-                ctx.timerService().currentProcessingTime(), new ObservationStep.Outputs() {
-                    @Override
-                    public void forecast(Forecast forecast) {
-                        out.collect(forecast);
-                    }
-
-                    @Override
-                    public void alert(AnomalyAlert alert) {
-                        ctx.output(AlertOutput.TAG, alert);
-                    }
-
-                    @Override
-                    public void deadLetter(DeadLetter deadLetter) {
-                        ctx.output(DeadLetters.TAG, deadLetter);
-                    }
-                });
+                ctx.timerService().currentProcessingTime(), ObservationStep.to(out, ctx::output));
         if (step != null) {
             seriesState.update(state);
         }

@@ -1,5 +1,8 @@
 package dev.forecaster.jobs.forecast;
 
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
 import dev.forecaster.jobs.io.DeadLetters;
 import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.model.series.SeriesState;
@@ -24,6 +27,31 @@ final class ObservationStep {
         void alert(AnomalyAlert alert);
 
         void deadLetter(DeadLetter deadLetter);
+    }
+
+    /** Emits to side outputs; both operators' contexts have this method, so {@code ctx::output} fits. */
+    interface SideOutputs {
+        <X> void output(OutputTag<X> tag, X value);
+    }
+
+    /** Forecasts to the main output, alerts and dead letters to their side outputs. */
+    static Outputs to(Collector<Forecast> out, SideOutputs side) {
+        return new Outputs() {
+            @Override
+            public void forecast(Forecast forecast) {
+                out.collect(forecast);
+            }
+
+            @Override
+            public void alert(AnomalyAlert alert) {
+                side.output(AlertOutput.TAG, alert);
+            }
+
+            @Override
+            public void deadLetter(DeadLetter deadLetter) {
+                side.output(DeadLetters.TAG, deadLetter);
+            }
+        };
     }
 
     private ObservationStep() {}

@@ -13,7 +13,6 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.forecaster.jobs.io.DeadLetters;
 import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.kernel.LstmForecaster;
@@ -22,8 +21,6 @@ import dev.forecaster.model.lifecycle.WindowSampler;
 import dev.forecaster.model.series.ServedModel;
 import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.model.series.SeriesState;
-import dev.forecaster.schema.AnomalyAlert;
-import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
 import dev.forecaster.schema.ModelSnapshot;
@@ -113,22 +110,7 @@ public final class ServingForecastFunction
         }
         long now = ctx.timerService().currentProcessingTime();
         SeriesProcessor.Step step = ObservationStep.apply(processor, state, record, allowedLatenessMillis, now,
-                new ObservationStep.Outputs() {
-                    @Override
-                    public void forecast(Forecast forecast) {
-                        out.collect(forecast);
-                    }
-
-                    @Override
-                    public void alert(AnomalyAlert alert) {
-                        ctx.output(AlertOutput.TAG, alert);
-                    }
-
-                    @Override
-                    public void deadLetter(DeadLetter deadLetter) {
-                        ctx.output(DeadLetters.TAG, deadLetter);
-                    }
-                });
+                ObservationStep.to(out, ctx::output));
         if (step == null) {
             return;
         }
