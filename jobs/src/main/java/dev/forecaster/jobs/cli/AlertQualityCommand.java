@@ -1,11 +1,8 @@
 package dev.forecaster.jobs.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -53,11 +50,10 @@ import dev.forecaster.model.train.OnlineTraining;
             "it, once per window; elsewhere it is a false alert.",
             "See docs/anomaly-quality.md."
         })
-public final class AlertQualityCommand implements Callable<Integer> {
+public final class AlertQualityCommand extends UsageErrors implements Callable<Integer> {
 
     static final List<Double> CURVE = List.of(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95);
 
-    @Spec CommandSpec spec;
 
     @Mixin
     StreamOptions stream = new StreamOptions();
@@ -80,9 +76,6 @@ public final class AlertQualityCommand implements Callable<Integer> {
     @Option(names = "--scores-out", paramLabel = "SCORES.csv", description = "Also write every row's score and alert: series,row,timestamp,value,anomaly_score,alert (warning, critical, escalation or empty).")
     Path scoresOut;
 
-    private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec != null ? spec.commandLine() : new CommandLine(this), message);
-    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,11 +1,8 @@
 package dev.forecaster.jobs.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,13 +34,9 @@ import dev.forecaster.model.train.OnlineTraining;
             "Many series: 'series,timestamp,value' rows (any interleaving) or a wide file (--format wide); each",
             "series is its own key, scored exactly as if alone, and the outputs gain a leading series column."
         })
-public final class BackfillCommand implements Callable<Integer> {
+public final class BackfillCommand extends UsageErrors implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
 
-    private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec != null ? spec.commandLine() : new CommandLine(this), message);
-    }
 
     @Option(names = "--input", required = true, paramLabel = "IN.csv", description = "Input CSV: header, then timestamp,value rows (or see --format).")
     Path input;

@@ -1,9 +1,6 @@
 package dev.forecaster.jobs.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -23,13 +20,9 @@ import dev.forecaster.jobs.demo.DemoSummary;
             "first part of the data (or loads --model), streams the data through the forecast job and shows a",
             "live view. With --max-events it stops by itself and prints a one-line summary."
         })
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand extends UsageErrors implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
 
-    private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec != null ? spec.commandLine() : new CommandLine(this), message);
-    }
 
     @Option(names = "--keys", defaultValue = "8", description = "Number of synthetic series (default: ${DEFAULT-VALUE}).")
     int keys;

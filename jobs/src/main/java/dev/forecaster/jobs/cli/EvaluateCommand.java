@@ -12,11 +12,8 @@ import dev.forecaster.model.eval.RowRange;
 import dev.forecaster.model.eval.SeasonalNaive;
 import dev.forecaster.model.eval.Split;
 import dev.forecaster.model.eval.TimeSeries;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,7 +40,7 @@ import java.util.stream.Stream;
             "relative to the last value or CELL-nlinear forecasting NLinear's residuals, CELL one of lstm, gru,",
             "rnn (Elman, tanh) and irnn (Elman with identity-initialised recurrent weights)."
         })
-public final class EvaluateCommand implements Callable<Integer> {
+public final class EvaluateCommand extends UsageErrors implements Callable<Integer> {
 
     private static final String NLINEAR_SUFFIX = "-nlinear";
 
@@ -63,7 +60,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     static final List<String> MODELS = Stream.concat(
             Stream.of("persistence", "seasonal", "nlinear"), RECURRENT.stream()).toList();
 
-    @Spec CommandSpec spec;
 
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header line.")
     Path csv;
@@ -122,9 +118,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"--iterations", "--lstm-iterations"}, defaultValue = "400", description = "Most minibatches per recurrent fit; early stopping on the validation rows usually ends sooner (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec != null ? spec.commandLine() : new CommandLine(this), message);
-    }
 
     @Override
     public Integer call() throws Exception {

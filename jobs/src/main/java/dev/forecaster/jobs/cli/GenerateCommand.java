@@ -1,11 +1,8 @@
 package dev.forecaster.jobs.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,9 +30,8 @@ import dev.forecaster.model.synth.StreamFiles;
             "--labels: series,type,category,start_row,end_row,start_time,end_time,magnitude, with rows counted",
             "in the key's own file (0-based, end inclusive). See docs/anomaly-quality.md."
         })
-public final class GenerateCommand implements Callable<Integer> {
+public final class GenerateCommand extends UsageErrors implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
 
     @Mixin
     StreamOptions stream = new StreamOptions();
@@ -49,9 +45,6 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "LABELS.csv", description = "Anomaly and data-problem labels.")
     Path labels;
 
-    private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec != null ? spec.commandLine() : new CommandLine(this), message);
-    }
 
     @Override
     public Integer call() throws IOException {

@@ -1,9 +1,6 @@
 package dev.forecaster.jobs.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -41,13 +38,9 @@ import dev.forecaster.schema.ModelSnapshot;
             "first if the topic has nothing as new), swaps in models the trainer promotes ('train'), and writes",
             "training windows. Any job option can be set with -D key=value; see the README for the keys."
         })
-public final class RunCommand implements Callable<Integer> {
+public final class RunCommand extends UsageErrors implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
 
-    private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec != null ? spec.commandLine() : new CommandLine(this), message);
-    }
 
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
     String bootstrapServers;

@@ -2,9 +2,7 @@ package dev.forecaster.jobs.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -36,9 +34,8 @@ import dev.forecaster.schema.ModelSnapshot;
             "to the compacted models topic. See docs/model-lifecycle.md; -D sets forecaster.train.*,",
             "forecaster.gate.*, forecaster.trigger.* and topic options."
         })
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand extends UsageErrors implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
 
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
     String bootstrapServers;
@@ -64,16 +61,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (model != null && !Files.isReadable(model)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "cannot read --model file " + model);
+            throw usage("cannot read --model file " + model);
         }
         if (workers != null && workers < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be at least 1");
+            throw usage("--workers must be at least 1");
         }
         Configuration config = Configuration.fromMap(properties);
         for (String key : properties.keySet()) {
             if (key.startsWith("forecaster.") && Stream.concat(ForecastJobOptions.all().stream(), RetrainOptions.all().stream())
                     .map(ConfigOption::key).noneMatch(key::equals)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown option -D " + key);
+                throw usage("unknown option -D " + key);
             }
         }
         config.set(ForecastJobOptions.BOOTSTRAP_SERVERS, bootstrapServers);
@@ -84,7 +81,7 @@ public final class TrainCommand implements Callable<Integer> {
             config.set(ForecastJobOptions.TRANSACTIONAL_ID_PREFIX, "forecaster-trainer");
         }
         if (model != null && modelName != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--model-name is for runs without --model");
+            throw usage("--model-name is for runs without --model");
         }
         if (createTopics) {
             KafkaTopics.create(bootstrapServers, RetrainTopics.specs(config, 4));
@@ -114,7 +111,7 @@ public final class TrainCommand implements Callable<Integer> {
         String name = modelName;
         if (name == null) {
             if (inTopic.size() != 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), inTopic.isEmpty()
+                throw usage(inTopic.isEmpty()
                         ? "the models topic holds no model; give --model (or start 'run' first)"
                         : "the models topic holds several models " + inTopic.keySet() + "; choose one with --model-name");
             }
