@@ -56,6 +56,21 @@ public enum HeadKind {
     }
 
     /**
+     * {@code means[k] + z · spreads[k]} for every step: the Gaussian quantile at z (p10 at {@code
+     * -Z90}, p90 at {@code +Z90}; p50 is the mean itself).
+     */
+    public static double[] quantile(double[] means, double[] spreads, double z) {
+        if (means.length != spreads.length) {
+            throw new IllegalArgumentException(means.length + " means but " + spreads.length + " spreads");
+        }
+        double[] q = new double[means.length];
+        for (int k = 0; k < q.length; k++) {
+            q[k] = means[k] + z * spreads[k];
+        }
+        return q;
+    }
+
+    /**
      * @throws IllegalArgumentException when {@code name} is unknown to this build
      */
     public static HeadKind parse(String name) {

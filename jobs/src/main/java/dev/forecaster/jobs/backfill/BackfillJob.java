@@ -52,19 +52,28 @@ public final class BackfillJob {
     private static final long NO_LATENESS = Long.MAX_VALUE / 4;
 
     /**
-     * Row index, then either a forecast (score, means, model version, empty bytes) or an alert
-     * (NaN, no means, model version, the alert's single-object Avro bytes).
+     * Row index, then either a forecast (score, means followed by the spreads when the model has a
+     * probabilistic head, model version, empty bytes) or an alert (NaN, no means, model version,
+     * the alert's single-object Avro bytes).
      */
     private static final TypeInformation<Tuple5<Long, Double, double[], Long, byte[]>> RESULT_TYPE =
             Types.TUPLE(Types.LONG, Types.DOUBLE, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO, Types.LONG,
                     PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     /**
-     * Per input row: the anomaly score and forecast means (rows not run, the invalid ones, keep 0
-     * and null); the number of trainings (each key's latest model version, summed over the keys);
-     * and the alerts by the row that raised them (within a key, the order raised).
+     * Per input row: the anomaly score, forecast means and predicted spreads (rows not run, the
+     * invalid ones, keep 0 and null; spreads are null too where the forecast had none: persistence
+     * or a point head); the number of trainings (each key's latest model version, summed over the
+     * keys); and the alerts by the row that raised them (within a key, the order raised).
      */
-    public record Result(double[] scores, double[][] means, long modelVersion, List<RowAlert> alerts) {}
+    public record Result(double[] scores, double[][] means, double[][] spreads, long modelVersion,
+            List<RowAlert> alerts) {
+
+        /** Without spreads: every forecast a point forecast. */
+        public Result(double[] scores, double[][] means, long modelVersion, List<RowAlert> alerts) {
+            this(scores, means, new double[means.length][], modelVersion, alerts);
+        }
+    }
 
     /**
      * An alert and the input row it is about: the row of its observation, which is the row that
@@ -94,6 +103,8 @@ public final class BackfillJob {
         }
         double[] scores = new double[rows.size()];
         double[][] means = new double[rows.size()][];
+        double[][] spreads = new double[rows.size()][];
+        int horizon = processor.policy().horizon();
         long modelVersion = 0;
         List<RowAlert> alerts = new ArrayList<>();
         if (records.isEmpty()) {
@@ -133,7 +144,8 @@ public final class BackfillJob {
                 }
                 int index = Math.toIntExact(r.f0);
                 scores[index] = r.f1;
-                means[index] = r.f2;
+                means[index] = r.f2.length > horizon ? java.util.Arrays.copyOf(r.f2, horizon) : r.f2;
+                spreads[index] = r.f2.length > horizon ? java.util.Arrays.copyOfRange(r.f2, horizon, r.f2.length) : null;
                 latestModel.merge(rows.get(index).series(), r.f3, Math::max);
                 done++;
                 if (done % 256 == 0 || done == records.size()) {
@@ -158,7 +170,7 @@ public final class BackfillJob {
             }
             alerts.add(new RowAlert(rowOf(rows, Math.toIntExact(r.f0), alert), alert));
         }
-        return new Result(scores, means, modelVersion, alerts);
+        return new Result(scores, means, spreads, modelVersion, alerts);
     }
 
     /**
@@ -201,9 +213,14 @@ public final class BackfillJob {
 
         @Override
         public void processElement(Forecast f, Context ctx, Collector<Tuple5<Long, Double, double[], Long, byte[]>> out) {
-            double[] m = new double[f.getMeans().size()];
-            for (int i = 0; i < m.length; i++) {
+            int horizon = f.getMeans().size();
+            List<Double> spreads = f.getSpreads();
+            double[] m = new double[spreads == null ? horizon : 2 * horizon];
+            for (int i = 0; i < horizon; i++) {
                 m[i] = f.getMeans().get(i);
+                if (spreads != null) {
+                    m[horizon + i] = spreads.get(i);
+                }
             }
             double score = f.getAnomalyScore() == null ? 0.0 : f.getAnomalyScore();
             out.collect(Tuple5.of(ctx.timestamp(), score, m, f.getModelVersion(), NO_ALERT));

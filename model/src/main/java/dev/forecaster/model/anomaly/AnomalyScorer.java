@@ -119,6 +119,20 @@ public final class AnomalyScorer implements Serializable {
      *     predictable series has a floor in the series' own units
      */
     public Assessment assess(AnomalyState state, double residual, double scale) {
+        return assess(state, residual, scale, Double.NaN);
+    }
+
+    /** EXPERIMENT: which spread the surprise is measured against when the forecast has one. */
+    static final String SPREAD_MODE = System.getProperty("forecaster.anomaly.spread", "residual");
+
+    /**
+     * As {@link #assess(AnomalyState, double, double)} for a forecast that predicted its own
+     * standard deviation.
+     *
+     * @param predictedSpread the forecast's predicted standard deviation for this step, in the
+     *     series' units; NaN when the forecast has none
+     */
+    public Assessment assess(AnomalyState state, double residual, double scale, double predictedSpread) {
         if (!Double.isFinite(residual)) {
             return Assessment.NONE;
         }
@@ -128,7 +142,17 @@ public final class AnomalyScorer implements Serializable {
             state.surpriseCount = 0;
         }
         double spreadFloor = 1e-6 * (Double.isFinite(scale) && scale > 0 ? scale : 1.0);
-        double sd = Math.max(Math.sqrt(state.residualVar), spreadFloor);
+        double residualSd = Math.max(Math.sqrt(state.residualVar), spreadFloor);
+        double sd = residualSd;
+        if (Double.isFinite(predictedSpread) && predictedSpread > 0) {
+            double p = Math.max(predictedSpread, spreadFloor);
+            sd = switch (SPREAD_MODE) {
+                case "predicted" -> p;
+                case "max" -> Math.max(p, residualSd);
+                case "blend" -> Math.sqrt(0.5 * (p * p + residualSd * residualSd));
+                default -> residualSd;
+            };
+        }
         double bias = state.residualMean;
         boolean residualsWarm = state.residuals >= minResiduals;
         double z = 0.0;
@@ -137,7 +161,7 @@ public final class AnomalyScorer implements Serializable {
         if (residualsWarm) {
             z = (residual - bias) / sd;
             surprise = Math.min(MAX_SURPRISE, Tails.twoSidedSurprise(z));
-            forStats = clamp(residual, bias, RESIDUAL_WINSOR * sd);
+            forStats = clamp(residual, bias, RESIDUAL_WINSOR * residualSd);
         }
         state.residuals++;
         double alpha = Math.max(1.0 / state.residuals, 1.0 / residualSpan);
