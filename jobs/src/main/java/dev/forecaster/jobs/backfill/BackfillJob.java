@@ -40,13 +40,17 @@ import dev.forecaster.schema.Observation;
 import dev.forecaster.schema.codec.AvroCodec;
 
 /**
- * Runs a finite series through the streaming job's keyed forecast operator in Flink's BATCH mode.
+ * Runs a finite series, or a bounded range of a Kafka topic, through the streaming job's dead-letter
+ * routing and keyed forecast operator in Flink's BATCH mode.
  *
- * <p>BATCH mode sorts keyed input by key and record timestamp, so the record timestamp is the input
- * row index, not the event time: each key then sees its rows in file order, as a stream would
- * deliver them, whatever their timestamps do. The operator emits each forecast, and each alert on
- * its side output, with the timestamp of its input, which maps results back to rows. Both come back
- * through one collected stream, so neither can hold the other up.
+ * <p>BATCH mode sorts keyed input by key and record timestamp, so the record timestamp is the
+ * input's position, not the event time: a file's row index, or a Kafka record's (partition, offset)
+ * ({@link BackfillKafka#position}). Each key then sees its rows in file order, or its records in
+ * partition order, as a stream would deliver them, whatever their event times do. The operator
+ * emits each forecast, and each alert on its side output, with the timestamp of its input, which
+ * maps results back to rows. Both come back, Avro-encoded, through one collected stream, so neither
+ * can hold the other up; for a Kafka input, so do the records read, which the client needs to write
+ * the rows (dead letters included: they are the bad rows).
  */
 public final class BackfillJob {
 

@@ -274,7 +274,7 @@ class KafkaBackfillITCase {
     @Test
     void aTimestampRangeReadsTheRecordsStampedWithinItAndWritesAvro() throws Exception {
         Instant from = Instant.parse("2024-01-03T00:00:00Z");
-        Instant to = Instant.parse("2024-01-12T00:00:00Z");
+        Instant to = Instant.parse("2024-01-14T00:00:00Z"); // after the spikes, before the last points
         List<ConsumerRecord<byte[], byte[]>> expected = all.stream()
                 .filter(r -> r.timestamp() >= from.toEpochMilli() && r.timestamp() < to.toEpochMilli())
                 .toList();
@@ -287,8 +287,11 @@ class KafkaBackfillITCase {
         assertEquals(0, run.code(), run.stderr());
         assertRowsAreTheRecordsAsTheCsvBackfill("time", expected, Files.readAllLines(dir.resolve("time-out.csv")));
 
+        Path forecastsAvro = dir.resolve("time-forecasts.avro");
+        Path alertsAvro = dir.resolve("time-alerts.avro");
         Run asAvro = cli(List.of("--kafka-bootstrap", kafka.bootstrapServers(), "--input-topic", INPUT,
-                "--start-timestamp", from.toString(), "--end-timestamp", to.toString(), "--output", avro.toString()));
+                "--start-timestamp", from.toString(), "--end-timestamp", to.toString(), "--output", avro.toString(),
+                "--forecasts-out", forecastsAvro.toString(), "--alerts-out", alertsAvro.toString()));
         assertEquals(0, asAvro.code(), asAvro.stderr());
         List<String> csv = Files.readAllLines(dir.resolve("time-out.csv"));
         List<AnomalyScore> read = new ArrayList<>();
@@ -305,6 +308,60 @@ class KafkaBackfillITCase {
                     + "," + s.getEventTime() + "," + s.getValue() + "," + BackfillCsv.formatScore(s.getAnomalyScore()),
                     "score " + i + " as the CSV row");
         }
+        // Each valid row's forecast, all H steps; the CSV has step 1 of each but a series' last row.
+        List<Forecast> forecasts = new ArrayList<>();
+        try (DataFileReader<Forecast> in = new DataFileReader<>(forecastsAvro.toFile(),
+                new SpecificDatumReader<>(Forecast.class))) {
+            in.forEach(forecasts::add);
+        }
+        Map<Long, String> stepOne = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(dir.resolve("time-forecasts.csv"))) {
+            String[] f = line.split(",");
+            if (f[2].equals("1")) {
+                stepOne.put(Long.parseLong(f[1]), f[3]);
+            }
+        }
+        assertEquals(read.size(), forecasts.size(), "one forecast per valid row");
+        assertEquals(read.size() - KEYS.size(), stepOne.size());
+        for (int i = 0; i < forecasts.size(); i++) {
+            Forecast f = forecasts.get(i);
+            assertEquals(read.get(i).getSeriesId(), f.getSeriesId());
+            assertEquals(read.get(i).getEventTime(), f.getOriginTime());
+            assertEquals(read.get(i).getAnomalyScore(), f.getAnomalyScore());
+            String csvStepOne = stepOne.get(read.get(i).getRow());
+            if (csvStepOne != null) {
+                assertEquals(csvStepOne, Double.toString(f.getMeans().get(0)), "forecast " + i);
+            }
+        }
+        List<AnomalyAlert> alerts = new ArrayList<>();
+        try (DataFileReader<AnomalyAlert> in = new DataFileReader<>(alertsAvro.toFile(),
+                new SpecificDatumReader<>(AnomalyAlert.class))) {
+            in.forEach(alerts::add);
+        }
+        List<String> alertLines = Files.readAllLines(dir.resolve("time-alerts.csv"));
+        assertTrue(alertLines.size() > 2, "the spikes raise alerts: " + alertLines);
+        assertEquals(alertLines.size() - 1, alerts.size());
+        for (int i = 0; i < alerts.size(); i++) {
+            String[] f = alertLines.get(i + 1).split(",");
+            assertEquals(f[2] + "," + f[3] + "," + f[9], alerts.get(i).getSeriesId() + "," + alerts.get(i).getSeverity()
+                    + "," + BackfillCsv.formatScore(alerts.get(i).getLikelihood()), "alert " + i);
+        }
+    }
+
+    /** A range the broker cannot serve is the caller's mistake: one line, exit 2, before any job runs. */
+    @Test
+    void aMissingTopicOrPartitionIsAUsageError() {
+        Run missingTopic = cli(List.of("--kafka-bootstrap", kafka.bootstrapServers(), "--input-topic", "bf-nothing-here",
+                "--output", dir.resolve("nothing.csv").toString()));
+        assertEquals(2, missingTopic.code(), missingTopic.stderr());
+        assertTrue(missingTopic.stderr().strip().endsWith("(try 'forecaster backfill --help')"), missingTopic.stderr());
+        assertTrue(missingTopic.stderr().contains("topic bf-nothing-here does not exist"), missingTopic.stderr());
+        Run missingPartition = cli(List.of("--kafka-bootstrap", kafka.bootstrapServers(), "--input-topic", INPUT,
+                "--end-offsets", "7:10", "--output", dir.resolve("nothing.csv").toString()));
+        assertEquals(2, missingPartition.code(), missingPartition.stderr());
+        assertTrue(missingPartition.stderr().contains("topic " + INPUT + " has no partition 7 (it has 3)"),
+                missingPartition.stderr());
+        assertFalse(Files.exists(dir.resolve("nothing.csv")));
     }
 
     /**
