@@ -228,6 +228,7 @@ public final class BackfillJob {
         List<Tuple3<Long, Byte, byte[]>> inputs = new ArrayList<>();
         AvroCodec<IngestRecord> ingest = AvroCodec.of(IngestRecord.getClassSchema());
         long done = 0;
+        long reported = -1;
         try (CloseableIterator<Tuple3<Long, Byte, byte[]>> it = results.executeAndCollect("forecaster backfill")) {
             while (it.hasNext()) {
                 Tuple3<Long, Byte, byte[]> r = it.next();
@@ -244,12 +245,15 @@ public final class BackfillJob {
                         }
                     }
                 }
-                if (r.f1 != ALERT && (done % 256 == 0 || done == total)) {
+                if (done != reported && (done % 256 == 0 || done == total)) {
                     progress.accept(done);
+                    reported = done;
                 }
             }
         }
-        progress.accept(done);
+        if (done != reported) {
+            progress.accept(done);
+        }
         return new Collected(forecasts, alerts, inputs);
     }
 
