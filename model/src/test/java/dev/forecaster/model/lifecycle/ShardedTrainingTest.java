@@ -48,6 +48,10 @@ class ShardedTrainingTest {
         double lossTwo = scorer.oneStepMse(two.model(), heldOut);
 
         assertEquals(initial.getVersion() + 8, two.model().getVersion());
+        // The workers' time inside their rounds fits in the run: two threads, never more than 2x.
+        assertTrue(two.workerNanos() > 0 && two.workerNanos() <= 2 * two.nanos(),
+                two.workerNanos() + " ns inside rounds, run " + two.nanos() + " ns");
+        assertTrue(two.workerCpuNanos() > 0, "worker CPU time measured: " + two.workerCpuNanos());
         assertTrue(lossOne < initialLoss, "P=1 learned: " + lossOne + " vs initial " + initialLoss);
         assertTrue(lossTwo <= 1.02 * lossOne,
                 "P=2 loss " + lossTwo + " vs P=1 " + lossOne + " (initial " + initialLoss + ")");
