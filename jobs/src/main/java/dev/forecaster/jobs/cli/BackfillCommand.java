@@ -77,6 +77,10 @@ public final class BackfillCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--seed", defaultValue = "42", description = "Base seed of the trainings (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    /** The opt-in NON-CAUSAL variant; see docs/backfill.md. */
+    @Mixin
+    BidirectionalBackfill bidirectional = new BidirectionalBackfill();
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
@@ -102,6 +106,10 @@ public final class BackfillCommand extends UsageErrors implements Callable<Integ
             in = BackfillCsv.read(input, inputFormat);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+        Integer nonCausal = bidirectional.runIfEnabled(this, in);
+        if (nonCausal != null) {
+            return nonCausal;
         }
         List<InputRow> rows = in.rows();
 
