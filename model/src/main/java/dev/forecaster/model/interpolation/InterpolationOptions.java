@@ -47,11 +47,12 @@ public record InterpolationOptions(CellType cell, int hidden, int layers, int wi
     }
 
     /**
-     * One LSTM layer of 16 units per direction, 64-step windows, 32 windows per step, at most 200
-     * steps with a look at the last 10 % every 10 and a patience of 5 looks, Adam 1e-2, clipping 1.
+     * One LSTM layer of 16 units per direction, 64-step windows, 32 windows per step, at most 80
+     * steps with a look at the last 10 % every 5 and a patience of 4 looks, Adam 1e-2, clipping 1:
+     * budgets that keep a series' training to tens of seconds on two cores (docs/backfill.md).
      */
     public static InterpolationOptions defaults() {
-        return new InterpolationOptions(CellType.LSTM, 16, 1, 64, 32, 200, 10, 5, 1e-2, 1.0, 0.1);
+        return new InterpolationOptions(CellType.LSTM, 16, 1, 64, 32, 80, 5, 4, 1e-2, 1.0, 0.1);
     }
 
     public InterpolationOptions withCell(CellType c) {
