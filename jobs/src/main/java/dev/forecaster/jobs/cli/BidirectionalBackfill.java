@@ -42,7 +42,7 @@ final class BidirectionalBackfill {
     Integer hidden;
 
     @Option(names = "--bidi-iterations", paramLabel = "N", description =
-            "With --bidirectional: most training steps per series, early stopping on its last 10% (default: 80).")
+            "With --bidirectional: most training steps per series, early stopping on its last 10%% (default: 80).")
     Integer iterations;
 
     @Option(names = "--bidi-window", paramLabel = "STEPS", description =
