@@ -72,10 +72,19 @@ public final class BackfillReport {
 
     public static void write(Path file, Path input, BackfillInput in, BackfillJob.Result result, double wallSeconds)
             throws IOException {
+        write(file, input.toString(), input.getFileName().toString(), in, result, wallSeconds);
+    }
+
+    /**
+     * @param input the input in full (a path, or a topic and its range)
+     * @param title the input's short name, for the title
+     */
+    public static void write(Path file, String input, String title, BackfillInput in, BackfillJob.Result result,
+            double wallSeconds) throws IOException {
         List<InputRow> rows = in.rows();
         List<SeriesReport> series = perSeries(rows, in.keyed(), result);
         Map<String, String> facts = new LinkedHashMap<>();
-        facts.put("input", input.toString());
+        facts.put("input", input);
         facts.put("rows", rows.size() + " (" + rows.stream().filter(r -> !r.valid()).count() + " unparsable)");
         if (in.keyed()) {
             facts.put("series", Integer.toString(series.size()));
@@ -83,6 +92,6 @@ public final class BackfillReport {
         facts.put("model trainings", Long.toString(result.modelVersion()));
         facts.put("alerts", Integer.toString(result.alerts().size()));
         facts.put("wall time", String.format(java.util.Locale.ROOT, "%.1f s", wallSeconds));
-        HtmlReport.write(file, "Backfill report: " + input.getFileName(), facts, series);
+        HtmlReport.write(file, "Backfill report: " + title, facts, series);
     }
 }

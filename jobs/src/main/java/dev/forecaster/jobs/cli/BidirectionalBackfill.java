@@ -10,6 +10,7 @@ import dev.forecaster.jobs.backfill.BackfillCsv;
 import dev.forecaster.jobs.backfill.BackfillInput;
 import dev.forecaster.jobs.backfill.BidirectionalBackfillJob;
 import dev.forecaster.jobs.backfill.InputRow;
+import dev.forecaster.jobs.backfill.OutputFormat;
 import dev.forecaster.model.CellType;
 import dev.forecaster.model.dl4j.Dl4jModels;
 import dev.forecaster.model.interpolation.InterpolationOptions;
@@ -25,8 +26,8 @@ final class BidirectionalBackfill {
         "NON-CAUSAL, offline only: score each row by its distance from an interpolation from the rows before",
         "AND after it (per series, a bidirectional recurrent model trained on the whole series), instead of the",
         "causal one-step forecast. A row's score then depends on later rows, so a prefix of the input does not",
-        "get the same scores. Same --output format; the summary line ends in causal=false. Not with",
-        "--forecasts-out, --alerts-out, --report or --horizon; the causal training options do not apply."})
+        "get the same scores. Same CSV --output format; the summary line ends in causal=false. --input files",
+        "only, and not with the other outputs, --horizon or -D; the causal training options do not apply."})
     boolean enabled;
 
     @Option(names = "--bidi-cell", paramLabel = "CELL", description =
@@ -49,17 +50,26 @@ final class BidirectionalBackfill {
             "With --bidirectional: steps per training and inference window (default: 64).")
     Integer window;
 
+    boolean enabled() {
+        return enabled;
+    }
+
     /**
-     * Runs the bidirectional backfill when {@code --bidirectional} was given.
-     *
-     * @return the exit code, or null when the causal backfill should run
+     * Rejects what the bidirectional variant cannot do, before any work: it reads files and
+     * writes the scores as CSV, nothing else; and the {@code --bidi-*} options need the flag.
      */
-    Integer runIfEnabled(BackfillCommand command, BackfillInput in) throws Exception {
+    void checkUsage(BackfillCommand command, boolean kafkaInput, OutputFormat files, boolean topics) {
         if (!enabled) {
             if (cell != null || layers != null || hidden != null || iterations != null || window != null) {
                 throw command.usage("the --bidi-* options need --bidirectional");
             }
-            return null;
+            return;
+        }
+        if (kafkaInput || topics || !command.properties.isEmpty()) {
+            throw command.usage("--bidirectional reads --input files only: drop --input-topic, the --*-topic outputs and -D");
+        }
+        if (command.output == null || files.of(command.output) != OutputFormat.CSV) {
+            throw command.usage("--bidirectional writes its scores to a CSV --output only");
         }
         if (command.forecastsOut != null || command.alertsOut != null || command.report != null) {
             throw command.usage("--bidirectional writes scores only: drop --forecasts-out, --alerts-out and --report");
@@ -67,17 +77,24 @@ final class BidirectionalBackfill {
         if (command.horizon != 1) {
             throw command.usage("--bidirectional interpolates, it does not forecast: drop --horizon");
         }
-        InterpolationOptions options;
+        options(command);
+    }
+
+    private InterpolationOptions options(BackfillCommand command) {
         try {
             InterpolationOptions d = InterpolationOptions.defaults();
-            options = d.withCell(cell == null ? d.cell() : cell)
+            return d.withCell(cell == null ? d.cell() : cell)
                     .withShape(hidden == null ? d.hidden() : hidden, layers == null ? d.layers() : layers)
                     .withTraining(iterations == null ? d.maxIterations() : iterations,
                             window == null ? d.window() : window);
         } catch (IllegalArgumentException e) {
             throw command.usage("--bidi-*: " + e.getMessage());
         }
+    }
 
+    /** Runs the bidirectional backfill on {@code in} (after {@link #checkUsage}); returns the exit code. */
+    int run(BackfillCommand command, BackfillInput in) throws Exception {
+        InterpolationOptions options = options(command);
         Dl4jModels.preloadInBackground();
         List<InputRow> rows = in.rows();
         PrintStream err = System.err;

@@ -135,7 +135,9 @@ class BidirectionalBackfillITCase {
                 {"--bidirectional", "--forecasts-out", f}, {"--bidirectional", "--alerts-out", f},
                 {"--bidirectional", "--report", f}, {"--bidirectional", "--horizon", "3"},
                 {"--bidi-layers", "2"}, {"--bidirectional", "--bidi-window", "4"},
-                {"--bidirectional", "--bidi-hidden", "0"}, {"--bidirectional", "--bidi-cell", "TCN"}}) {
+                {"--bidirectional", "--bidi-hidden", "0"}, {"--bidirectional", "--bidi-cell", "TCN"},
+                {"--bidirectional", "--output-format", "avro"}, {"--bidirectional", "--scores-topic", "s"},
+                {"--bidirectional", "-D", "forecaster.alerts.warning=0.8"}}) {
             BackfillITCase.Run run = BackfillITCase.backfill(in, out, extra);
             assertEquals(2, run.code(), String.join(" ", extra) + ": " + run.stderr());
             assertEquals(1, run.stderr().strip().lines().count(), String.join(" ", extra) + ": " + run.stderr());
