@@ -170,6 +170,10 @@ public final class BackfillCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--seed", defaultValue = "42", description = "Base seed of the trainings (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    /** The opt-in NON-CAUSAL variant; see docs/backfill.md. */
+    @Mixin
+    BidirectionalBackfill bidirectional = new BidirectionalBackfill();
+
     @Override
     public Integer call() throws Exception {
         KafkaRange range = inputRange();
@@ -177,6 +181,7 @@ public final class BackfillCommand extends UsageErrors implements Callable<Integ
         AlertPolicy alerts = ForecastJobOptions.alertPolicy(config);
         OutputFormat files = outputFormat();
         BackfillTopics.Targets targets = targets(config);
+        bidirectional.checkUsage(this, range != null, files, targets != null);
         if (horizon < 1) {
             throw usage("--horizon must be at least 1");
         }
@@ -198,6 +203,9 @@ public final class BackfillCommand extends UsageErrors implements Callable<Integ
                 in = BackfillCsv.read(input, InputFormat.parse(format == null ? "auto" : format));
             } catch (IllegalArgumentException e) {
                 throw usage(e.getMessage());
+            }
+            if (bidirectional.enabled()) {
+                return bidirectional.run(this, in);
             }
             List<InputRow> rows = in.rows();
             // The first training needs ND4J; load it while Flink starts.
