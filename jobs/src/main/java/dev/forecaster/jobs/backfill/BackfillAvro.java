@@ -1,9 +1,14 @@
 package dev.forecaster.jobs.backfill;
 
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +23,7 @@ import dev.forecaster.schema.Observation;
 /**
  * Reads a backfill input from an Avro object container file of {@link Observation} records (the
  * schema the ingest topics carry): each record is one row of its {@code seriesId}, in file order.
+ * Writes the Avro outputs (scores, forecasts, alerts) as container files too.
  */
 public final class BackfillAvro {
 
@@ -55,6 +61,20 @@ public final class BackfillAvro {
             throw new IllegalArgumentException(file + " does not hold Observation records: " + e.getMessage());
         }
         return new BackfillInput(rows, true);
+    }
+
+    /**
+     * Writes records to an Avro object container file (deflate): the schema travels in the file,
+     * so any Avro reader can read it back.
+     */
+    public static <T extends SpecificRecord> void write(Path file, Schema schema, List<T> records) throws IOException {
+        try (DataFileWriter<T> out = new DataFileWriter<>(new SpecificDatumWriter<T>(schema))) {
+            out.setCodec(CodecFactory.deflateCodec(6));
+            out.create(schema, file.toFile());
+            for (T record : records) {
+                out.append(record);
+            }
+        }
     }
 
     static InputRow row(int index, Observation o) {

@@ -25,6 +25,8 @@ public final class BackfillCsv {
 
     public static final String OUTPUT_HEADER = "timestamp,value,anomaly_score";
     public static final String KEYED_OUTPUT_HEADER = "series," + OUTPUT_HEADER;
+    /** A Kafka input's rows also say where their records were. */
+    public static final String KAFKA_OUTPUT_HEADER = "partition,offset," + KEYED_OUTPUT_HEADER;
     public static final String FORECASTS_HEADER = "origin_index,horizon_step,prediction";
     public static final String KEYED_FORECASTS_HEADER = "series," + FORECASTS_HEADER;
     public static final String ALERTS_HEADER =
@@ -279,6 +281,27 @@ public final class BackfillCsv {
                 out.write(row.valueText());
                 out.write(',');
                 out.write(formatScore(row.valid() ? scores[row.index()] : 0.0));
+                out.write('\n');
+            }
+        }
+    }
+
+    /**
+     * The scores of any input: as {@link #writeScores(Path, List, double[], boolean)}, a Kafka
+     * input's rows led by their record's partition and offset.
+     */
+    public static void writeScores(Path file, BackfillInput in, double[] scores) throws IOException {
+        if (in.kafka() == null) {
+            writeScores(file, in.rows(), scores, in.keyed());
+            return;
+        }
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write(KAFKA_OUTPUT_HEADER);
+            out.write('\n');
+            for (InputRow row : in.rows()) {
+                BackfillInput.SourceOffset at = in.kafka().offsets().get(row.index());
+                out.write(at.partition() + "," + at.offset() + "," + row.seriesText() + "," + row.timestampText() + ","
+                        + row.valueText() + "," + formatScore(row.valid() ? scores[row.index()] : 0.0));
                 out.write('\n');
             }
         }

@@ -59,7 +59,10 @@ public final class BackfillReport {
             times[i] = lastTime;
             values[i] = row.valid() ? row.value() : Double.NaN;
             means[i] = result.means()[row.index()];
-            spreads[i] = result.spreads()[row.index()];
+            // A Gaussian head's forecasts carry their predicted spreads; point ones and persistence none.
+            dev.forecaster.schema.Forecast f = result.forecasts()[row.index()];
+            spreads[i] = f == null || f.getSpreads() == null ? null
+                    : f.getSpreads().stream().mapToDouble(Double::doubleValue).toArray();
             anySpread |= spreads[i] != null;
             scores[i] = result.scores()[row.index()];
             local.put(row.index(), i);
@@ -76,10 +79,19 @@ public final class BackfillReport {
 
     public static void write(Path file, Path input, BackfillInput in, BackfillJob.Result result, double wallSeconds)
             throws IOException {
+        write(file, input.toString(), input.getFileName().toString(), in, result, wallSeconds);
+    }
+
+    /**
+     * @param input the input in full (a path, or a topic and its range)
+     * @param title the input's short name, for the title
+     */
+    public static void write(Path file, String input, String title, BackfillInput in, BackfillJob.Result result,
+            double wallSeconds) throws IOException {
         List<InputRow> rows = in.rows();
         List<SeriesReport> series = perSeries(rows, in.keyed(), result);
         Map<String, String> facts = new LinkedHashMap<>();
-        facts.put("input", input.toString());
+        facts.put("input", input);
         facts.put("rows", rows.size() + " (" + rows.stream().filter(r -> !r.valid()).count() + " unparsable)");
         if (in.keyed()) {
             facts.put("series", Integer.toString(series.size()));
@@ -87,6 +99,6 @@ public final class BackfillReport {
         facts.put("model trainings", Long.toString(result.modelVersion()));
         facts.put("alerts", Integer.toString(result.alerts().size()));
         facts.put("wall time", String.format(java.util.Locale.ROOT, "%.1f s", wallSeconds));
-        HtmlReport.write(file, "Backfill report: " + input.getFileName(), facts, series);
+        HtmlReport.write(file, "Backfill report: " + title, facts, series);
     }
 }

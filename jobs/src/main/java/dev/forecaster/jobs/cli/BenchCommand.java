@@ -83,7 +83,10 @@ public final class BenchCommand implements Runnable {
             description = {
                 "Training throughput of the sharded workers (series*steps/s) at P=1 and P=2, one",
                 "ND4J thread per worker, the scaling P2/P1, and the time from a trigger to the gated",
-                "model at P=2. Last line: train P1_steps_per_s=... P2_steps_per_s=... scaling=...",
+                "model at P=2; also CPU time per series-step of the worker threads and of the rest",
+                "of the process, and the scaling that CPU time allows on this machine's cores (both",
+                "independent of other load, unlike the throughputs).",
+                "Last line: train P1_steps_per_s=... P2_steps_per_s=... scaling=...",
                 "Progress on stderr. About a minute; best on an idle machine. See docs/model-lifecycle.md."
             })
     static final class Train implements Callable<Integer> {

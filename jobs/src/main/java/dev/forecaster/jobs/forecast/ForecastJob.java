@@ -107,9 +107,7 @@ public final class ForecastJob {
                         .connect(models)
                         .process(new ServingForecastFunction(initial,
                                 config.get(RetrainOptions.HISTORY_LENGTH),
-                                config.get(RetrainOptions.SAMPLE_EVERY),
-                                config.get(RetrainOptions.SAMPLE_CAP),
-                                config.get(RetrainOptions.SAMPLE_INTERVAL).toMillis(),
+                                RetrainOptions.windowSampler(config),
                                 ForecastJobOptions.millis(config, ForecastJobOptions.ALLOWED_LATENESS),
                                 ForecastJobOptions.alertPolicy(config)))
                         .returns(new AvroTypeInfo<>(Forecast.class))

@@ -52,27 +52,23 @@ public final class ServingForecastFunction
 
     private final ModelSnapshot initial;
     private final int historyLength;
-    private final int sampleEvery;
-    private final int sampleCap;
-    private final long sampleIntervalMillis;
+    /** Each subtask gets its own deserialised copy. */
+    private final WindowSampler sampler;
     private final long allowedLatenessMillis;
     private final AlertPolicy alerts;
 
     private transient ValueState<SeriesState> seriesState;
     private transient ServedModel served;
     private transient SeriesProcessor processor;
-    private transient WindowSampler sampler;
     private transient boolean synced;
     private transient Counter swaps;
     private transient Counter ignoredModels;
 
-    public ServingForecastFunction(ModelSnapshot initial, int historyLength, int sampleEvery, int sampleCap,
-            long sampleIntervalMillis, long allowedLatenessMillis, AlertPolicy alerts) {
+    public ServingForecastFunction(ModelSnapshot initial, int historyLength, WindowSampler sampler,
+            long allowedLatenessMillis, AlertPolicy alerts) {
         this.initial = initial;
         this.historyLength = historyLength;
-        this.sampleEvery = sampleEvery;
-        this.sampleCap = sampleCap;
-        this.sampleIntervalMillis = sampleIntervalMillis;
+        this.sampler = sampler;
         this.allowedLatenessMillis = allowedLatenessMillis;
         this.alerts = alerts;
     }
@@ -83,7 +79,6 @@ public final class ServingForecastFunction
                 .getState(new ValueStateDescriptor<>(ForecastFunction.STATE_NAME, SeriesStateSerializer.INSTANCE));
         served = new ServedModel(LstmForecaster.fromSnapshot(initial), historyLength);
         processor = new SeriesProcessor(served, AnomalyScorer.defaults(), alerts);
-        sampler = new WindowSampler(sampleEvery, sampleCap, sampleIntervalMillis);
         swaps = getRuntimeContext().getMetricGroup().counter("modelSwaps");
         ignoredModels = getRuntimeContext().getMetricGroup().counter("modelsIgnored");
     }

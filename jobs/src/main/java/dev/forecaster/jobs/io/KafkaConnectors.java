@@ -58,7 +58,11 @@ public final class KafkaConnectors {
                 new AvroKafkaSerializer<>(topic, AnomalyAlert.getClassSchema(), AnomalyAlert::getSeriesId));
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecord> KafkaSink<T> exactlyOnce(
+    /**
+     * An exactly-once sink of the job's Kafka settings; {@code suffix} keeps its transactional ids
+     * apart from the job's other sinks.
+     */
+    public static <T extends org.apache.avro.specific.SpecificRecord> KafkaSink<T> exactlyOnce(
             ReadableConfig config, String suffix, AvroKafkaSerializer<T> serializer) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(BOOTSTRAP_SERVERS))

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.forecaster.model.lifecycle.RoundOptions;
+import dev.forecaster.model.lifecycle.WindowSampler;
+import dev.forecaster.model.train.LstmTrainer;
 
 /** Typed configuration of continuous retraining: buffers, sampling, rounds, gate, triggers, topics. */
 public final class RetrainOptions {
@@ -31,7 +33,11 @@ public final class RetrainOptions {
                     .withDescription("W: values each key keeps in its ring buffer; a training window is the whole buffer.");
     public static final ConfigOption<Integer> SAMPLE_EVERY =
             key("forecaster.retrain.sample-every").intType().defaultValue(48)
-                    .withDescription("K: a key with a full buffer emits a training window every K observations; 0 disables sampling.");
+                    .withDescription("K: a key whose buffer holds sample-min-points values emits a training window every K observations; 0 disables sampling.");
+    public static final ConfigOption<Integer> SAMPLE_MIN_POINTS =
+            key("forecaster.retrain.sample-min-points").intType().defaultValue(48)
+                    .withDescription("A key's buffer is sampled once it holds this many values, before it is full, so young keys train too; the trainer masks what a short window cannot fill. At least the horizon plus "
+                            + LstmTrainer.MIN_POINTS + " values are needed for a window to be trained on.");
     public static final ConfigOption<Integer> SAMPLE_CAP =
             key("forecaster.retrain.sample-cap").intType().defaultValue(200)
                     .withDescription("At most this many windows leave one forecast subtask per sample interval.");
@@ -110,10 +116,15 @@ public final class RetrainOptions {
 
     public static List<ConfigOption<?>> all() {
         return List.of(MODELS_TOPIC, TRAINING_WINDOWS_TOPIC, ROUNDS_TOPIC, UPDATES_TOPIC, HISTORY_LENGTH,
-                SAMPLE_EVERY, SAMPLE_CAP, SAMPLE_INTERVAL, WORKERS, WINDOWS_PER_WORKER, LOCAL_BATCHES, BATCH_SIZE,
+                SAMPLE_EVERY, SAMPLE_MIN_POINTS, SAMPLE_CAP, SAMPLE_INTERVAL, WORKERS, WINDOWS_PER_WORKER, LOCAL_BATCHES, BATCH_SIZE,
                 WINDOW_LENGTH, TBPTT_LENGTH, LEARNING_RATE, SEED, ROUNDS_PER_RETRAIN, STRAGGLER_TIMEOUT,
                 HELD_OUT_EVERY, HELD_OUT_WINDOWS, MIN_HELD_OUT, GATE_MARGIN, GATE_DIVERGENCE, GATE_WARMUP, PERIOD,
                 DRIFT_FACTOR, DRIFT_WINDOW, RETRY_DELAY, TICK, INJECT_NAN_ROUND);
+    }
+
+    public static WindowSampler windowSampler(ReadableConfig config) {
+        return new WindowSampler(config.get(SAMPLE_EVERY), config.get(SAMPLE_MIN_POINTS), config.get(SAMPLE_CAP),
+                config.get(SAMPLE_INTERVAL).toMillis());
     }
 
     public static RoundOptions roundOptions(ReadableConfig config) {

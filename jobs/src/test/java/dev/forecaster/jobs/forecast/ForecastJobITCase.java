@@ -2,6 +2,7 @@ package dev.forecaster.jobs.forecast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.flink.api.common.JobID;
@@ -41,6 +42,9 @@ import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
 import dev.forecaster.jobs.testing.KafkaTestIO;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
+import dev.forecaster.jobs.train.RetrainConnectors;
+import dev.forecaster.jobs.train.RetrainOptions;
+import dev.forecaster.jobs.train.RetrainTopics;
 import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.kernel.LstmForecaster;
@@ -52,13 +56,16 @@ import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.schema.AnomalyAlert;
 import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
+import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Observation;
+import dev.forecaster.schema.TrainingWindow;
 import dev.forecaster.schema.codec.AvroCodec;
 
 /** The forecast job on a real KRaft broker and a Flink MiniCluster. */
 class ForecastJobITCase {
 
-    private static final LstmForecaster MODEL = TestModels.randomLstm(16, 4, 1L, 5L);
+    private static final ModelSnapshot SNAPSHOT = TestModels.randomSnapshot(16, 4, 1L, 5L);
+    private static final LstmForecaster MODEL = LstmForecaster.fromSnapshot(SNAPSHOT);
     private static final List<String> KEYS = List.of("k0", "k1", "k2", "k3", "k4", "k5");
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
@@ -261,6 +268,70 @@ class ForecastJobITCase {
         } finally {
             flink.cancel(second);
         }
+    }
+
+    /**
+     * Upgrading a deployment from the fixed-model graph ({@code build}) to the hot-swap graph
+     * ({@code buildServing}) keeps every key's state: the forecast operator has the same uid and
+     * keyed state in both, so a checkpoint of the first restores into the second, and the forecasts
+     * go on exactly as an uninterrupted run's. Keys start their history buffer at the restore (the
+     * fixed graph keeps none), so their training windows hold only what came after it.
+     */
+    @Test
+    void aFixedModelCheckpointRestoresIntoTheHotSwapGraph() throws Exception {
+        Configuration config = config("upgrade");
+        config.set(RetrainOptions.MODELS_TOPIC, "upgrade-models");
+        config.set(RetrainOptions.TRAINING_WINDOWS_TOPIC, "upgrade-training-windows");
+        config.set(RetrainOptions.SAMPLE_EVERY, 10);
+        config.set(RetrainOptions.SAMPLE_MIN_POINTS, 20);
+        KafkaTopics.create(kafka.bootstrapServers(), ForecastTopics.specs(config, 3));
+        KafkaTopics.create(kafka.bootstrapServers(), RetrainTopics.specs(config, 1));
+        String topic = config.get(ForecastJobOptions.OBSERVATIONS_TOPIC);
+        List<Observation> input = Observations.interleaved(KEYS, 120, 29L);
+        int half = input.size() / 2;
+        KafkaTestIO.produce(kafka.bootstrapServers(), topic, KafkaTestIO.encode(input.subList(0, half)));
+
+        JobID fixed = submit(config, null);
+        forecasts(config, half);
+        flink.cancel(fixed);
+        Optional<Path> checkpoint = flink.latestCheckpoint(fixed);
+        assertTrue(checkpoint.isPresent(), "a retained checkpoint");
+
+        KafkaTestIO.produce(kafka.bootstrapServers(), topic, KafkaTestIO.encode(input.subList(half, input.size())));
+        JobID serving = submitServing(config, checkpoint.get().toUri().toString());
+        try {
+            assertExactlyOnceInOrder(input, forecasts(config, input.size()));
+            AvroCodec<TrainingWindow> windowCodec = AvroCodec.of(TrainingWindow.getClassSchema());
+            List<TrainingWindow> windows = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : KafkaTestIO.readCommitted(kafka.bootstrapServers(),
+                    config.get(RetrainOptions.TRAINING_WINDOWS_TOPIC), r -> r.size() >= KEYS.size(), TIMEOUT)) {
+                windows.add(windowCodec.decode(r.value()));
+            }
+            assertFalse(windows.isEmpty(), "training windows after the upgrade");
+            Map<String, Long> before = new HashMap<>();
+            input.subList(0, half).forEach(o -> before.merge(o.getSeriesId(), 1L, Long::sum));
+            for (TrainingWindow w : windows) {
+                // The buffer began at the restore: everything before it counts as evicted.
+                assertEquals(before.get(w.getSeriesId()), w.getStartCount(), "start of " + w.getSeriesId() + "'s window");
+                assertTrue(w.getValues().size() <= 120 - before.get(w.getSeriesId()), "window of " + w.getSeriesId());
+            }
+        } finally {
+            flink.cancel(serving);
+        }
+    }
+
+    private static JobID submitServing(Configuration config, String restorePath) throws Exception {
+        Configuration envConfig = new Configuration(config);
+        envConfig.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(envConfig);
+        ForecastJob.configure(env, config);
+        ForecastJob.buildServing(env, config, KafkaConnectors.observations(config),
+                RetrainConnectors.models(config, "-serving"), KafkaConnectors.forecasts(config),
+                KafkaConnectors.deadLetters(config), KafkaConnectors.alerts(config),
+                RetrainConnectors.trainingWindowsSink(config), SNAPSHOT);
+        JobID job = flink.submit(env.getStreamGraph());
+        flink.awaitRunning(job, 60_000);
+        return job;
     }
 
     /**

@@ -25,6 +25,7 @@ import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
 import dev.forecaster.model.lifecycle.TrainingWindows;
+import dev.forecaster.model.lifecycle.WindowSampler;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
@@ -43,8 +44,13 @@ class ServingForecastFunctionTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, IngestRecord, ModelSnapshot, Forecast> harness()
             throws Exception {
-        ServingForecastFunction fn = new ServingForecastFunction(V1, HISTORY, EVERY, 1000, 60_000, LATENESS,
-                AlertPolicy.defaults());
+        return harness(HISTORY);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, IngestRecord, ModelSnapshot, Forecast> harness(
+            int sampleMinPoints) throws Exception {
+        ServingForecastFunction fn = new ServingForecastFunction(V1, HISTORY,
+                new WindowSampler(EVERY, sampleMinPoints, 1000, 60_000), LATENESS, AlertPolicy.defaults());
         return new KeyedTwoInputStreamOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(fn, List.of(ServingForecastFunction.MODELS)),
                 r -> r.getObservation().getSeriesId(), null, Types.STRING);
@@ -54,6 +60,18 @@ class ServingForecastFunctionTest {
             List<Observation> observations) throws Exception {
         for (Observation obs : observations) {
             h.processElement1(new StreamRecord<>(Observations.ingest(obs, 0), obs.getEventTime().toEpochMilli()));
+        }
+    }
+
+    @Test
+    void aYoungKeyIsSampledOnceItsHistoryHoldsMinPoints() throws Exception {
+        try (var h = harness(20)) {
+            h.open();
+            feed(h, Observations.interleaved(List.of("young"), 40, 5L));
+            List<Integer> sizes = h.getSideOutput(ServingForecastFunction.TRAINING_WINDOWS).stream()
+                    .map(r -> r.getValue().getValues().size()).toList();
+            // Every 10 points from the 20th on; the buffer is full (32) by the 40th.
+            assertEquals(List.of(20, 30, HISTORY), sizes);
         }
     }
 

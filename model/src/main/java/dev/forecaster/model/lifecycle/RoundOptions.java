@@ -2,7 +2,6 @@ package dev.forecaster.model.lifecycle;
 
 import java.io.Serializable;
 
-import dev.forecaster.model.CellType;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.train.TrainingOptions;
 import dev.forecaster.schema.ModelSnapshot;
@@ -34,12 +33,9 @@ public record RoundOptions(int localBatches, int batchSize, int windowLength, in
     /** Trainer options continuing {@code base}'s architecture in round {@code round} of {@code worker}. */
     public TrainingOptions trainingOptions(ModelSnapshot base, long round, int worker) {
         ModelSpec spec = ModelSpec.fromAvro(base.getArchitecture());
-        if (spec.cellType() != CellType.LSTM) {
-            // The trainer is written against ModelSnapshot; only the DL4J network builder is
-            // cell-specific, and it builds LSTMs today.
-            throw new IllegalArgumentException("the trainer builds LSTM networks; base is " + spec);
-        }
+        // No identity initialisation: the parameters come from the base, whatever the cell.
         return TrainingOptions.builder()
+                .cellType(spec.cellType())
                 .seed(seed + 7919L * round + worker)
                 .hiddenSize(spec.hiddenSize())
                 .layers(spec.layers())

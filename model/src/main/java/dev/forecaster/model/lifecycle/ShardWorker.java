@@ -67,7 +67,8 @@ public final class ShardWorker {
     public Trained train(ModelSnapshot base, long round, RoundOptions options) {
         long started = System.nanoTime();
         TrainingOptions opts = options.trainingOptions(base, round, worker);
-        int needed = LstmTrainer.WARMUP + opts.windowLength() + opts.horizon();
+        // Shorter windows (young keys) train masked; see LstmTrainer.
+        int needed = LstmTrainer.minimumLength(opts.horizon());
         List<double[]> series = new ArrayList<>();
         List<SeriesScaler> scalers = new ArrayList<>();
         for (TrainingWindow w : windows) {

@@ -1,5 +1,7 @@
 package dev.forecaster.model.lifecycle;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -18,12 +20,28 @@ import dev.forecaster.schema.TrainingWindow;
  */
 public final class ShardedTraining {
 
-    /** The model after the last round, and the work done. */
-    public record Outcome(ModelSnapshot model, long seriesSteps, long nanos, List<Long> roundNanos) {
+    /**
+     * The model after the last round, and the work done.
+     *
+     * @param workerNanos summed over workers and rounds, the wall time each worker spent inside its
+     *     round's training; {@code workers * nanos - workerNanos} is time a worker thread had no
+     *     work: waiting at the round barrier for the slowest worker, or during the averaging
+     * @param workerCpuNanos CPU time of the worker threads inside training (their Java and native
+     *     ND4J code; not the JIT, GC or ND4J's deallocator threads), or -1 where the JVM does not
+     *     measure thread CPU time. Per series-step it is independent of what else the machine runs,
+     *     unlike the wall times.
+     */
+    public record Outcome(ModelSnapshot model, long seriesSteps, long nanos, List<Long> roundNanos,
+            long workerNanos, long workerCpuNanos) {
         public double seriesStepsPerSecond() {
             return seriesSteps / (nanos / 1e9);
         }
     }
+
+    /** One worker's round, with the worker thread's time spent on it. */
+    private record Timed(ShardWorker.Trained trained, long nanos, long cpuNanos) {}
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final List<ShardWorker> workers = new ArrayList<>();
 
@@ -50,26 +68,33 @@ public final class ShardedTraining {
         try {
             ModelSnapshot model = initial;
             long steps = 0;
+            long workerNanos = 0;
+            long workerCpuNanos = 0;
+            boolean cpuMeasured = true;
             List<Long> roundNanos = new ArrayList<>();
             long started = System.nanoTime();
             for (int round = 0; round < rounds; round++) {
                 long roundStart = System.nanoTime();
                 ModelSnapshot base = model;
                 long r = round;
-                List<Future<ShardWorker.Trained>> futures = new ArrayList<>();
+                List<Future<Timed>> futures = new ArrayList<>();
                 for (ShardWorker worker : workers) {
-                    futures.add(pool.submit(() -> worker.train(base, r, options)));
+                    futures.add(pool.submit(() -> timed(worker, base, r, options)));
                 }
                 List<WorkerResult> results = new ArrayList<>();
-                for (Future<ShardWorker.Trained> f : futures) {
-                    ShardWorker.Trained trained = f.get();
-                    results.add(trained.result());
-                    steps += trained.seriesSteps();
+                for (Future<Timed> f : futures) {
+                    Timed timed = f.get();
+                    results.add(timed.trained().result());
+                    steps += timed.trained().seriesSteps();
+                    workerNanos += timed.nanos();
+                    workerCpuNanos += timed.cpuNanos();
+                    cpuMeasured &= timed.cpuNanos() >= 0;
                 }
                 model = ParameterAveraging.average(base, results);
                 roundNanos.add(System.nanoTime() - roundStart);
             }
-            return new Outcome(model, steps, System.nanoTime() - started, roundNanos);
+            return new Outcome(model, steps, System.nanoTime() - started, roundNanos, workerNanos,
+                    cpuMeasured ? workerCpuNanos : -1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -78,5 +103,18 @@ public final class ShardedTraining {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static Timed timed(ShardWorker worker, ModelSnapshot base, long round, RoundOptions options) {
+        long cpu0 = threadCpuNanos();
+        long t0 = System.nanoTime();
+        ShardWorker.Trained trained = worker.train(base, round, options);
+        long nanos = System.nanoTime() - t0;
+        long cpu1 = threadCpuNanos();
+        return new Timed(trained, nanos, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0);
+    }
+
+    private static long threadCpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
     }
 }

@@ -39,7 +39,7 @@ public final class TrainingWindows {
     public static List<TrainingWindow> cut(String seriesId, double[] x, int length, int every, long stepMillis) {
         List<TrainingWindow> out = new ArrayList<>();
         SeriesHistory history = new SeriesHistory(length, new SeriesScaler());
-        WindowSampler sampler = new WindowSampler(every, Integer.MAX_VALUE, 1);
+        WindowSampler sampler = new WindowSampler(every, length, Integer.MAX_VALUE, 1);
         for (int t = 0; t < x.length; t++) {
             history.add(x[t]);
             if (sampler.sample(t + 1L, history.size(), length, 0)) {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +41,15 @@ import java.util.TreeMap;
  * end (labels included) before the first held-out step, so no held-out value is ever trained on.
  * A series too short to give both gives training windows only.
  *
+ * <p>A series too short for one full window (a new key's history) still trains: it gives one
+ * window of the steps whose whole horizon is known, zero-padded at the end to {@code windowLength}
+ * and masked per time step, so padded steps carry no loss. Padding goes at the end because the
+ * network is causal: steps after the last labelled one cannot change its output, so no feature
+ * mask is needed (our SameDiff GRU takes none). Masks are per time step, not per horizon step,
+ * because DL4J's TBPTT slices label masks along their second axis, which a [batch, horizon, time]
+ * mask would get wrong. Such a series needs {@link #minimumLength(int)} points; a batch without
+ * short windows carries no mask, so long series train exactly as before.
+ *
  * <p>Deterministic for a given seed, input and thread count. Runs on the calling thread.
  */
 public final class LstmTrainer {
@@ -48,6 +58,12 @@ public final class LstmTrainer {
 
     /** Leading points of each series that only feed the scaler. */
     public static final int WARMUP = 8;
+
+    /**
+     * Fewest points, beyond the horizon, that a series needs to train at all: the warm-up plus one
+     * step whose whole horizon is known.
+     */
+    public static final int MIN_POINTS = WARMUP + 1;
 
     /** Windows per forward pass when evaluating. */
     private static final int EVAL_BATCH = 256;
@@ -64,8 +80,8 @@ public final class LstmTrainer {
      * Gaussian head ({@link TrainingOptions#head()}) the loss is the Gaussian NLL and the MSE
      * metrics score its means.
      *
-     * @throws IllegalArgumentException when no series is long enough for one training window
-     *     ({@code WARMUP + windowLength + horizon} points)
+     * @throws IllegalArgumentException when no series is long enough to train on ({@link
+     *     #minimumLength(int)} points)
      */
     public ModelSnapshot train(List<double[]> series, TrainingOptions opts,
             TrainingListener listener) {
@@ -110,9 +126,8 @@ public final class LstmTrainer {
             cutWindows(s, values.length, length, horizon, opts.validationFraction(), train, val);
         }
         if (train.isEmpty()) {
-            throw new IllegalArgumentException("No series has the " + (WARMUP + length + horizon)
-                    + " points one training window of length " + length + " and horizon "
-                    + horizon + " needs");
+            throw new IllegalArgumentException("No series has the " + minimumLength(horizon)
+                    + " points that training with horizon " + horizon + " needs");
         }
         LOG.info("Training {} on {} series: {} training and {} validation windows",
                 spec, series.size(), train.size(), val.size());
@@ -136,7 +151,8 @@ public final class LstmTrainer {
                 batch[i] = train.get(random.nextInt(train.size()));
             }
             DataSet ds = new DataSet(features(data, batch, batch.length, length),
-                    labels(data, batch, batch.length, length, horizon));
+                    labels(data, batch, batch.length, length, horizon),
+                    null, labelMask(batch, batch.length, length));
             net.fit(ds);
             double loss = net.score();
             if (!Double.isFinite(loss)) {
@@ -165,9 +181,15 @@ public final class LstmTrainer {
         return snapshot;
     }
 
+    /** Fewest points a series needs to give a (short, masked) training window. */
+    public static int minimumLength(int horizon) {
+        return MIN_POINTS + horizon;
+    }
+
     /**
      * Appends the series' windows. Window start {@code t0} covers steps {@code t0 .. t0+length-1}
-     * and needs labels up to {@code t0+length-1+horizon}.
+     * and needs labels up to {@code t0+length-1+horizon}. A series too short for that gives one
+     * short window of its labelled steps, for training only.
      */
     static void cutWindows(int seriesIndex, int n, int length, int horizon,
             double validationFraction, List<Window> train, List<Window> val) {
@@ -175,7 +197,13 @@ public final class LstmTrainer {
         int lastStart = n - 1 - horizon - (length - 1);
         int starts = lastStart - firstStart + 1;
         if (starts <= 0) {
-            LOG.warn("Series {} has {} points, too few for one window; skipped", seriesIndex, n);
+            int labelled = n - horizon - WARMUP;
+            if (labelled >= 1) {
+                train.add(new Window(seriesIndex, firstStart, labelled));
+            } else {
+                LOG.warn("Series {} has {} points, fewer than the {} training needs; skipped",
+                        seriesIndex, n, minimumLength(horizon));
+            }
             return;
         }
         int nVal = validationFraction > 0 ? Math.max(1, (int) Math.round(starts * validationFraction)) : 0;
@@ -184,15 +212,15 @@ public final class LstmTrainer {
         int lastTrainStart = firstValStart - length - horizon;
         if (nVal == 0 || lastTrainStart < firstStart) {
             for (int t0 = firstStart; t0 <= lastStart; t0++) {
-                train.add(new Window(seriesIndex, t0));
+                train.add(new Window(seriesIndex, t0, length));
             }
             return;
         }
         for (int t0 = firstStart; t0 <= lastTrainStart; t0++) {
-            train.add(new Window(seriesIndex, t0));
+            train.add(new Window(seriesIndex, t0, length));
         }
         for (int t0 = firstValStart; t0 <= lastStart; t0++) {
-            val.add(new Window(seriesIndex, t0));
+            val.add(new Window(seriesIndex, t0, length));
         }
     }
 
@@ -228,15 +256,18 @@ public final class LstmTrainer {
             float[] y = Dl4jModels.rowMajor(predicted);
             int outputs = (int) predicted.size(1);
             float[] target = labelArray(data, chunk, mb, length, horizon);
+            // [mb, outputs, length] row-major, time the fastest axis; a Gaussian head's outputs
+            // are [means | log-sds], and only the means are scored. Steps past a window's end are not.
             for (int i = 0; i < mb; i++) {
+                int steps = chunk[i].steps();
                 for (int k = 0; k < horizon; k++) {
-                    for (int t = 0; t < length; t++) {
+                    for (int t = 0; t < steps && t < length; t++) {
                         double e = y[(i * outputs + k) * length + t] - target[(i * horizon + k) * length + t];
                         sum += e * e;
+                        count++;
                     }
                 }
             }
-            count += (long) mb * horizon * length;
         }
         return sum / count;
     }
@@ -247,7 +278,7 @@ public final class LstmTrainer {
         long count = 0;
         for (Window w : windows) {
             Prepared p = data.get(w.series());
-            for (int t = w.start(); t < w.start() + length; t++) {
+            for (int t = w.start(); t < w.start() + w.steps(); t++) {
                 for (int k = 0; k < horizon; k++) {
                     double e = p.labels[t * horizon + k] - p.features[t];
                     sum += e * e;
@@ -258,14 +289,30 @@ public final class LstmTrainer {
         return sum / count;
     }
 
-    /** [mb, 1, length]. */
+    /** [mb, 1, length]; a short window's steps after its last labelled one are zero. */
     private static INDArray features(List<Prepared> data, Window[] windows, int mb, int length) {
         float[] f = new float[mb * length];
         for (int i = 0; i < mb; i++) {
             Window w = windows[i];
-            System.arraycopy(data.get(w.series()).features, w.start(), f, i * length, length);
+            System.arraycopy(data.get(w.series()).features, w.start(), f, i * length, w.steps());
         }
         return Nd4j.create(f, new long[] {mb, 1, length}, 'c');
+    }
+
+    /** [mb, length], 1 on labelled steps; null when every window is full. */
+    static INDArray labelMask(Window[] windows, int mb, int length) {
+        boolean full = true;
+        for (int i = 0; i < mb; i++) {
+            full &= windows[i].steps() == length;
+        }
+        if (full) {
+            return null;
+        }
+        float[] m = new float[mb * length];
+        for (int i = 0; i < mb; i++) {
+            Arrays.fill(m, i * length, i * length + windows[i].steps(), 1f);
+        }
+        return Nd4j.create(m, new long[] {mb, length}, 'c');
     }
 
     /** [mb, horizon, length]. */
@@ -281,7 +328,7 @@ public final class LstmTrainer {
         for (int i = 0; i < mb; i++) {
             Window w = windows[i];
             float[] labels = data.get(w.series()).labels;
-            for (int t = 0; t < length; t++) {
+            for (int t = 0; t < w.steps(); t++) {
                 int src = (w.start() + t) * horizon;
                 for (int k = 0; k < horizon; k++) {
                     l[(i * horizon + k) * length + t] = labels[src + k];
@@ -291,8 +338,11 @@ public final class LstmTrainer {
         return l;
     }
 
-    /** A training or validation window: {@code series} index and first time step. */
-    record Window(int series, int start) {}
+    /**
+     * A training or validation window: {@code series} index, first time step, and how many of its
+     * steps are real and labelled (the window length, except for a short series' masked window).
+     */
+    record Window(int series, int start, int steps) {}
 
     /** Features and labels of one series, normalised as the operator would at each step. */
     static final class Prepared {

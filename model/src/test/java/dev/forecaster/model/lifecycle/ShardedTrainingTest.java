@@ -1,13 +1,20 @@
 package dev.forecaster.model.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.forecaster.model.CellType;
+import dev.forecaster.model.train.TrainingListener;
+
+import dev.forecaster.model.train.LstmTrainer;
 import dev.forecaster.model.train.SyntheticSeries;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.TrainingWindow;
@@ -41,9 +48,58 @@ class ShardedTrainingTest {
         double lossTwo = scorer.oneStepMse(two.model(), heldOut);
 
         assertEquals(initial.getVersion() + 8, two.model().getVersion());
+        // The workers' time inside their rounds fits in the run: two threads, never more than 2x.
+        assertTrue(two.workerNanos() > 0 && two.workerNanos() <= 2 * two.nanos(),
+                two.workerNanos() + " ns inside rounds, run " + two.nanos() + " ns");
+        assertTrue(two.workerCpuNanos() > 0, "worker CPU time measured: " + two.workerCpuNanos());
         assertTrue(lossOne < initialLoss, "P=1 learned: " + lossOne + " vs initial " + initialLoss);
         assertTrue(lossTwo <= 1.02 * lossOne,
                 "P=2 loss " + lossTwo + " vs P=1 " + lossOne + " (initial " + initialLoss + ")");
+    }
+
+    @Test
+    void aWorkerWhoseKeysAreYoungTrainsOnTheirShortWindows() {
+        ModelSnapshot initial = SyntheticSeries.smallModel();
+        ShardWorker young = new ShardWorker(0, 10);
+        // Histories of 30 points, shorter than one 48-step sub-window plus the horizon.
+        List<double[]> series = SyntheticSeries.sines(3, 30, 9);
+        for (int s = 0; s < series.size(); s++) {
+            young.add(TrainingWindows.cut("young" + s, series.get(s), 30, 30, 1000).get(0));
+        }
+        ShardWorker.Trained trained = young.train(initial, 0, OPTIONS);
+        assertEquals(3, trained.result().samples());
+        assertNotEquals(initial.getTensors(), trained.result().snapshot().getTensors());
+        // Too young even for that: one point short of a labelled step.
+        ShardWorker tooYoung = new ShardWorker(1, 10);
+        int points = LstmTrainer.minimumLength(initial.getArchitecture().getHorizon()) - 1;
+        tooYoung.add(TrainingWindows.cut("baby", series.get(0), points, points, 1000).get(0));
+        assertEquals(0, tooYoung.train(initial, 0, OPTIONS).result().samples());
+    }
+
+    /** Rounds warm-start from the base snapshot whatever its cell; they used to refuse all but LSTM. */
+    @ParameterizedTest
+    @EnumSource(value = CellType.class, names = {"GRU", "RNN"})
+    void roundsTrainEveryCellType(CellType cell) {
+        List<double[]> series = SyntheticSeries.sines(4, 300, 5);
+        ModelSnapshot base = new LstmTrainer().train(series,
+                SyntheticSeries.smallOptions().toBuilder().cellType(cell).maxIterations(5).build(), TrainingListener.NONE);
+        List<TrainingWindow> train = new ArrayList<>();
+        List<double[]> heldOut = new ArrayList<>();
+        for (int s = 0; s < series.size(); s++) {
+            for (TrainingWindow w : TrainingWindows.cut("s" + s, series.get(s), 96, 24, 1000)) {
+                if (TrainingWindows.heldOut(w, 5)) {
+                    heldOut.add(TrainingWindows.values(w));
+                } else {
+                    train.add(w);
+                }
+            }
+        }
+        ShardedTraining.Outcome out = new ShardedTraining(2, 1000, train).run(base, 2, OPTIONS);
+        assertEquals(base.getArchitecture(), out.model().getArchitecture());
+        ValidationGate scorer = new ValidationGate(0.0, 10.0, 16);
+        double before = scorer.oneStepMse(base, heldOut);
+        double after = scorer.oneStepMse(out.model(), heldOut);
+        assertTrue(after < before, cell + ": held-out loss " + before + " -> " + after);
     }
 
     @Test

@@ -10,7 +10,7 @@ class WindowSamplerTest {
 
     @Test
     void everyKPointsOnceTheHistoryIsFull() {
-        WindowSampler sampler = new WindowSampler(4, 100, 1000);
+        WindowSampler sampler = new WindowSampler(4, 8, 100, 1000);
         assertFalse(sampler.sample(4, 3, 8, 0), "history not full yet");
         assertFalse(sampler.sample(9, 8, 8, 0));
         assertTrue(sampler.sample(12, 8, 8, 0));
@@ -19,8 +19,18 @@ class WindowSamplerTest {
     }
 
     @Test
+    void youngHistoriesAreSampledOnceTheyHoldMinPoints() {
+        WindowSampler sampler = new WindowSampler(4, 6, 100, 1000);
+        assertFalse(sampler.sample(4, 4, 16, 0), "4 values, 6 needed");
+        assertTrue(sampler.sample(8, 8, 16, 0), "not full, but enough");
+        assertFalse(sampler.sample(9, 9, 16, 0), "not a multiple of 4");
+        assertTrue(new WindowSampler(4, 32, 100, 1000).sample(16, 16, 16, 0),
+                "a full history is sampled even below minPoints");
+    }
+
+    @Test
     void capPerIntervalDropsTheRest() {
-        WindowSampler sampler = new WindowSampler(1, 2, 1000);
+        WindowSampler sampler = new WindowSampler(1, 8, 2, 1000);
         assertTrue(sampler.sample(10, 8, 8, 0));
         assertTrue(sampler.sample(10, 8, 8, 10));
         assertFalse(sampler.sample(10, 8, 8, 999));
@@ -30,6 +40,6 @@ class WindowSamplerTest {
 
     @Test
     void zeroDisablesSampling() {
-        assertFalse(new WindowSampler(0, 2, 1000).sample(10, 8, 8, 0));
+        assertFalse(new WindowSampler(0, 1, 2, 1000).sample(10, 8, 8, 0));
     }
 }

@@ -2,13 +2,20 @@ package dev.forecaster.model.train;
 
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Tensor;
+import dev.forecaster.model.CellType;
+import dev.forecaster.model.snapshot.SnapshotFiles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,11 +86,65 @@ class LstmTrainerTest {
     }
 
     @Test
-    void seriesTooShortForAnyWindowIsRejected() {
+    void seriesTooShortToTrainAtAllIsRejected() {
         TrainingOptions opts = SyntheticSeries.smallOptions();
-        List<double[]> tooShort = List.of(new double[opts.windowLength() + opts.horizon()]);
+        List<double[]> tooShort = List.of(new double[LstmTrainer.minimumLength(opts.horizon()) - 1]);
         assertThrows(IllegalArgumentException.class,
                 () -> new LstmTrainer().train(tooShort, opts, TrainingListener.NONE));
+    }
+
+    @Test
+    void aShortSeriesGivesOneMaskedTrainingWindowOfItsLabelledSteps() {
+        List<LstmTrainer.Window> train = new ArrayList<>();
+        List<LstmTrainer.Window> val = new ArrayList<>();
+        int length = 48, horizon = 8;
+        LstmTrainer.cutWindows(0, LstmTrainer.WARMUP + 20 + horizon, length, horizon, 0.1, train, val);
+        assertEquals(List.of(new LstmTrainer.Window(0, LstmTrainer.WARMUP, 20)), train);
+        assertTrue(val.isEmpty());
+        LstmTrainer.cutWindows(1, LstmTrainer.minimumLength(horizon) - 1, length, horizon, 0.1, train, val);
+        assertEquals(1, train.size(), "too short for even one labelled step");
+    }
+
+    /**
+     * A short series padded and masked up to a 48-step window must train exactly as the same
+     * series cut into an unpadded window of its 20 labelled steps: padded steps come after every
+     * labelled one, and the mask keeps their (zero) labels out of the loss.
+     */
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void maskedPaddingTrainsExactlyAsTheUnpaddedWindow(CellType cell) {
+        int labelled = 20;
+        TrainingOptions base = SyntheticSeries.smallOptions().toBuilder()
+                .cellType(cell).maxIterations(15).build();
+        double[] x = SyntheticSeries.sines(1, LstmTrainer.WARMUP + labelled + base.horizon(), 3).get(0);
+
+        ModelSnapshot padded = new LstmTrainer().train(List.of(x),
+                base.toBuilder().windowLength(48).tbpttLength(48).build(), TrainingListener.NONE);
+        ModelSnapshot exact = new LstmTrainer().train(List.of(x),
+                base.toBuilder().windowLength(labelled).tbpttLength(labelled).build(), TrainingListener.NONE);
+
+        ModelSnapshot untrained = new LstmTrainer().train(List.of(x),
+                base.toBuilder().windowLength(labelled).tbpttLength(labelled).maxIterations(1)
+                        .learningRate(1e-9).build(), TrainingListener.NONE);
+        for (int i = 0; i < exact.getTensors().size(); i++) {
+            float[] a = SnapshotFiles.bytesToFloats(padded.getTensors().get(i).getData());
+            float[] b = SnapshotFiles.bytesToFloats(exact.getTensors().get(i).getData());
+            assertArrayEquals(b, a, 1e-5f, cell + " tensor " + exact.getTensors().get(i).getName());
+        }
+        assertFalse(Arrays.equals(SnapshotFiles.bytesToFloats(exact.getTensors().get(0).getData()),
+                SnapshotFiles.bytesToFloats(untrained.getTensors().get(0).getData())), "training moved the weights");
+        assertEquals(exact.getMetrics().get("train_mse"), padded.getMetrics().get("train_mse"), 1e-6);
+    }
+
+    @Test
+    void shortAndFullSeriesTrainTogether() {
+        TrainingOptions opts = SyntheticSeries.smallOptions().toBuilder().maxIterations(20).build();
+        List<double[]> series = new ArrayList<>(SyntheticSeries.sines(2, 400, 5));
+        series.add(SyntheticSeries.sines(1, LstmTrainer.WARMUP + 12 + opts.horizon(), 6).get(0));
+        ModelSnapshot model = new LstmTrainer().train(series, opts, TrainingListener.NONE);
+        Map<String, Double> m = model.getMetrics();
+        assertTrue(Double.isFinite(m.get("train_mse")) && Double.isFinite(m.get("val_mse")), m.toString());
+        assertTrue(m.get("val_mse") < m.get("val_mse_initial"), m.toString());
     }
 
     private static double mean(List<Double> values) {

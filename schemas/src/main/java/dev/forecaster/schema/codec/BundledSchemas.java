@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 import dev.forecaster.schema.AnomalyAlert;
+import dev.forecaster.schema.AnomalyScore;
 import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.ModelSnapshot;
@@ -53,6 +54,7 @@ public final class BundledSchemas {
         cache.addSchema(RoundStart.getClassSchema());
         cache.addSchema(WorkerUpdate.getClassSchema());
         cache.addSchema(AnomalyAlert.getClassSchema());
+        cache.addSchema(AnomalyScore.getClassSchema());
         for (String resource : HISTORY) {
             cache.addSchema(load("/schemas/history/" + resource));
         }
