@@ -50,6 +50,44 @@ class ModelSpecTest {
     }
 
     @Test
+    void theHeadRoundTripsAndDecidesTheOutputCount() {
+        ModelSpec point = ModelSpec.of(CellType.GRU, 8, 1, 5);
+        assertEquals(HeadKind.POINT, point.head());
+        assertEquals(5, point.outputs());
+        assertEquals("POINT", point.toAvro().getHead());
+        ModelSpec gaussian = point.withHead(HeadKind.GAUSSIAN);
+        assertEquals(10, gaussian.outputs());
+        assertEquals("GAUSSIAN", gaussian.toAvro().getHead());
+        assertEquals(gaussian, ModelSpec.fromAvro(gaussian.toAvro()));
+        assertTrue(!gaussian.equals(point));
+        ArchitectureSpec unknown = gaussian.toAvro();
+        unknown.setHead("QUANTILE");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.fromAvro(unknown));
+        assertTrue(e.getMessage().contains("QUANTILE") && e.getMessage().contains("GAUSSIAN"), e.getMessage());
+        assertEquals(HeadKind.GAUSSIAN, HeadKind.parse("gaussian"));
+    }
+
+    @Test
+    void theLogSdClampBindsOnlyOutsideItsRange() {
+        assertEquals(Math.exp(-7), HeadKind.sd(-30), 0);
+        assertEquals(Math.exp(7), HeadKind.sd(12), 0);
+        assertEquals(Math.exp(0.3), HeadKind.sd(0.3), 0);
+        // p10/p90 are mean -/+ Z90 sds: Phi(Z90) = 0.9.
+        assertEquals(0.9, 0.5 * (1 + erf(HeadKind.Z90 / Math.sqrt(2))), 1e-9);
+    }
+
+    /** Abramowitz-Stegun 7.1.26 is too coarse here; a series expansion is exact enough for |x| < 1. */
+    private static double erf(double x) {
+        double sum = 0;
+        double term = x;
+        for (int n = 0; n < 60; n++) {
+            sum += term / (2 * n + 1);
+            term *= -x * x / (n + 1);
+        }
+        return 2 / Math.sqrt(Math.PI) * sum;
+    }
+
+    @Test
     void trainingOptionDefaultsAreTheDocumentedOnes() {
         TrainingOptions o = TrainingOptions.defaults();
         assertEquals(42L, o.seed());

@@ -47,6 +47,8 @@ public final class BackfillReport {
         long[] times = new long[n];
         double[] values = new double[n];
         double[][] means = new double[n][];
+        double[][] spreads = new double[n][];
+        boolean anySpread = false;
         double[] scores = new double[n];
         Map<Integer, Integer> local = new java.util.HashMap<>();
         long lastTime = 0;
@@ -57,6 +59,11 @@ public final class BackfillReport {
             times[i] = lastTime;
             values[i] = row.valid() ? row.value() : Double.NaN;
             means[i] = result.means()[row.index()];
+            // A Gaussian head's forecasts carry their predicted spreads; point ones and persistence none.
+            dev.forecaster.schema.Forecast f = result.forecasts()[row.index()];
+            spreads[i] = f == null || f.getSpreads() == null ? null
+                    : f.getSpreads().stream().mapToDouble(Double::doubleValue).toArray();
+            anySpread |= spreads[i] != null;
             scores[i] = result.scores()[row.index()];
             local.put(row.index(), i);
         }
@@ -67,7 +74,7 @@ public final class BackfillReport {
                 alerts.add(new AlertMark(at, a.alert().getSeverity().name(), a.alert().getReason()));
             }
         }
-        return SeriesReports.build(seriesId, times, values, means, null, scores, alerts);
+        return SeriesReports.build(seriesId, times, values, means, anySpread ? spreads : null, scores, alerts);
     }
 
     public static void write(Path file, Path input, BackfillInput in, BackfillJob.Result result, double wallSeconds)

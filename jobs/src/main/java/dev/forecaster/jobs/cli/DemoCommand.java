@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import dev.forecaster.jobs.demo.DemoRunner;
 import dev.forecaster.jobs.demo.DemoSettings;
 import dev.forecaster.jobs.demo.DemoSummary;
+import dev.forecaster.model.HeadKind;
 
 @Command(
         name = "demo",
@@ -47,6 +48,10 @@ public final class DemoCommand extends UsageErrors implements Callable<Integer> 
 
     @Option(names = "--hidden", defaultValue = "64", description = "LSTM hidden size (default: ${DEFAULT-VALUE}).")
     int hidden;
+
+    @Option(names = "--head", defaultValue = "point", converter = HeadOption.class,
+            description = "Head of the trained model: point or gaussian (forecasts then carry spreads and p10/p90) (default: ${DEFAULT-VALUE}).")
+    HeadKind head;
 
     @Option(names = "--horizon", defaultValue = "24", description = "Forecast steps per event (default: ${DEFAULT-VALUE}).")
     int horizon;
@@ -96,7 +101,7 @@ public final class DemoCommand extends UsageErrors implements Callable<Integer> 
         try {
             settings = new DemoSettings(keys, rate, maxEvents, csv, model, saveModel, seed, hidden, horizon,
                     trainIterations, history, parallelism, partitions, badEvery, checkpointInterval, !noLive, alertsTopic,
-                    retrain, retrainPeriod);
+                    retrain, retrainPeriod, head);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

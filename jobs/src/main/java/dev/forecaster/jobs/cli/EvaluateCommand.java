@@ -1,6 +1,7 @@
 package dev.forecaster.jobs.cli;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.eval.Backtest;
 import dev.forecaster.model.eval.Forecaster;
 import dev.forecaster.model.eval.ForecastsCsv;
@@ -38,7 +39,10 @@ import java.util.stream.Stream;
             "An origin is the row of the last value seen; horizon H counts origins test.start-1 .. test.end-1-H.",
             "Models: persistence, seasonal (period = one day), nlinear, and recurrent networks CELL forecasting",
             "relative to the last value or CELL-nlinear forecasting NLinear's residuals, CELL one of lstm, gru,",
-            "rnn (Elman, tanh) and irnn (Elman with identity-initialised recurrent weights)."
+            "rnn (Elman, tanh) and irnn (Elman with identity-initialised recurrent weights).",
+            "With --head gaussian the recurrent models (named MODEL-gaussian in the tables) forecast a Gaussian per",
+            "step, and a second table gives their calibration per horizon: coverage of the p10-p90 interval",
+            "(ideal 0.80), mean CRPS and mean NLL, in the same normalised units."
         })
 public final class EvaluateCommand extends UsageErrors implements Callable<Integer> {
 
@@ -115,6 +119,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = {"--window", "--lstm-window"}, defaultValue = "48", description = "Recurrent training window and forecast context in steps (default: ${DEFAULT-VALUE}).")
     int window;
 
+    @Option(names = "--head", defaultValue = "point", converter = HeadOption.class,
+            description = "Head of the recurrent models: point (MSE) or gaussian (a mean and a standard deviation per step, trained and selected on their likelihood) (default: ${DEFAULT-VALUE}).")
+    HeadKind head;
+
     @Option(names = {"--iterations", "--lstm-iterations"}, defaultValue = "400", description = "Most minibatches per recurrent fit; early stopping on the validation rows usually ends sooner (default: ${DEFAULT-VALUE}).")
     int iterations;
 
@@ -167,10 +175,11 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                 csv.getFileName(), target, series.length(), split.train(), split.val(), split.test(),
                 backtest.firstOrigin(), backtest.lastOrigin(), backtestMode.label());
 
-        List<String> candidates = forecastsOut == null ? List.of()
+        List<String> candidates = (forecastsOut == null ? List.<String>of()
                 : forecastsModel != null ? List.of(forecastsModel)
                 : names.stream().anyMatch(RECURRENT::contains)
-                        ? names.stream().filter(RECURRENT::contains).toList() : names;
+                        ? names.stream().filter(RECURRENT::contains).toList() : names)
+                .stream().map(this::label).toList();
         Map<String, Path> pending = new LinkedHashMap<>();
         List<Backtest.Result> results = new ArrayList<>();
         try {
@@ -218,6 +227,12 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         return 0;
     }
 
+    /** The name a model has in the tables: a recurrent model's head shows when it is not a point head. */
+    private String label(String model) {
+        return RECURRENT.contains(model) && head != HeadKind.POINT
+                ? model + "-" + head.name().toLowerCase(Locale.ROOT) : model;
+    }
+
     private Backtest.Mode parseMode() {
         try {
             return Backtest.Mode.valueOf(mode.strip().toUpperCase(Locale.ROOT));
@@ -255,12 +270,12 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                 }
                 boolean residual = name.endsWith(NLINEAR_SUFFIX);
                 String cell = residual ? name.substring(0, name.length() - NLINEAR_SUFFIX.length()) : name;
-                yield new RecurrentForecaster(name,
+                yield new RecurrentForecaster(label(name),
                         RecurrentForecaster.Options.defaults(
                                         residual ? RecurrentForecaster.Base.NLINEAR : RecurrentForecaster.Base.PERSISTENCE, seed)
                                 .withCell(CELLS.get(cell), cell.equals("irnn"))
                                 .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
-                                .withNlinearLookback(lookback),
+                                .withNlinearLookback(lookback).withHead(head),
                         hs);
             }
         };

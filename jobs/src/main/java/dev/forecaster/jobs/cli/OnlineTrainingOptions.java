@@ -2,6 +2,7 @@ package dev.forecaster.jobs.cli;
 
 import picocli.CommandLine.Option;
 
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.train.OnlineTraining;
 import dev.forecaster.model.train.TrainingOptions;
 
@@ -23,6 +24,10 @@ public final class OnlineTrainingOptions {
     @Option(names = "--hidden", defaultValue = "24", description = "LSTM hidden size (default: ${DEFAULT-VALUE}).")
     int hidden;
 
+    @Option(names = "--head", defaultValue = "point", converter = HeadOption.class,
+            description = "Model head: point (means, trained on MSE) or gaussian (a mean and a standard deviation per step, trained on their likelihood; forecasts then carry spreads and p10/p90) (default: ${DEFAULT-VALUE}).")
+    HeadKind head;
+
     @Option(names = "--initial-iterations", defaultValue = "60", description = "TBPTT minibatches of the first training (default: ${DEFAULT-VALUE}).")
     int initialIterations;
 
@@ -40,6 +45,7 @@ public final class OnlineTrainingOptions {
                 .batchSize(64)
                 .learningRate(1e-2)
                 .modelName("backfill-lstm")
+                .head(head)
                 .build();
         return new OnlineTraining(options, warmup, retrainEvery, history, initialIterations, retrainIterations);
     }

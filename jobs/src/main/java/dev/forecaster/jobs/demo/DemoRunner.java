@@ -200,6 +200,7 @@ public final class DemoRunner {
                 .hiddenSize(settings.hiddenSize())
                 .horizon(settings.horizon())
                 .maxIterations(settings.trainIterations())
+                .head(settings.head())
                 .build();
     }
 

@@ -1,9 +1,11 @@
 package dev.forecaster.jobs.demo;
 
 import java.nio.file.Path;
+
+import dev.forecaster.model.HeadKind;
 import java.time.Duration;
 
-/** What a demo run does; built by the CLI, defaults below. */
+/** What a demo run does; built by the CLI, defaults below. {@code head} is the trained model's head. */
 public record DemoSettings(
         int keys,
         double rate,
@@ -23,9 +25,23 @@ public record DemoSettings(
         boolean liveView,
         String alertsTopic,
         boolean retrain,
-        Duration retrainPeriod) {
+        Duration retrainPeriod,
+        HeadKind head) {
+
+    /** With a point head. */
+    public DemoSettings(int keys, double rate, long maxEvents, Path csv, Path model, Path saveModel, long seed,
+            int hiddenSize, int horizon, int trainIterations, int historySteps, int parallelism, int partitions,
+            int badEvery, Duration checkpointInterval, boolean liveView, String alertsTopic, boolean retrain,
+            Duration retrainPeriod) {
+        this(keys, rate, maxEvents, csv, model, saveModel, seed, hiddenSize, horizon, trainIterations, historySteps,
+                parallelism, partitions, badEvery, checkpointInterval, liveView, alertsTopic, retrain, retrainPeriod,
+                HeadKind.POINT);
+    }
 
     public DemoSettings {
+        if (head == null) {
+            throw new IllegalArgumentException("--head must be point or gaussian");
+        }
         if (keys < 1) {
             throw new IllegalArgumentException("--keys must be at least 1");
         }

@@ -8,6 +8,7 @@ import org.apache.flink.util.Collector;
 
 import java.time.Instant;
 
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.kernel.LstmForecaster;
@@ -77,14 +78,22 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
         }
     }
 
-    /** The forecast record of one processed observation. */
+    /**
+     * The forecast record of one processed observation. A model with a Gaussian head fills the
+     * spreads (standard deviations) and the p10/p90 quantiles, mean ∓ 1.2816 spreads; the median of
+     * a Gaussian is its mean, so there is no p50 field. Point heads and persistence leave all three
+     * null.
+     */
     static Forecast toForecast(Observation obs, SeriesState state, SeriesProcessor.Step step, long processingTime) {
+        double[] spreads = step.spreads();
         return Forecast.newBuilder()
                 .setSeriesId(obs.getSeriesId())
                 .setOriginTime(obs.getEventTime())
                 .setStepMillis(state.stepMillis)
                 .setMeans(Doubles.asList(step.means()))
-                .setSpreads(null)
+                .setSpreads(spreads == null ? null : Doubles.asList(spreads))
+                .setP10(spreads == null ? null : Doubles.asList(HeadKind.quantile(step.means(), spreads, -HeadKind.Z90)))
+                .setP90(spreads == null ? null : Doubles.asList(HeadKind.quantile(step.means(), spreads, HeadKind.Z90)))
                 .setModelVersion(step.modelVersion())
                 // Processing time, not the wall clock, so test harnesses control it.
                 .setEmittedAt(Instant.ofEpochMilli(processingTime))

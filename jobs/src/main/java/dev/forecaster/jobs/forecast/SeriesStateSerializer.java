@@ -22,25 +22,27 @@ import dev.forecaster.schema.codec.AvroCodec;
 /**
  * Compact explicit serializer for {@link SeriesState}, so keyed state never falls back to Kryo.
  *
- * <p>Layout (format 3): format byte; layer count; per layer the h length and floats, then the c
+ * <p>Layout (format 4): format byte; layer count; per layer the h length and floats, then the c
  * length and floats; scaler count, mean, m2; model version; last event time; step; forecast
  * length and doubles; then observation count; anomaly statistics (residual count, mean, variance;
  * surprise ring length and doubles, surprise count; window count, mean, variance); alert state
  * (points, model version, warm-up start, active flag, raised severity byte, run, quiet, point of
  * the last alert; a flag and the pending peak: event time, observed, expected, spread, model
  * version, surprise, likelihood, tail byte, window mean, usual mean); a flag and the history (ring length and doubles, added count, evicted
- * scaler); a flag and the own model (length and single-object Avro bytes). Array lengths are
+ * scaler); a flag and the own model (length and single-object Avro bytes); the last forecast's
+ * predicted spreads (length and doubles; 0 without a probabilistic head). Array lengths are
  * written, not assumed, so a state written under one hidden size can still be read (and then
  * re-synchronised) after the model changes shape.
  *
- * <p>Older formats are still read: format 2 (no alert state) gets an idle alert state whose
+ * <p>Older formats are still read: format 3 (no spreads) gets none, as a point forecast; format 2 (no alert state) gets an idle alert state whose
  * warm-up counts the observations the key has already had with its current model; format 1 (the first five groups only)
  * also gets fresh anomaly statistics.
  */
 public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     private static final long serialVersionUID = 1L;
-    private static final byte FORMAT = 3;
+    private static final byte FORMAT = 4;
+    private static final byte FORMAT_WITHOUT_SPREADS = 3;
     private static final byte FORMAT_WITHOUT_ALERTS = 2;
     private static final byte FORMAT_WITHOUT_ANOMALY = 1;
 
@@ -120,12 +122,14 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             out.writeInt(bytes.length);
             out.write(bytes);
         }
+        writeDoubles(s.lastSpreads, out);
     }
 
     @Override
     public SeriesState deserialize(DataInputView in) throws IOException {
         byte format = in.readByte();
-        if (format != FORMAT && format != FORMAT_WITHOUT_ALERTS && format != FORMAT_WITHOUT_ANOMALY) {
+        if (format != FORMAT && format != FORMAT_WITHOUT_SPREADS && format != FORMAT_WITHOUT_ALERTS
+                && format != FORMAT_WITHOUT_ANOMALY) {
             throw new IOException("Unknown SeriesState format " + format);
         }
         int layers = in.readInt();
@@ -173,6 +177,9 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             byte[] bytes = new byte[in.readInt()];
             in.readFully(bytes);
             s.ownModel = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).decode(bytes);
+        }
+        if (format == FORMAT) {
+            s.lastSpreads = readDoubles(in);
         }
         return s;
     }

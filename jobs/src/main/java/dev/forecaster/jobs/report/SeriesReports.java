@@ -22,8 +22,9 @@ public final class SeriesReports {
      * @param values observed value per row; NaN for rows that were not used
      * @param means forecast issued at each row (steps 1..H), null or empty for rows without one
      * @param spreads standard deviation per step of each forecast when the model provides one; null
-     *     to derive the band from the series' own recent one-step errors (causally: a row's band
-     *     uses only the errors of earlier rows)
+     *     (for every row, or for the rows whose forecast had none, e.g. persistence before a key's
+     *     first model) to derive the band from the series' own recent one-step errors (causally: a
+     *     row's band uses only the errors of earlier rows)
      */
     public static SeriesReport build(String seriesId, long[] times, double[] values, double[][] means,
             double[][] spreads, double[] scores, List<AlertMark> alerts) {
@@ -38,7 +39,9 @@ public final class SeriesReports {
         for (int i = 0; i < n; i++) {
             if (lastForecastRow >= 0 && Double.isFinite(values[i])) {
                 double e = means[lastForecastRow][0];
-                double sd = spreads != null ? spreads[lastForecastRow][0] : (residuals >= 2 ? Math.sqrt(var) : Double.NaN);
+                double[] predicted = spreads == null ? null : spreads[lastForecastRow];
+                double sd = predicted != null && predicted.length > 0 ? predicted[0]
+                        : (residuals >= 2 ? Math.sqrt(var) : Double.NaN);
                 expected[i] = e;
                 lower[i] = e - Z90 * sd;
                 upper[i] = e + Z90 * sd;

@@ -150,6 +150,35 @@ class ForecastFunctionTest {
         }
     }
 
+    /**
+     * A Gaussian-head model's forecasts carry its spreads and the p10/p90 quantiles (mean ∓ 1.2816
+     * spreads); a point model's carry none of the three.
+     */
+    @Test
+    void gaussianForecastsCarrySpreadsAndQuantiles() throws Exception {
+        try (var gaussian = harness(TestModels.randomGaussianLstm(16, 6, 1L, 7L)); var point = harness(MODEL)) {
+            gaussian.open();
+            point.open();
+            feed(gaussian, Observations.interleaved(List.of("a"), 5, 1L));
+            feed(point, Observations.interleaved(List.of("a"), 5, 1L));
+            for (Forecast f : gaussian.extractOutputValues()) {
+                assertEquals(6, f.getSpreads().size());
+                for (int k = 0; k < 6; k++) {
+                    double mean = f.getMeans().get(k);
+                    double sd = f.getSpreads().get(k);
+                    assertTrue(sd > 0 && Double.isFinite(sd));
+                    assertEquals(mean - 1.2815515655446004 * sd, f.getP10().get(k), 1e-9);
+                    assertEquals(mean + 1.2815515655446004 * sd, f.getP90().get(k), 1e-9);
+                }
+            }
+            for (Forecast f : point.extractOutputValues()) {
+                assertEquals(null, f.getSpreads());
+                assertEquals(null, f.getP10());
+                assertEquals(null, f.getP90());
+            }
+        }
+    }
+
     @Test
     void spikeAfterWarmUpScoresHigh() throws Exception {
         List<Observation> series = new ArrayList<>(Observations.interleaved(List.of("a"), 400, 4L));

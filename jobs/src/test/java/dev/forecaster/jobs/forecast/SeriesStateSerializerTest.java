@@ -191,15 +191,43 @@ class SeriesStateSerializerTest {
         s.history = null;
         s.ownModel = null;
         byte[] bytes = write(s);
-        // Without history and own model the state ends with the alert state and two absent flags.
+        // Without history and own model the state ends with the alert state, two absent flags and
+        // an empty spreads array (its length).
         int peakBytes = 8 + 3 * 8 + 8 + 2 * 8 + 1 + 2 * 8;
         int alertBytes = 3 * 8 + 1 + 1 + 4 + 4 + 8 + 1 + peakBytes;
-        int alertStart = bytes.length - 2 - alertBytes;
+        int alertStart = bytes.length - 4 - 2 - alertBytes;
         int at = alertStart + 3 * 8 + 1; // after point count, model version, warm-up start, active flag
         assertEquals(1 + Severity.WARNING.ordinal(), bytes[at]);
         bytes[at] = 7;
         assertThrows(IOException.class,
                 () -> SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)));
+    }
+
+    @Test
+    void roundTripKeepsThePredictedSpreads() throws IOException {
+        SeriesState s = full();
+        s.lastSpreads = new double[] {0.5, 0.75, 1.25};
+        SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(write(s)));
+        assertArrayEquals(s.lastSpreads, back.lastSpreads);
+        assertEquals(s, back);
+        s.lastSpreads = new double[] {0.5, 0.75, 1.5};
+        assertNotEquals(s, back, "equals sees the spreads");
+    }
+
+    /**
+     * Checkpoints taken before probabilistic heads (format 3) must still restore: format 3 is
+     * format 4 without the trailing spreads, and such a key has none.
+     */
+    @Test
+    void formatThreeStatesStillRead() throws IOException {
+        SeriesState s = alerting();
+        byte[] current = write(s);
+        assertEquals(4, current[0]);
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 4);
+        old[0] = 3;
+        SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(old));
+        assertEquals(s, back);
+        assertEquals(0, back.lastSpreads.length);
     }
 
     /** Checkpoints taken before the anomaly statistics existed must still restore. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.snapshot.SnapshotFiles;
@@ -23,14 +24,23 @@ public final class TestModels {
     }
 
     public static ModelSnapshot randomSnapshot(int hidden, int horizon, long version, long seed) {
+        return randomSnapshot(hidden, horizon, version, seed, HeadKind.POINT);
+    }
+
+    /** A Gaussian-head LSTM: its forecasts carry spreads. */
+    public static LstmForecaster randomGaussianLstm(int hidden, int horizon, long version, long seed) {
+        return LstmForecaster.fromSnapshot(randomSnapshot(hidden, horizon, version, seed, HeadKind.GAUSSIAN));
+    }
+
+    public static ModelSnapshot randomSnapshot(int hidden, int horizon, long version, long seed, HeadKind head) {
         SplittableRandom random = new SplittableRandom(seed);
-        ModelSpec spec = ModelSpec.lstm(hidden, 1, horizon);
+        ModelSpec spec = ModelSpec.lstm(hidden, 1, horizon).withHead(head);
         List<Tensor> tensors = new ArrayList<>();
         tensors.add(tensor("0_W", random, 0.5, 1, 4 * hidden));
         tensors.add(tensor("0_RW", random, 0.3, hidden, 4 * hidden));
         tensors.add(tensor("0_b", random, 0.1, 1, 4 * hidden));
-        tensors.add(tensor("1_W", random, 0.3, hidden, horizon));
-        tensors.add(tensor("1_b", random, 0.1, 1, horizon));
+        tensors.add(tensor("1_W", random, 0.3, hidden, spec.outputs()));
+        tensors.add(tensor("1_b", random, 0.1, 1, spec.outputs()));
         return ModelSnapshot.newBuilder()
                 .setName("test-lstm")
                 .setVersion(version)

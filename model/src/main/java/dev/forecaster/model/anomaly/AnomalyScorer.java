@@ -119,6 +119,23 @@ public final class AnomalyScorer implements Serializable {
      *     predictable series has a floor in the series' own units
      */
     public Assessment assess(AnomalyState state, double residual, double scale) {
+        return assess(state, residual, scale, Double.NaN);
+    }
+
+    /**
+     * As {@link #assess(AnomalyState, double, double)} for a forecast that predicted its own
+     * standard deviation p (a Gaussian head): the residual is standardised by the root mean square
+     * of p and the recent residual spread s, √((p² + s²)/2), instead of by s alone. Measured
+     * against s alone, p alone and max(p, s) on the generated streams (docs/anomaly-quality.md),
+     * the blend was best or equal on every overall figure: p alone trusts a cold-start model's
+     * spread too far (more false alerts, fewer hits), while the blend still lets the model's spread
+     * say where it expects larger or smaller errors. The residual statistics themselves, and their
+     * winsorising, stay on s.
+     *
+     * @param predictedSpread the forecast's predicted standard deviation for this step, in the
+     *     series' units; NaN when the forecast has none
+     */
+    public Assessment assess(AnomalyState state, double residual, double scale, double predictedSpread) {
         if (!Double.isFinite(residual)) {
             return Assessment.NONE;
         }
@@ -128,7 +145,12 @@ public final class AnomalyScorer implements Serializable {
             state.surpriseCount = 0;
         }
         double spreadFloor = 1e-6 * (Double.isFinite(scale) && scale > 0 ? scale : 1.0);
-        double sd = Math.max(Math.sqrt(state.residualVar), spreadFloor);
+        double residualSd = Math.max(Math.sqrt(state.residualVar), spreadFloor);
+        double sd = residualSd;
+        if (Double.isFinite(predictedSpread) && predictedSpread > 0) {
+            double p = Math.max(predictedSpread, spreadFloor);
+            sd = Math.sqrt(0.5 * (p * p + residualSd * residualSd));
+        }
         double bias = state.residualMean;
         boolean residualsWarm = state.residuals >= minResiduals;
         double z = 0.0;
@@ -137,7 +159,7 @@ public final class AnomalyScorer implements Serializable {
         if (residualsWarm) {
             z = (residual - bias) / sd;
             surprise = Math.min(MAX_SURPRISE, Tails.twoSidedSurprise(z));
-            forStats = clamp(residual, bias, RESIDUAL_WINSOR * sd);
+            forStats = clamp(residual, bias, RESIDUAL_WINSOR * residualSd);
         }
         state.residuals++;
         double alpha = Math.max(1.0 / state.residuals, 1.0 / residualSpan);
@@ -207,7 +229,9 @@ public final class AnomalyScorer implements Serializable {
      * @param z the residual standardised by the recent residuals' mean and spread
      * @param surprise {@code -ln} of the two-sided normal tail of {@code z}, capped at 50: the raw score
      * @param bias mean of the recent residuals (the forecast's recent bias)
-     * @param spread standard deviation of the recent residuals, in the series' units
+     * @param spread the spread z was measured against, in the series' units: the standard
+     *     deviation of the recent residuals, blended with the forecast's predicted one when it has
+     *     one
      * @param likelihood the anomaly score in [0, 1] (0 until the long run has warmed up)
      * @param tail which way the recent errors depart from the long run
      * @param windowMean mean surprise of the short window, newest weighted most

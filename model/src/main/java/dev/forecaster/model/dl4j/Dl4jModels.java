@@ -1,6 +1,7 @@
 package dev.forecaster.model.dl4j;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.snapshot.Tensors;
@@ -69,8 +70,9 @@ public final class Dl4jModels {
     }
 
     /**
-     * Stacked recurrent layers of the spec's cell type and a linear {@code RnnOutputLayer} trained on
-     * MSE with Adam, per-layer L2 gradient clipping and truncated BPTT. Parameters are initialised
+     * Stacked recurrent layers of the spec's cell type and a linear {@code RnnOutputLayer} of {@link
+     * ModelSpec#outputs()} units, trained on MSE for a point head or on the Gaussian negative
+     * log-likelihood ({@link GaussianNll}; outputs [means | log-sds]) for a Gaussian one, with Adam, per-layer L2 gradient clipping and truncated BPTT. Parameters are initialised
      * from {@code seed}: Xavier weights and zero biases (DL4J's LSTM sets its forget-gate bias to 1),
      * except that {@link TrainingOptions#identityInit()} starts an RNN's recurrent weights at the
      * identity (the IRNN recipe, Le et al. 2015, here with tanh; its biases are zero anyway).
@@ -96,13 +98,16 @@ public final class Dl4jModels {
         for (int l = 0; l < spec.layers(); l++) {
             layers.layer(l, recurrentLayer(spec, l, opts.identityInit()));
         }
-        layers.layer(spec.layers(), new RnnOutputLayer.Builder(LossFunction.MSE)
+        RnnOutputLayer.Builder head = spec.head() == HeadKind.GAUSSIAN
+                ? new RnnOutputLayer.Builder(new GaussianNll())
+                : new RnnOutputLayer.Builder(LossFunction.MSE);
+        layers.layer(spec.layers(), head
                 // Explicit, because DL4J infers it only after its own recurrent layers, and a head
                 // without a format reads time from the wrong axis when it checks its labels.
                 .dataFormat(RNNFormat.NCW)
                 .activation(Activation.IDENTITY)
                 .nIn(spec.hiddenSize())
-                .nOut(spec.horizon())
+                .nOut(spec.outputs())
                 .build());
         MultiLayerConfiguration conf = layers
                 .tBPTTForwardLength(opts.tbpttLength())
@@ -158,8 +163,8 @@ public final class Dl4jModels {
             tensors.add(tensor(net, Tensors.recurrentWeights(l), hidden, gates));
             tensors.add(tensor(net, Tensors.bias(l), gates));
         }
-        tensors.add(tensor(net, Tensors.headWeights(head), hidden, spec.horizon()));
-        tensors.add(tensor(net, Tensors.headBias(head), spec.horizon()));
+        tensors.add(tensor(net, Tensors.headWeights(head), hidden, spec.outputs()));
+        tensors.add(tensor(net, Tensors.headBias(head), spec.outputs()));
 
         Map<String, Double> scaling = new TreeMap<>();
         scaling.put("clamp", SeriesScaler.CLAMP);
@@ -199,8 +204,8 @@ public final class Dl4jModels {
             load(net, snapshot, Tensors.recurrentWeights(l), hidden, gates);
             load(net, snapshot, Tensors.bias(l), gates);
         }
-        load(net, snapshot, Tensors.headWeights(head), hidden, spec.horizon());
-        load(net, snapshot, Tensors.headBias(head), spec.horizon());
+        load(net, snapshot, Tensors.headWeights(head), hidden, spec.outputs());
+        load(net, snapshot, Tensors.headBias(head), spec.outputs());
         return net;
     }
 
@@ -263,6 +268,14 @@ public final class Dl4jModels {
                 || !(out.getActivationFn() instanceof ActivationIdentity)) {
             throw new IllegalArgumentException(
                     "Layer " + spec.layers() + " must be an identity RnnOutputLayer, was " + head);
+        }
+        // The loss decides what the outputs mean: a Gaussian head's second half is log-sds only
+        // when it was trained as such.
+        boolean gaussianLoss = out.getLossFn() instanceof GaussianNll;
+        if (gaussianLoss != (spec.head() == HeadKind.GAUSSIAN) || out.getNOut() != spec.outputs()) {
+            throw new IllegalArgumentException("Layer " + spec.layers() + " must have " + spec.outputs()
+                    + " outputs trained on " + (spec.head() == HeadKind.GAUSSIAN ? "GaussianNll" : "MSE")
+                    + " for a " + spec.head() + " head, has " + out.getNOut() + " trained on " + out.getLossFn());
         }
     }
 }

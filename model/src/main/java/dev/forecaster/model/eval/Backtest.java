@@ -48,9 +48,22 @@ public final class Backtest {
         void accept(int origin, double[] forecast) throws java.io.IOException;
     }
 
-    /** Errors per horizon of one model, and where its time went. */
-    public record Result(String model, Mode mode, Map<Integer, ErrorMetrics> byHorizon, int fits,
-            double fitSeconds, double totalSeconds) {
+    /**
+     * Errors per horizon of one model, and where its time went; for a probabilistic model also its
+     * calibration per horizon (empty for a point model).
+     */
+    public record Result(String model, Mode mode, Map<Integer, ErrorMetrics> byHorizon,
+            Map<Integer, Calibration> calibration, int fits, double fitSeconds, double totalSeconds) {
+
+        /** A point model's result. */
+        public Result(String model, Mode mode, Map<Integer, ErrorMetrics> byHorizon, int fits,
+                double fitSeconds, double totalSeconds) {
+            this(model, mode, byHorizon, Map.of(), fits, fitSeconds, totalSeconds);
+        }
+
+        public boolean probabilistic() {
+            return !calibration.isEmpty();
+        }
 
         /** Mean over horizons of the MSE, to rank models. */
         public double meanMse() {
@@ -105,6 +118,7 @@ public final class Backtest {
         Listener progress = listener == null ? Listener.NONE : listener;
         ZScore z = ZScore.of(series, split.train());
         Map<Integer, ErrorMetrics> metrics = new LinkedHashMap<>();
+        Map<Integer, Calibration> calibration = new LinkedHashMap<>();
         for (int h : horizons) {
             metrics.put(h, new ErrorMetrics());
         }
@@ -139,6 +153,14 @@ public final class Backtest {
                 for (int k = 0; k < h; k++) {
                     m.add(z.normalise(f[k]), z.normalise(series[origin + 1 + k]));
                 }
+                double[] sd = forecaster.spreads(history, h);
+                if (sd != null) {
+                    Calibration c = calibration.computeIfAbsent(h, x -> new Calibration());
+                    for (int k = 0; k < h; k++) {
+                        // Spreads scale like values: normalised sd = sd / the train rows' std.
+                        c.add(z.normalise(f[k]), sd[k] / z.std(), z.normalise(series[origin + 1 + k]));
+                    }
+                }
                 if (h == hMax) {
                     longest = f;
                 }
@@ -152,7 +174,7 @@ public final class Backtest {
             progress.onOrigin(forecaster.name(), sinceFirst + 1, total);
         }
         double totalSeconds = (System.nanoTime() - started) / 1e9;
-        return new Result(forecaster.name(), mode, metrics, fits, fitNanos / 1e9, totalSeconds);
+        return new Result(forecaster.name(), mode, metrics, calibration, fits, fitNanos / 1e9, totalSeconds);
     }
 
     /** Everything known at {@code origin}, split as the mode prescribes. */

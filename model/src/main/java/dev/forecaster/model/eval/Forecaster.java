@@ -27,4 +27,13 @@ public interface Forecaster {
 
     /** How many of the latest values {@link #forecast} reads; callers may pass just those. */
     int lookback();
+
+    /**
+     * The predicted standard deviation of each step of {@link #forecast}'s forecast from the same
+     * history, in the series' units, for a probabilistic forecaster (its steps are Gaussians with
+     * those means and spreads); null for a point forecaster.
+     */
+    default double[] spreads(double[] history, int horizon) {
+        return null;
+    }
 }

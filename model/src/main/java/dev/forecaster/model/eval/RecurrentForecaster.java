@@ -1,6 +1,7 @@
 package dev.forecaster.model.eval;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.dl4j.Dl4jModels;
 import dev.forecaster.model.kernel.LstmForecaster;
@@ -59,14 +60,18 @@ public final class RecurrentForecaster implements Forecaster {
     /**
      * @param cell the recurrent cell of every layer
      * @param identityInit start the recurrent weights at the identity (IRNN); RNN cells only
+     * @param head a point head (trained on MSE, selected on validation MSE) or a Gaussian one
+     *     (trained on its NLL, selected on validation NLL); a Gaussian forecaster's spreads are its
+     *     predicted standard deviations of the base's error
      */
     public record Options(CellType cell, boolean identityInit, Base base, int hiddenSize, int layers,
             int window, int tbpttLength, int batchSize, int maxIterations, int evalEvery, int patience,
-            double learningRate, double clipNorm, int nlinearLookback, long seed) {
+            double learningRate, double clipNorm, int nlinearLookback, long seed, HeadKind head) {
 
         public Options {
             Objects.requireNonNull(cell, "cell");
             Objects.requireNonNull(base, "base");
+            Objects.requireNonNull(head, "head");
             if (hiddenSize <= 0 || layers <= 0 || window <= 0 || tbpttLength <= 0 || batchSize <= 0
                     || maxIterations < 0 || evalEvery <= 0 || patience <= 0 || nlinearLookback < 2) {
                 throw new IllegalArgumentException("invalid recurrent options " + this);
@@ -78,33 +83,39 @@ public final class RecurrentForecaster implements Forecaster {
 
         /** One LSTM layer of 64 units. */
         public static Options defaults(Base base, long seed) {
-            return new Options(CellType.LSTM, false, base, 64, 1, 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, seed);
+            return new Options(CellType.LSTM, false, base, 64, 1, 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, seed,
+                    HeadKind.POINT);
+        }
+
+        public Options withHead(HeadKind newHead) {
+            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, newHead);
         }
 
         public Options withCell(CellType newCell, boolean identity) {
             return new Options(newCell, identity, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head);
         }
 
         public Options withLayers(int newLayers) {
             return new Options(cell, identityInit, base, hiddenSize, newLayers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head);
         }
 
         public Options withMaxIterations(int iterations) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed);
+                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head);
         }
 
         public Options withNlinearLookback(int lookback) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed, head);
         }
 
         public Options withShape(int hidden, int windowLength) {
             return new Options(cell, identityInit, base, hidden, layers, windowLength,
                     Math.min(tbpttLength, windowLength), batchSize, maxIterations, evalEvery,
-                    patience, learningRate, clipNorm, nlinearLookback, seed);
+                    patience, learningRate, clipNorm, nlinearLookback, seed, head);
         }
     }
 
@@ -121,6 +132,8 @@ public final class RecurrentForecaster implements Forecaster {
 
     private double[] cachedHistory;
     private double[] cachedForecast;
+    /** The cached forecast's standard deviations, series units; null for a point head. */
+    private double[] cachedSpreads;
 
     public RecurrentForecaster(String name, Options options, List<Integer> horizons) {
         this.name = Objects.requireNonNull(name, "name");
@@ -189,21 +202,23 @@ public final class RecurrentForecaster implements Forecaster {
         }
         Residuals residuals = new Residuals(x, z, h, firstStart, lastStart + w - 1, valOrigins);
 
-        ModelSpec spec = new ModelSpec(options.cell(), 1, options.hiddenSize(), options.layers(), h);
+        ModelSpec spec = new ModelSpec(options.cell(), 1, options.hiddenSize(), options.layers(), h, options.head());
         TrainingOptions trainOpts = TrainingOptions.builder()
                 .seed(options.seed()).hiddenSize(options.hiddenSize()).layers(options.layers())
                 .horizon(h).windowLength(w).tbpttLength(options.tbpttLength())
                 .batchSize(options.batchSize()).maxIterations(Math.max(1, options.maxIterations()))
                 .learningRate(options.learningRate()).clipNorm(options.clipNorm())
                 .cellType(options.cell()).identityInit(options.identityInit())
-                .modelName(name).build();
+                .head(options.head()).modelName(name).build();
         MultiLayerNetwork net = Dl4jModels.build(spec, options.seed(), trainOpts);
         net.getParam(Tensors.headWeights(options.layers())).assign(0);
         net.getParam(Tensors.headBias(options.layers())).assign(0);
 
         INDArray valFeatures = features(z, valOrigins, w, 0, valOrigins.length, true);
-        double initial = valMse(net, valFeatures, residuals, valOrigins.length);
+        double initial = valScore(net, valFeatures, residuals, valOrigins.length)[0];
         double best = initial;
+        double[] bestScore = valScore(net, valFeatures, residuals, valOrigins.length);
+        double initialNll = bestScore[1];
         INDArray bestParams = net.params().dup();
         int bestIteration = 0;
         int sinceBest = 0;
@@ -221,10 +236,12 @@ public final class RecurrentForecaster implements Forecaster {
                 throw new IllegalStateException("training diverged at iteration " + it);
             }
             if (it % options.evalEvery() == 0) {
-                double mse = valMse(net, valFeatures, residuals, valOrigins.length);
-                LOG.info("{} iteration {}: train loss {}, val mse {}", name, it, net.score(), mse);
-                if (mse < best) {
+                double[] score = valScore(net, valFeatures, residuals, valOrigins.length);
+                double mse = score[0];
+                LOG.info("{} iteration {}: train loss {}, val mse {}, val nll {}", name, it, net.score(), mse, score[1]);
+                if (selection(score) < selection(bestScore)) {
                     best = mse;
+                    bestScore = score;
                     bestParams = net.params().dup();
                     bestIteration = it;
                     sinceBest = 0;
@@ -239,6 +256,10 @@ public final class RecurrentForecaster implements Forecaster {
         report.put("best_iteration", (double) bestIteration);
         report.put("val_mse_base", initial);
         report.put("val_mse", best);
+        if (options.head() == HeadKind.GAUSSIAN) {
+            report.put("val_nll_base", initialNll);
+            report.put("val_nll", bestScore[1]);
+        }
         fitReport = report;
         ModelSnapshot snapshot = Dl4jModels.toSnapshot(net, spec, name, 1L, null, report);
         kernel = LstmForecaster.fromSnapshot(snapshot);
@@ -259,10 +280,19 @@ public final class RecurrentForecaster implements Forecaster {
         return Nd4j.create(data, new long[] {count, 1, w}, 'c');
     }
 
-    /** Mean squared residual error over every step of every validation origin, normalised units. */
-    private static double valMse(MultiLayerNetwork net, INDArray valFeatures, Residuals residuals,
+    /** What model selection minimises: the validation NLL of a Gaussian head, else the MSE. */
+    private double selection(double[] score) {
+        return options.head() == HeadKind.GAUSSIAN ? score[1] : score[0];
+    }
+
+    /**
+     * Mean squared residual error and, for a Gaussian head, mean negative log-likelihood (NaN for
+     * a point head) over every step of every validation origin, normalised units.
+     */
+    private static double[] valScore(MultiLayerNetwork net, INDArray valFeatures, Residuals residuals,
             int count) {
         double sum = 0;
+        double nll = 0;
         int h = residuals.horizon;
         long w = valFeatures.size(2);
         for (int from = 0; from < count; from += EVAL_BATCH) {
@@ -272,15 +302,21 @@ public final class RecurrentForecaster implements Forecaster {
             INDArray out = net.output(in, false);
             float[][] last = out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(w - 1))
                     .toFloatMatrix();
+            boolean gaussian = last[0].length == 2 * h;
             for (int i = 0; i < n; i++) {
                 float[] target = residuals.valLabels[from + i];
                 for (int k = 0; k < h; k++) {
                     double e = last[i][k] - target[k];
                     sum += e * e;
+                    if (gaussian) {
+                        double logSd = HeadKind.clampLogSd(last[i][h + k]);
+                        nll += logSd + 0.5 * e * e * Math.exp(-2 * logSd) + 0.5 * Math.log(2 * Math.PI);
+                    }
                 }
             }
         }
-        return sum / ((double) count * h);
+        double cells = (double) count * h;
+        return new double[] {sum / cells, nll == 0 ? Double.NaN : nll / cells};
     }
 
     /** The base forecast's errors, in normalised units, that the network learns to predict. */
@@ -373,28 +409,42 @@ public final class RecurrentForecaster implements Forecaster {
         if (horizon > maxHorizon) {
             throw new IllegalArgumentException(name + " forecasts " + maxHorizon + " steps, not " + horizon);
         }
-        // The backtest asks for several horizons from one origin in a row.
-        if (history != cachedHistory) {
-            cachedForecast = forecastMax(history);
-            cachedHistory = history;
-        }
+        forecastMax(history);
         return java.util.Arrays.copyOf(cachedForecast, horizon);
     }
 
-    private double[] forecastMax(double[] history) {
+    /** A Gaussian head's predicted standard deviations of the forecast from {@code history}; null for a point head. */
+    @Override
+    public double[] spreads(double[] history, int horizon) {
+        forecast(history, horizon);
+        return cachedSpreads == null ? null : java.util.Arrays.copyOf(cachedSpreads, horizon);
+    }
+
+    private void forecastMax(double[] history) {
+        // The backtest asks for several horizons, means and spreads, from one origin in a row.
+        if (history == cachedHistory) {
+            return;
+        }
         int n = history.length;
         double[] forecast = new double[maxHorizon];
         baseForecast(history, n - 1, forecast);
         RecurrentState state = kernel.newState();
         float[] in = new float[1];
-        float[] out = new float[maxHorizon];
+        float[] out = new float[kernel.spec().outputs()];
         for (int t = Math.max(0, n - options.window()); t < n; t++) {
             in[0] = input(history, t);
             kernel.step(state, in, out);
         }
+        double[] spreads = options.head() == HeadKind.GAUSSIAN ? new double[maxHorizon] : null;
         for (int k = 0; k < maxHorizon; k++) {
             forecast[k] += out[k] * zscore.std();
+            if (spreads != null) {
+                // The network's sd is of the base's error in units of the train std, as its mean is.
+                spreads[k] = out[maxHorizon + k] * zscore.std();
+            }
         }
-        return forecast;
+        cachedForecast = forecast;
+        cachedSpreads = spreads;
+        cachedHistory = history;
     }
 }

@@ -1,6 +1,7 @@
 package dev.forecaster.model.kernel;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.snapshot.Tensors;
 import dev.forecaster.schema.ModelSnapshot;
@@ -37,7 +38,9 @@ import java.util.Set;
  *     h' = tanh(x·W + h·RW + b)
  * </pre>
  *
- * and the head computes {@code out = h_last·W_out + b_out}.
+ * and the head computes {@code out = h_last·W_out + b_out}: {@code horizon} means for a point head;
+ * for a Gaussian head ({@link HeadKind#GAUSSIAN}) {@code 2·horizon} values, means and then log-sds,
+ * of which the kernel returns the standard deviations {@code exp(clamp(log-sd, -7, 7))}.
  *
  * <p>The arithmetic runs in a {@link StepKernel}: a JDK Vector API kernel when the JVM was
  * started with {@code --add-modules jdk.incubator.vector}, otherwise a scalar one (see {@link
@@ -62,9 +65,9 @@ public final class LstmForecaster implements Serializable {
     private final float[][] rw;
     /** Per layer, [B·H]. */
     private final float[][] b;
-    /** [H x horizon] row-major. */
+    /** [H x outputs] row-major, outputs = {@link ModelSpec#outputs()}. */
     private final float[] headW;
-    /** [horizon]. */
+    /** [outputs]. */
     private final float[] headB;
 
     /** Rebuilt after deserialisation, so the receiving JVM chooses its own kernel. */
@@ -106,8 +109,8 @@ public final class LstmForecaster implements Serializable {
             rw[l] = Tensors.floats(snapshot, Tensors.recurrentWeights(l), hidden, gates);
             b[l] = Tensors.floats(snapshot, Tensors.bias(l), gates);
         }
-        float[] headW = Tensors.floats(snapshot, Tensors.headWeights(layers), hidden, spec.horizon());
-        float[] headB = Tensors.floats(snapshot, Tensors.headBias(layers), spec.horizon());
+        float[] headW = Tensors.floats(snapshot, Tensors.headWeights(layers), hidden, spec.outputs());
+        float[] headB = Tensors.floats(snapshot, Tensors.headBias(layers), spec.outputs());
         return new LstmForecaster(
                 spec, snapshot.getName(), snapshot.getVersion(), w, rw, b, headW, headB);
     }
@@ -130,12 +133,13 @@ public final class LstmForecaster implements Serializable {
 
     /**
      * Advances every layer one time step, updating {@code state} in place, and writes the head's
-     * {@code horizon} outputs (normalised units) to {@code out}.
+     * {@link ModelSpec#outputs()} values (normalised units) to {@code out}: the means of steps
+     * 1..H, and for a Gaussian head then their standard deviations.
      *
      * <p>Not thread-safe: uses this instance's scratch buffer.
      *
      * @param input {@code inputSize} features of this step
-     * @param out at least {@code horizon} long
+     * @param out at least {@code spec().outputs()} long
      */
     public void step(RecurrentState state, float[] input, float[] out) {
         check(state, input, out, -1);
@@ -177,9 +181,9 @@ public final class LstmForecaster implements Serializable {
             throw new IllegalArgumentException(where(key)
                     + "input has " + input.length + " features, model needs " + spec.inputSize());
         }
-        if (out.length < spec.horizon()) {
+        if (out.length < spec.outputs()) {
             throw new IllegalArgumentException(where(key)
-                    + "out has room for " + out.length + " values, horizon is " + spec.horizon());
+                    + "out has room for " + out.length + " values, the head emits " + spec.outputs());
         }
         if (!state.matches(spec)) {
             throw new IllegalArgumentException(where(key) + state + " does not fit " + spec);

@@ -1,5 +1,7 @@
 package dev.forecaster.model.kernel;
 
+import dev.forecaster.model.HeadKind;
+
 /** Loops shared by the scalar kernels. */
 final class ScalarMath {
 
@@ -42,10 +44,26 @@ final class ScalarMath {
         accumulate(z, 0, v, rows, m, 0, cols, cols);
     }
 
-    /** The head: {@code out = h · headW + headB}. */
+    /**
+     * The head: {@code out = h · headW + headB}, then for a Gaussian head the second half turned
+     * from log-sds into standard deviations ({@link #spreads}).
+     */
     static void head(CellWeights weights, float[] h, float[] out) {
-        int horizon = weights.spec().horizon();
-        System.arraycopy(weights.headB(), 0, out, 0, horizon);
-        accumulate(out, h, weights.spec().hiddenSize(), weights.headW(), horizon);
+        int outputs = weights.spec().outputs();
+        System.arraycopy(weights.headB(), 0, out, 0, outputs);
+        accumulate(out, h, weights.spec().hiddenSize(), weights.headW(), outputs);
+        if (weights.gaussian()) {
+            spreads(out, weights.spec().horizon());
+        }
+    }
+
+    /**
+     * {@code out[H, 2H)}: raw log-sds in, standard deviations out, with the clamp the loss applied
+     * in training ({@link HeadKind#sd}). Shared by the scalar and vector heads so both round alike.
+     */
+    static void spreads(float[] out, int horizon) {
+        for (int m = horizon; m < 2 * horizon; m++) {
+            out[m] = (float) HeadKind.sd(out[m]);
+        }
     }
 }

@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /**
  * One event of one series: update its normaliser, feed the normalised value through the kernel and
- * map the head's outputs back to the series' units. The scaler and recurrent state belong to the
+ * map the head's outputs back to the series' units: a mean as {@code scaler.denormalise}, a
+ * Gaussian head's standard deviation as {@code sd × scaler.scale()} (the same scale, so mean and sd
+ * stay in the same coordinates). The scaler and recurrent state belong to the
  * caller (keyed state); this class holds only the shared kernel and reusable buffers, so it has the
  * same one-thread-at-a-time rule as {@link LstmForecaster#step}.
  */
@@ -41,12 +43,7 @@ public final class SeriesForecaster implements Serializable {
      *     is changed then
      */
     public double[] observe(SeriesScaler scaler, RecurrentState state, double value) {
-        if (!state.matches(kernel.spec())) {
-            throw new IllegalArgumentException(state + " does not fit " + kernel.spec());
-        }
-        scaler.update(value);
-        input[0] = scaler.normalise(value);
-        kernel.step(state, input, out);
+        step(scaler, state, value);
         int horizon = kernel.spec().horizon();
         double[] forecast = new double[horizon];
         for (int k = 0; k < horizon; k++) {
@@ -55,9 +52,43 @@ public final class SeriesForecaster implements Serializable {
         return forecast;
     }
 
+    /**
+     * A forecast in the series' units.
+     *
+     * @param means element k-1 is the mean k steps ahead
+     * @param spreads the standard deviations of the same steps, for a model with a probabilistic
+     *     head; null for a point head
+     */
+    public record Prediction(double[] means, double[] spreads) {}
+
+    /** As {@link #observe}, with the predicted spreads when the model has a probabilistic head. */
+    public Prediction predict(SeriesScaler scaler, RecurrentState state, double value) {
+        step(scaler, state, value);
+        int horizon = kernel.spec().horizon();
+        double scale = scaler.scale();
+        double[] means = new double[horizon];
+        double[] spreads = kernel.spec().head().probabilistic() ? new double[horizon] : null;
+        for (int k = 0; k < horizon; k++) {
+            means[k] = scaler.denormalise(out[k]);
+            if (spreads != null) {
+                spreads[k] = out[horizon + k] * scale;
+            }
+        }
+        return new Prediction(means, spreads);
+    }
+
+    private void step(SeriesScaler scaler, RecurrentState state, double value) {
+        if (!state.matches(kernel.spec())) {
+            throw new IllegalArgumentException(state + " does not fit " + kernel.spec());
+        }
+        scaler.update(value);
+        input[0] = scaler.normalise(value);
+        kernel.step(state, input, out);
+    }
+
     private void allocate() {
         input = new float[kernel.spec().inputSize()];
-        out = new float[kernel.spec().horizon()];
+        out = new float[kernel.spec().outputs()];
     }
 
     private void readObject(java.io.ObjectInputStream in)

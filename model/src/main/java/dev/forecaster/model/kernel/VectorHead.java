@@ -7,13 +7,18 @@ import static dev.forecaster.model.kernel.VectorPanels.S;
 
 /**
  * The linear head on the Vector API, shared by the vector kernels and by their single and batched
- * paths, so that all round alike. Owns a scratch buffer: one thread at a time.
+ * paths, so that all round alike; a Gaussian head's log-sds become standard deviations through the
+ * scalar kernels' own routine ({@link ScalarMath#spreads}). Owns a scratch buffer: one thread at a
+ * time.
  */
 final class VectorHead {
 
     private final int hidden;
-    private final int horizon;
-    private final int horizonP;
+    /** Head outputs: the horizon, or twice it for a Gaussian head. */
+    private final int outputs;
+    private final int outputsP;
+    /** The horizon when the head is Gaussian (the first log-sd's index), else 0. */
+    private final int gaussianHorizon;
     /**
      * Blocks of L outputs, each [H x L], so that each block's pass over h reads memory in order;
      * zero beyond horizon.
@@ -24,23 +29,37 @@ final class VectorHead {
 
     VectorHead(CellWeights weights) {
         hidden = weights.spec().hiddenSize();
-        horizon = weights.spec().horizon();
-        horizonP = VectorPanels.roundUp(horizon, L);
-        headW = new float[hidden * horizonP];
+        outputs = weights.spec().outputs();
+        outputsP = VectorPanels.roundUp(outputs, L);
+        gaussianHorizon = weights.gaussian() ? weights.spec().horizon() : 0;
+        headW = new float[hidden * outputsP];
         for (int k = 0; k < hidden; k++) {
-            for (int m = 0; m < horizon; m++) {
+            for (int m = 0; m < outputs; m++) {
                 int q = m / L;
-                headW[(q * hidden + k) * L + m % L] = weights.headW()[k * horizon + m];
+                headW[(q * hidden + k) * L + m % L] = weights.headW()[k * outputs + m];
             }
         }
-        headB = new float[horizonP];
-        System.arraycopy(weights.headB(), 0, headB, 0, horizon);
-        outP = new float[horizonP];
+        headB = new float[outputsP];
+        System.arraycopy(weights.headB(), 0, headB, 0, outputs);
+        outP = new float[outputsP];
     }
 
-    /** {@code out[0, horizon) = h·W + b}. */
+    /** {@code out[0, outputs) = h·W + b}, a Gaussian head's log-sds then turned into standard deviations. */
     void apply(float[] h, float[] out) {
-        for (int q = 0; q < horizonP; q += L) {
+        linear(h, out);
+        if (gaussianHorizon > 0) {
+            ScalarMath.spreads(out, gaussianHorizon);
+        }
+    }
+
+    /**
+     * {@code out[0, outputs) = h·W + b}. Kept apart from {@link #apply} so that its bytecode stays
+     * under C2's inlining limit for hot methods (FreqInlineSize, 325 bytes): with the Gaussian
+     * branch inside it grew to 336 bytes, stopped being inlined into the kernels' steps, and the
+     * point head's step measured 10–30 % slower.
+     */
+    private void linear(float[] h, float[] out) {
+        for (int q = 0; q < outputsP; q += L) {
             // Four partial sums: one chain of H dependent FMAs would leave the FPU idle.
             FloatVector s0 = FloatVector.zero(S);
             FloatVector s1 = s0;
@@ -59,6 +78,6 @@ final class VectorHead {
             }
             s0.add(s1).add(s2.add(s3)).add(FloatVector.fromArray(S, headB, q)).intoArray(outP, q);
         }
-        System.arraycopy(outP, 0, out, 0, horizon);
+        System.arraycopy(outP, 0, out, 0, outputs);
     }
 }

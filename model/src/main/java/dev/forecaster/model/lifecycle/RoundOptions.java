@@ -49,6 +49,7 @@ public record RoundOptions(int localBatches, int batchSize, int windowLength, in
                 .validationFraction(0.0)
                 .modelName(base.getName())
                 .evaluate(false)
+                .head(spec.head())
                 .build();
     }
 }

@@ -29,6 +29,7 @@ import dev.forecaster.model.scaling.SeriesScaler;
 public final class SeriesProcessor implements Serializable {
 
     private static final long serialVersionUID = 1L;
+    private static final double[] NO_SPREADS = new double[0];
 
     private final ModelPolicy policy;
     private final AnomalyScorer scorer;
@@ -58,11 +59,13 @@ public final class SeriesProcessor implements Serializable {
      * The result of one observation.
      *
      * @param means the forecast of the next H steps
+     * @param spreads the predicted standard deviation of each of those steps, when the model has a
+     *     probabilistic head; null otherwise (persistence, point heads)
      * @param anomalyScore the observation's anomaly likelihood in [0, 1]
      * @param modelVersion the model that forecast
      * @param alert the alert this observation raised, or null
      */
-    public record Step(double[] means, double anomalyScore, long modelVersion, Alert alert) {}
+    public record Step(double[] means, double[] spreads, double anomalyScore, long modelVersion, Alert alert) {}
 
     public SeriesState newState() {
         SeriesState state = new SeriesState(
@@ -81,31 +84,36 @@ public final class SeriesProcessor implements Serializable {
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException("Non-finite value " + value);
         }
-        double expected = state.lastForecast.length > 0 && oneStepTargets(state, eventTime)
-                ? state.lastForecast[0]
-                : Double.NaN;
-        AnomalyScorer.Assessment assessment = scorer.assess(state.anomaly, value - expected, state.scaler.scale());
-        // Bounds come from the residual spread until models predict their own spread. The model
-        // that made the forecast is the one the state belongs to before this observation.
+        boolean targeted = state.lastForecast.length > 0 && oneStepTargets(state, eventTime);
+        double expected = targeted ? state.lastForecast[0] : Double.NaN;
+        double predictedSpread = targeted && state.lastSpreads.length > 0 ? state.lastSpreads[0] : Double.NaN;
+        AnomalyScorer.Assessment assessment =
+                scorer.assess(state.anomaly, value - expected, state.scaler.scale(), predictedSpread);
+        // The bounds use the spread the surprise was measured against (AnomalyScorer says which).
+        // The model that made the forecast is the one the state belongs to before this observation.
         Alert alert = alerts.observe(state.alert, new AlertPolicy.Point(
                 eventTime, value, expected, assessment.spread(), state.modelVersion, assessment));
 
         LstmForecaster model = policy.prepare(state);
         double[] means;
+        double[] spreads = null;
         if (model == null) {
             // No model yet: persistence, the forecast that needs no training.
             state.scaler.update(value);
             means = new double[policy.horizon()];
             Arrays.fill(means, value);
         } else {
-            means = forecaster(model).observe(state.scaler, state.recurrent, value);
+            SeriesForecaster.Prediction p = forecaster(model).predict(state.scaler, state.recurrent, value);
+            means = p.means();
+            spreads = p.spreads();
         }
         policy.observed(state, value);
         state.observations++;
         state.stepMillis = StepEstimator.next(state.stepMillis, state.lastEventTime, eventTime);
         state.lastEventTime = Math.max(state.lastEventTime, eventTime);
         state.lastForecast = means;
-        return new Step(means, assessment.likelihood(), state.modelVersion, alert);
+        state.lastSpreads = spreads == null ? NO_SPREADS : spreads;
+        return new Step(means, spreads, assessment.likelihood(), state.modelVersion, alert);
     }
 
     /**

@@ -30,6 +30,11 @@ public final class SeriesState {
     public long stepMillis;
     /** Means of the last forecast issued (raw units), empty before the first. */
     public double[] lastForecast = new double[0];
+    /**
+     * Predicted standard deviations of the last forecast (raw units), when the model that issued it
+     * has a probabilistic head; empty otherwise.
+     */
+    public double[] lastSpreads = new double[0];
     /** Observations this key has consumed. */
     public long observations;
     /** The anomaly scorer's statistics. */
@@ -56,6 +61,7 @@ public final class SeriesState {
         copy.lastEventTime = lastEventTime;
         copy.stepMillis = stepMillis;
         copy.lastForecast = lastForecast.clone();
+        copy.lastSpreads = lastSpreads.clone();
         copy.observations = observations;
         copy.anomaly = anomaly.copy();
         copy.alert = alert.copy();
@@ -80,6 +86,7 @@ public final class SeriesState {
                 && Objects.equals(recurrent, that.recurrent)
                 && Objects.equals(scaler, that.scaler)
                 && Arrays.equals(lastForecast, that.lastForecast)
+                && Arrays.equals(lastSpreads, that.lastSpreads)
                 && Objects.equals(anomaly, that.anomaly)
                 && Objects.equals(alert, that.alert)
                 && Objects.equals(history, that.history)
@@ -89,6 +96,6 @@ public final class SeriesState {
     @Override
     public int hashCode() {
         return Objects.hash(recurrent, scaler, modelVersion, lastEventTime, stepMillis, observations, anomaly, alert, history)
-                + 31 * Arrays.hashCode(lastForecast);
+                + 31 * Arrays.hashCode(lastForecast) + 17 * Arrays.hashCode(lastSpreads);
     }
 }

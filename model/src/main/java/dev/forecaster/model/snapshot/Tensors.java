@@ -13,8 +13,9 @@ import java.util.List;
  *
  * <p>Names follow DL4J's parameter keys so a snapshot maps one-to-one onto a network: recurrent
  * layer {@code i} has {@code i_W} [nIn x 4H], {@code i_RW} [H x 4H] and {@code i_b} [4H]; the
- * head, at layer index {@code L = layers}, has {@code L_W} [H x horizon] and {@code L_b}
- * [horizon]. All data is row-major float32 little-endian.
+ * head, at layer index {@code L = layers}, has {@code L_W} [H x outputs] and {@code L_b}
+ * [outputs], outputs being the horizon for a point head and twice it for a Gaussian one (means,
+ * then log-sds). All data is row-major float32 little-endian.
  */
 public final class Tensors {
 

@@ -76,7 +76,9 @@ public final class LstmTrainer {
      * Trains a model and returns it as a snapshot named {@code opts.modelName()}, version 1 with no
      * parent (callers publishing it to a registry set their own lineage). Metrics, in normalised
      * units: {@code train_mse}, {@code val_mse}, {@code val_mse_initial} (untrained network), {@code
-     * val_mse_persistence} (forecasting every step as the last value), and window counts.
+     * val_mse_persistence} (forecasting every step as the last value), and window counts. For a
+     * Gaussian head ({@link TrainingOptions#head()}) the loss is the Gaussian NLL and the MSE
+     * metrics score its means.
      *
      * @throws IllegalArgumentException when no series is long enough to train on ({@link
      *     #minimumLength(int)} points)
@@ -236,7 +238,10 @@ public final class LstmTrainer {
         return subset;
     }
 
-    /** Mean squared error of the network over every label of every window, from zero state. */
+    /**
+     * Mean squared error of the network's means over every label of every window, from zero state.
+     * A Gaussian head's outputs are [means | log-sds] per window; only the means are scored.
+     */
     private static double mse(MultiLayerNetwork net, List<Prepared> data, List<Window> windows,
             int length, int horizon) {
         double sum = 0;
@@ -249,13 +254,18 @@ public final class LstmTrainer {
             }
             INDArray predicted = net.output(features(data, chunk, mb, length), false);
             float[] y = Dl4jModels.rowMajor(predicted);
+            int outputs = (int) predicted.size(1);
             float[] target = labelArray(data, chunk, mb, length, horizon);
-            // [mb, horizon, length] row-major: time is the fastest axis.
-            for (int i = 0; i < y.length; i++) {
-                if (i % length < chunk[i / (horizon * length)].steps()) {
-                    double e = y[i] - target[i];
-                    sum += e * e;
-                    count++;
+            // [mb, outputs, length] row-major, time the fastest axis; a Gaussian head's outputs
+            // are [means | log-sds], and only the means are scored. Steps past a window's end are not.
+            for (int i = 0; i < mb; i++) {
+                int steps = chunk[i].steps();
+                for (int k = 0; k < horizon; k++) {
+                    for (int t = 0; t < steps && t < length; t++) {
+                        double e = y[(i * outputs + k) * length + t] - target[(i * horizon + k) * length + t];
+                        sum += e * e;
+                        count++;
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.forecaster.model.train;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 
 import java.io.Serializable;
@@ -19,6 +20,8 @@ import java.util.Objects;
  *     metrics); on small budgets that evaluation can cost as much as the training
  * @param cellType the recurrent cell of every layer
  * @param identityInit start an RNN's recurrent weights at the identity matrix (IRNN); RNN only
+ * @param head point forecasts (trained on MSE) or a Gaussian per step (trained on its negative
+ *     log-likelihood)
  */
 public record TrainingOptions(
         long seed,
@@ -35,7 +38,8 @@ public record TrainingOptions(
         String modelName,
         boolean evaluate,
         CellType cellType,
-        boolean identityInit) implements Serializable {
+        boolean identityInit,
+        HeadKind head) implements Serializable {
 
     public TrainingOptions {
         positive("hiddenSize", hiddenSize);
@@ -63,6 +67,8 @@ public record TrainingOptions(
         if (identityInit && cellType != CellType.RNN) {
             throw new IllegalArgumentException("identityInit applies to RNN cells, not " + cellType);
         }
+        // Options Java-serialised before heads existed have none: they trained point heads.
+        head = head == null ? HeadKind.POINT : head;
     }
 
     public static TrainingOptions defaults() {
@@ -89,12 +95,13 @@ public record TrainingOptions(
                 .modelName(modelName)
                 .evaluate(evaluate)
                 .cellType(cellType)
-                .identityInit(identityInit);
+                .identityInit(identityInit)
+                .head(head);
     }
 
     /** The architecture these options train. */
     public ModelSpec spec() {
-        return ModelSpec.of(cellType, hiddenSize, layers, horizon);
+        return ModelSpec.of(cellType, hiddenSize, layers, horizon).withHead(head);
     }
 
     private static void positive(String name, int value) {
@@ -119,8 +126,14 @@ public record TrainingOptions(
         private boolean evaluate = true;
         private CellType cellType = CellType.LSTM;
         private boolean identityInit;
+        private HeadKind head = HeadKind.POINT;
 
         private Builder() {}
+
+        public Builder head(HeadKind head) {
+            this.head = head;
+            return this;
+        }
 
         public Builder cellType(CellType cellType) {
             this.cellType = cellType;
@@ -200,7 +213,7 @@ public record TrainingOptions(
         public TrainingOptions build() {
             return new TrainingOptions(seed, hiddenSize, layers, horizon, windowLength, tbpttLength,
                     batchSize, maxIterations, learningRate, clipNorm, validationFraction, modelName,
-                    evaluate, cellType, identityInit);
+                    evaluate, cellType, identityInit, head);
         }
     }
 }

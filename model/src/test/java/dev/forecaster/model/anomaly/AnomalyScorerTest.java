@@ -198,4 +198,36 @@ class AnomalyScorerTest {
         assertEquals(false, SCORER.assess(SCORER.newState(), Double.NaN, 1).scored());
         assertEquals(false, SCORER.assess(SCORER.newState(), 1.0, 1).scored(), "warming up");
     }
+
+    /**
+     * With a predicted spread p the residual is measured against √((p² + s²)/2), s the residual
+     * spread; the same residual is more surprising where the model expected a tighter distribution
+     * and less where it expected a wider one, and the residual statistics are the same either way.
+     */
+    @Test
+    void aPredictedSpreadIsBlendedWithTheResidualSpread() {
+        double[] g = gaussian(300, 2.0, 11L);
+        AnomalyState plain = SCORER.newState();
+        AnomalyState sure = SCORER.newState();
+        AnomalyState unsure = SCORER.newState();
+        for (double r : g) {
+            SCORER.assess(plain, r, 1.0);
+            SCORER.assess(sure, r, 1.0, 0.5);
+            SCORER.assess(unsure, r, 1.0, 8.0);
+        }
+        assertEquals(plain.residualMean, sure.residualMean, 0);
+        assertEquals(plain.residualVar, unsure.residualVar, 0);
+        double s = Math.sqrt(plain.residualVar);
+        AnomalyScorer.Assessment a = SCORER.assess(plain.copy(), 6.0, 1.0);
+        AnomalyScorer.Assessment tight = SCORER.assess(sure.copy(), 6.0, 1.0, 0.5);
+        AnomalyScorer.Assessment wide = SCORER.assess(unsure.copy(), 6.0, 1.0, 8.0);
+        assertEquals(s, a.spread(), 1e-12);
+        assertEquals(Math.sqrt((0.25 + s * s) / 2), tight.spread(), 1e-12);
+        assertEquals(Math.sqrt((64 + s * s) / 2), wide.spread(), 1e-12);
+        assertTrue(tight.surprise() > a.surprise() && a.surprise() > wide.surprise(),
+                tight.surprise() + " > " + a.surprise() + " > " + wide.surprise());
+        // NaN or non-positive predicted spreads fall back to the residual spread.
+        assertEquals(a.z(), SCORER.assess(plain.copy(), 6.0, 1.0, Double.NaN).z(), 0);
+        assertEquals(a.z(), SCORER.assess(plain.copy(), 6.0, 1.0, 0.0).z(), 0);
+    }
 }

@@ -109,4 +109,60 @@ class BacktestTest {
         assertEquals(new RowRange(0, 120), fits.get(1).train());
         assertEquals(new RowRange(120, 170), fits.get(1).val());
     }
+
+    /**
+     * A probabilistic forecaster's spreads are scored in the backtest's normalised units: a
+     * random walk forecast by persistence with its true k-step spread (σ√k) is calibrated, with
+     * half that spread it is not.
+     */
+    @Test
+    void probabilisticForecastsAreCalibratedInNormalisedUnits() throws IOException {
+        java.util.Random random = new java.util.Random(4);
+        double[] x = new double[6000];
+        for (int t = 1; t < x.length; t++) {
+            x[t] = x[t - 1] + 3.0 * random.nextGaussian();
+        }
+        Split split = new Split(new RowRange(0, 2000), new RowRange(2000, 3000), new RowRange(3000, 6000));
+        for (double factor : new double[] {1.0, 0.5}) {
+            Forecaster walk = new Forecaster() {
+                @Override
+                public String name() {
+                    return "walk";
+                }
+
+                @Override
+                public void fit(TrainingData data) {}
+
+                @Override
+                public double[] forecast(double[] history, int horizon) {
+                    return new Persistence().forecast(history, horizon);
+                }
+
+                @Override
+                public double[] spreads(double[] history, int horizon) {
+                    double[] sd = new double[horizon];
+                    for (int k = 0; k < horizon; k++) {
+                        sd[k] = factor * 3.0 * Math.sqrt(k + 1);
+                    }
+                    return sd;
+                }
+
+                @Override
+                public int lookback() {
+                    return 1;
+                }
+            };
+            Backtest.Result r = new Backtest(split, List.of(1, 4), Backtest.Mode.FROZEN, 0).run(walk, x, null, null);
+            assertTrue(r.probabilistic());
+            double coverage = r.calibration().get(4).coverage();
+            if (factor == 1.0) {
+                assertEquals(0.80, coverage, 0.03);
+                assertEquals(0.80, r.calibration().get(1).coverage(), 0.03);
+            } else {
+                assertTrue(coverage < 0.55, "half the spread covers " + coverage);
+            }
+        }
+        assertTrue(!new Backtest(split, List.of(1), Backtest.Mode.FROZEN, 0).run(new Persistence(), x, null, null)
+                .probabilistic());
+    }
 }

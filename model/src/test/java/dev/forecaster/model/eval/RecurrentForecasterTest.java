@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.HeadKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,9 +30,48 @@ class RecurrentForecasterTest {
 
     private static RecurrentForecaster small(CellType cell, boolean identity, RecurrentForecaster.Base base,
             int iterations) {
+        return small(cell, identity, base, iterations, HeadKind.POINT);
+    }
+
+    private static RecurrentForecaster small(CellType cell, boolean identity, RecurrentForecaster.Base base,
+            int iterations, HeadKind head) {
         RecurrentForecaster.Options o = new RecurrentForecaster.Options(cell, identity, base, 8, 1, 24,
-                24, 8, iterations, 5, 2, 1e-2, 1.0, 24, 3);
+                24, 8, iterations, 5, 2, 1e-2, 1.0, 24, 3, head);
         return new RecurrentForecaster(cell.name().toLowerCase(), o, List.of(4, 12));
+    }
+
+    /**
+     * A Gaussian head starts at its base with a spread of one train std per step (log-sd 0), trains
+     * reproducibly on its likelihood, and ends with spreads that grow with the horizon, as the
+     * errors of a persistence base on a sine do.
+     */
+    @Test
+    void aGaussianHeadForecastsSpreadsThatTrainOnTheLikelihood() {
+        double[] x = series(400);
+        TrainingData data = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
+        double[] history = Arrays.copyOf(x, 320);
+        double std = ZScore.of(x, new RowRange(0, 200)).std();
+        RecurrentForecaster untrained = small(CellType.LSTM, false, RecurrentForecaster.Base.PERSISTENCE, 0, HeadKind.GAUSSIAN);
+        untrained.fit(data);
+        assertArrayEquals(new Persistence().forecast(history, 12), untrained.forecast(history, 12), 1e-9);
+        double[] flat = new double[12];
+        Arrays.fill(flat, std);
+        assertArrayEquals(flat, untrained.spreads(history, 12), 1e-6 * std);
+
+        RecurrentForecaster a = small(CellType.LSTM, false, RecurrentForecaster.Base.PERSISTENCE, 60, HeadKind.GAUSSIAN);
+        RecurrentForecaster b = small(CellType.LSTM, false, RecurrentForecaster.Base.PERSISTENCE, 60, HeadKind.GAUSSIAN);
+        a.fit(data);
+        b.fit(data);
+        assertArrayEquals(a.forecast(history, 12), b.forecast(history, 12));
+        assertArrayEquals(a.spreads(history, 12), b.spreads(history, 12));
+        assertTrue(a.fitReport().get("val_nll") < a.fitReport().get("val_nll_base"), a.fitReport().toString());
+        double[] sd = a.spreads(history, 12);
+        assertEquals(4, a.spreads(history, 4).length);
+        assertTrue(sd[11] > sd[0], "the 12-step spread exceeds the 1-step one: " + Arrays.toString(sd));
+        assertTrue(sd[0] < 0.7 * std, "one step ahead is far surer than the series' spread: " + sd[0] + " vs " + std);
+        RecurrentForecaster point = small(RecurrentForecaster.Base.PERSISTENCE, 0);
+        point.fit(data);
+        assertEquals(null, point.spreads(history, 4), "a point head has no spreads");
     }
 
     @Test

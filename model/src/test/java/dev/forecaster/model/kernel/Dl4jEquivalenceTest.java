@@ -1,6 +1,7 @@
 package dev.forecaster.model.kernel;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.dl4j.Dl4jModels;
 import dev.forecaster.model.snapshot.Tensors;
@@ -8,6 +9,7 @@ import dev.forecaster.model.train.TrainingOptions;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Tensor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,11 +20,14 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Every kernel against DL4J's forward pass, for every cell type at depths 1 and 2 with the head:
+ * Every kernel against DL4J's forward pass, for every cell type at depths 1 and 2 and both heads
+ * (for the Gaussian head, the kernel's standard deviations against DL4J's log-sd output, compared
+ * as logs: the kernel returns exp(clamp(log-sd))):
  * the kernel this JVM selects, the scalar and the vector kernel each stepping keys one by one, and
  * the scalar and vector batch paths, all in lockstep with {@code rnnTimeStep} on a minibatch of
  * keys, for {@value #STEPS} steps.
@@ -34,13 +39,16 @@ class Dl4jEquivalenceTest {
     /** Keys stepped together: more than one tile of the batch path, and not a multiple of one. */
     private static final int KEYS = 5;
 
-    @ParameterizedTest(name = "{0}, {1} layer(s) of {2}, horizon {3}")
+    @ParameterizedTest(name = "{0}, {1} layer(s) of {2}, horizon {3}, {4} head")
     @CsvSource({
-        "LSTM, 1, 64, 24", "LSTM, 2, 16, 5",
-        "GRU, 1, 32, 24", "GRU, 2, 12, 5",
-        "RNN, 1, 64, 24", "RNN, 2, 20, 5"})
-    void everyKernelMatchesDl4j(CellType cell, int layers, int hidden, int horizon) {
-        ModelSpec spec = ModelSpec.of(cell, hidden, layers, horizon);
+        "LSTM, 1, 64, 24, POINT", "LSTM, 2, 16, 5, POINT",
+        "GRU, 1, 32, 24, POINT", "GRU, 2, 12, 5, POINT",
+        "RNN, 1, 64, 24, POINT", "RNN, 2, 20, 5, POINT",
+        "LSTM, 1, 64, 24, GAUSSIAN", "LSTM, 2, 16, 5, GAUSSIAN",
+        "GRU, 1, 32, 24, GAUSSIAN", "GRU, 2, 12, 5, GAUSSIAN",
+        "RNN, 1, 64, 24, GAUSSIAN", "RNN, 2, 20, 5, GAUSSIAN"})
+    void everyKernelMatchesDl4j(CellType cell, int layers, int hidden, int horizon, HeadKind head) {
+        ModelSpec spec = ModelSpec.of(cell, hidden, layers, horizon).withHead(head);
         MultiLayerNetwork net = randomNetwork(spec, 11L * hidden + layers);
         LstmForecaster forecaster = LstmForecaster.fromSnapshot(snapshot(net, spec));
         double worst = maxDeviation(net, forecaster);
@@ -52,10 +60,11 @@ class Dl4jEquivalenceTest {
      * The test above must be able to fail: a kernel reading two gate blocks swapped (for the
      * one-block Elman cell, the recurrent matrix transposed) drifts far from DL4J.
      */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"LSTM, 1, 2", "LSTM, 3, 0", "GRU, 0, 1", "GRU, 1, 2", "RNN, -1, -1"})
-    void aKernelWithTheGateBlocksMixedUpIsCaught(CellType cell, int blockA, int blockB) {
-        ModelSpec spec = ModelSpec.of(cell, 16, 1, 5);
+    @ParameterizedTest(name = "{0}, {3} head")
+    @CsvSource({"LSTM, 1, 2, POINT", "LSTM, 3, 0, POINT", "GRU, 0, 1, POINT", "GRU, 1, 2, POINT", "RNN, -1, -1, POINT",
+        "LSTM, 1, 2, GAUSSIAN", "GRU, 1, 2, GAUSSIAN", "RNN, -1, -1, GAUSSIAN"})
+    void aKernelWithTheGateBlocksMixedUpIsCaught(CellType cell, int blockA, int blockB, HeadKind head) {
+        ModelSpec spec = ModelSpec.of(cell, 16, 1, 5).withHead(head);
         MultiLayerNetwork net = randomNetwork(spec, 3L);
         ModelSnapshot wrong = blockA < 0 ? transposeRecurrent(snapshot(net, spec), spec)
                 : swapBlocks(snapshot(net, spec), spec, blockA, blockB);
@@ -68,6 +77,44 @@ class Dl4jEquivalenceTest {
         }
         assertTrue(e != null, "a kernel with mixed-up blocks passed as equivalent");
         assertTrue(e.getMessage().contains("DL4J"), e.getMessage());
+    }
+
+    /**
+     * A kernel that read a Gaussian head as a point head, or confused its halves, must fail too: a
+     * snapshot whose head has the mean and log-sd columns swapped differs from DL4J's network.
+     */
+    @Test
+    void aGaussianHeadWithItsHalvesSwappedIsCaught() {
+        ModelSpec spec = ModelSpec.of(CellType.GRU, 16, 1, 5).withHead(HeadKind.GAUSSIAN);
+        MultiLayerNetwork net = randomNetwork(spec, 4L);
+        LstmForecaster forecaster = LstmForecaster.fromSnapshot(swapHeadHalves(snapshot(net, spec), spec));
+        AssertionError e = assertThrows(AssertionError.class, () -> maxDeviation(net, forecaster));
+        assertTrue(e.getMessage().contains("DL4J"), e.getMessage());
+    }
+
+    /** The head's mean and log-sd columns exchanged in W and b. */
+    private static ModelSnapshot swapHeadHalves(ModelSnapshot snapshot, ModelSpec spec) {
+        int horizon = spec.horizon();
+        int cols = spec.outputs();
+        List<Tensor> tensors = new ArrayList<>();
+        for (Tensor t : snapshot.getTensors()) {
+            String name = t.getName();
+            if (!name.equals(Tensors.headWeights(spec.layers())) && !name.equals(Tensors.headBias(spec.layers()))) {
+                tensors.add(t);
+                continue;
+            }
+            int[] shape = Tensors.shape(t);
+            float[] v = Tensors.floats(snapshot, name, shape);
+            for (int r = 0; r < v.length / cols; r++) {
+                for (int j = 0; j < horizon; j++) {
+                    float tmp = v[r * cols + j];
+                    v[r * cols + j] = v[r * cols + horizon + j];
+                    v[r * cols + horizon + j] = tmp;
+                }
+            }
+            tensors.add(Tensors.of(name, v, shape));
+        }
+        return ModelSnapshot.newBuilder(snapshot).setTensors(tensors).build();
     }
 
     /**
@@ -117,21 +164,24 @@ class Dl4jEquivalenceTest {
             states.add(s);
         }
         int horizon = spec.horizon();
+        int outputs = spec.outputs();
         float[][] in = new float[KEYS][1];
         float[] x = new float[KEYS];
-        float[][] outs = new float[KEYS][horizon];
+        float[][] outs = new float[KEYS][outputs];
         Random random = new Random(spec.hiddenSize() * 31L + spec.layers());
 
         net.rnnClearPreviousState();
         double worst = 0;
         double sumAbs = 0;
+        long spreads = 0;
+        long informativeSpreads = 0;
         for (int t = 0; t < STEPS; t++) {
             for (int k = 0; k < KEYS; k++) {
                 RandomModels.input(random, t + k, in[k]);
                 x[k] = in[k][0];
             }
             INDArray expected = net.rnnTimeStep(Nd4j.create(x, new long[] {KEYS, 1, 1}, 'c'));
-            assertEquals((long) KEYS * horizon, expected.length());
+            assertEquals((long) KEYS * outputs, expected.length());
             for (int m = 0; m < single.length + batched.length; m++) {
                 RecurrentState[] s = states.get(m);
                 String name;
@@ -149,16 +199,26 @@ class Dl4jEquivalenceTest {
                     batched[m - single.length].stepBatch(s, in, outs, KEYS);
                 }
                 for (int k = 0; k < KEYS; k++) {
-                    for (int j = 0; j < horizon; j++) {
-                        double e = expected.getDouble(k, j, 0);
-                        double diff = Math.abs(e - outs[k][j]);
+                    for (int j = 0; j < outputs; j++) {
+                        // Means as they are; a Gaussian head's spreads as clamped log-sds.
+                        boolean spread = j >= horizon;
+                        double e = spread ? HeadKind.clampLogSd(expected.getDouble(k, j, 0)) : expected.getDouble(k, j, 0);
+                        double got = spread ? Math.log(outs[k][j]) : outs[k][j];
+                        double diff = Math.abs(e - got);
                         worst = Math.max(worst, diff);
-                        if (m == 0) {
+                        if (m == 0 && !spread) {
                             sumAbs += Math.abs(e);
+                        }
+                        if (m == 0 && spread) {
+                            spreads++;
+                            double raw = expected.getDouble(k, j, 0);
+                            if (raw > HeadKind.MIN_LOG_SD && raw < HeadKind.MAX_LOG_SD && Math.abs(raw) > 0.05) {
+                                informativeSpreads++;
+                            }
                         }
                         if (!(diff <= TOLERANCE)) {
                             fail(spec + ", " + name + " kernel, step " + t + ", key " + k + ", output " + j
-                                    + ": DL4J " + e + ", kernel " + outs[k][j] + " (diff " + diff + ")");
+                                    + (spread ? " (log-sd)" : "") + ": DL4J " + e + ", kernel " + got + " (diff " + diff + ")");
                         }
                     }
                 }
@@ -167,6 +227,8 @@ class Dl4jEquivalenceTest {
         // Guards against a vacuous pass on a network whose outputs are all near zero.
         double meanAbs = sumAbs / ((double) STEPS * KEYS * horizon);
         assertTrue(meanAbs > 0.05, "outputs too small to compare: " + meanAbs);
+        // Nor may the spreads pass because they all sit on the clamp, or at sd 1.
+        assertTrue(informativeSpreads >= 0.75 * spreads, informativeSpreads + " of " + spreads + " log-sds informative");
         return worst;
     }
 

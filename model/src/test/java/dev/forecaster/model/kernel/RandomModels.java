@@ -34,8 +34,8 @@ final class RandomModels {
         }
         int head = spec.layers();
         tensors.add(Tensors.of(Tensors.headWeights(head),
-                gaussian(random, hidden * spec.horizon(), scale), hidden, spec.horizon()));
-        tensors.add(Tensors.of(Tensors.headBias(head), gaussian(random, spec.horizon(), scale), spec.horizon()));
+                gaussian(random, hidden * spec.outputs(), scale), hidden, spec.outputs()));
+        tensors.add(Tensors.of(Tensors.headBias(head), gaussian(random, spec.outputs(), scale), spec.outputs()));
         return ModelSnapshot.newBuilder()
                 .setName("random")
                 .setVersion(1L)

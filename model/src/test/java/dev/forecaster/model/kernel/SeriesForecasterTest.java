@@ -1,5 +1,8 @@
 package dev.forecaster.model.kernel;
 
+import dev.forecaster.model.CellType;
+import dev.forecaster.model.HeadKind;
+import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.train.SyntheticSeries;
 import org.junit.jupiter.api.Test;
@@ -16,6 +19,39 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SeriesForecasterTest {
+
+    /**
+     * A Gaussian head's spreads come back in the series' units: the kernel's normalised sd times
+     * the scaler's scale after the update, the same coordinates as the mean. A point head has none.
+     */
+    @Test
+    void gaussianSpreadsAreDenormalisedWithTheScalersScale() {
+        ModelSpec spec = ModelSpec.of(CellType.GRU, 12, 2, 4).withHead(HeadKind.GAUSSIAN);
+        LstmForecaster kernel = LstmForecaster.fromSnapshot(RandomModels.snapshot(spec, 7L, 0.3));
+        SeriesForecaster forecaster = new SeriesForecaster(kernel);
+        SeriesScaler scaler = new SeriesScaler();
+        RecurrentState state = kernel.newState();
+        SeriesScaler refScaler = new SeriesScaler();
+        RecurrentState refState = kernel.newState();
+        float[] out = new float[spec.outputs()];
+        for (int t = 0; t < 50; t++) {
+            double v = 1000 + 40 * Math.sin(t / 4.0);
+            SeriesForecaster.Prediction p = forecaster.predict(scaler, state, v);
+            refScaler.update(v);
+            kernel.step(refState, new float[] {refScaler.normalise(v)}, out);
+            for (int k = 0; k < 4; k++) {
+                assertEquals(refScaler.denormalise(out[k]), p.means()[k], 1e-9);
+                assertEquals(out[4 + k] * refScaler.scale(), p.spreads()[k], 1e-9);
+                assertTrue(p.spreads()[k] > 0);
+            }
+        }
+        assertEquals(refState, state);
+        ModelSpec pointSpec = spec.withHead(HeadKind.POINT);
+        SeriesForecaster point = new SeriesForecaster(LstmForecaster.fromSnapshot(RandomModels.snapshot(pointSpec, 7L, 0.3)));
+        SeriesForecaster.Prediction p = point.predict(new SeriesScaler(), RecurrentState.zeros(pointSpec), 3.0);
+        assertEquals(4, p.means().length);
+        assertEquals(null, p.spreads());
+    }
 
     /** Points before scoring starts, so the scaler and state have settled. */
     private static final int BURN_IN = 100;

@@ -1,6 +1,7 @@
 package dev.forecaster.model.kernel;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,26 +21,30 @@ class StepKernelEquivalenceTest {
     private static final int STEPS = 1000;
     private static final double TOLERANCE = 1e-6;
 
-    @ParameterizedTest(name = "{0}, H={1}, layers={2}, horizon={3}, inputs={4}")
+    @ParameterizedTest(name = "{0}, H={1}, layers={2}, horizon={3}, inputs={4}, {5} head")
     @CsvSource({
-        "LSTM, 16, 1, 24, 1", "LSTM, 64, 1, 24, 1", "LSTM, 128, 1, 24, 1",
-        "LSTM, 16, 2, 24, 1", "LSTM, 64, 2, 24, 1", "LSTM, 128, 2, 24, 1",
+        "LSTM, 16, 1, 24, 1, POINT", "LSTM, 64, 1, 24, 1, POINT", "LSTM, 128, 1, 24, 1, POINT",
+        "LSTM, 16, 2, 24, 1, POINT", "LSTM, 64, 2, 24, 1, POINT", "LSTM, 128, 2, 24, 1, POINT",
         // Sizes that are not multiples of any vector length: padded gates, head and tails.
-        "LSTM, 20, 2, 5, 3", "LSTM, 8, 1, 3, 1", "LSTM, 37, 1, 17, 2",
-        "GRU, 16, 1, 24, 1", "GRU, 64, 2, 24, 1", "GRU, 128, 1, 24, 1",
-        "GRU, 20, 2, 5, 3", "GRU, 8, 1, 3, 1", "GRU, 37, 1, 17, 2",
-        "RNN, 16, 1, 24, 1", "RNN, 64, 2, 24, 1", "RNN, 128, 1, 24, 1",
-        "RNN, 20, 2, 5, 3", "RNN, 8, 1, 3, 1", "RNN, 37, 1, 17, 2"})
-    void vectorKernelMatchesScalarKernel(CellType cell, int hidden, int layers, int horizon, int inputs) {
-        ModelSpec spec = new ModelSpec(cell, inputs, hidden, layers, horizon);
+        "LSTM, 20, 2, 5, 3, POINT", "LSTM, 8, 1, 3, 1, POINT", "LSTM, 37, 1, 17, 2, POINT",
+        "GRU, 16, 1, 24, 1, POINT", "GRU, 64, 2, 24, 1, POINT", "GRU, 128, 1, 24, 1, POINT",
+        "GRU, 20, 2, 5, 3, POINT", "GRU, 8, 1, 3, 1, POINT", "GRU, 37, 1, 17, 2, POINT",
+        "RNN, 16, 1, 24, 1, POINT", "RNN, 64, 2, 24, 1, POINT", "RNN, 128, 1, 24, 1, POINT",
+        "RNN, 20, 2, 5, 3, POINT", "RNN, 8, 1, 3, 1, POINT", "RNN, 37, 1, 17, 2, POINT",
+        // Gaussian heads: 2H outputs, padded differently from H.
+        "LSTM, 64, 1, 24, 1, GAUSSIAN", "LSTM, 20, 2, 5, 3, GAUSSIAN", "LSTM, 37, 1, 17, 2, GAUSSIAN",
+        "GRU, 64, 2, 24, 1, GAUSSIAN", "GRU, 8, 1, 3, 1, GAUSSIAN",
+        "RNN, 16, 1, 24, 1, GAUSSIAN", "RNN, 37, 1, 17, 2, GAUSSIAN"})
+    void vectorKernelMatchesScalarKernel(CellType cell, int hidden, int layers, int horizon, int inputs, HeadKind head) {
+        ModelSpec spec = new ModelSpec(cell, inputs, hidden, layers, horizon, head);
         CellWeights weights = RandomModels.weights(spec, 31L * hidden + layers);
         StepKernel scalar = StepKernels.scalar(weights);
         StepKernel vector = StepKernels.vector(weights);
         RecurrentState s1 = RecurrentState.zeros(spec);
         RecurrentState s2 = RecurrentState.zeros(spec);
         float[] in = new float[inputs];
-        float[] out1 = new float[horizon];
-        float[] out2 = new float[horizon];
+        float[] out1 = new float[spec.outputs()];
+        float[] out2 = new float[spec.outputs()];
         Random random = new Random(hidden);
         double worst = 0;
         double sumAbs = 0;
@@ -47,11 +52,14 @@ class StepKernelEquivalenceTest {
             RandomModels.input(random, t, in);
             scalar.step(s1, in, out1);
             vector.step(s2, in, out2);
-            for (int k = 0; k < horizon; k++) {
-                double diff = Math.abs(out1[k] - out2[k]);
+            for (int k = 0; k < spec.outputs(); k++) {
+                // Spreads (a Gaussian head's second half) are compared as logs, i.e. relatively.
+                boolean spread = k >= horizon;
+                // Twice the tolerance for them: a log-sd's own rounding, then exp's and the float's.
+                double diff = spread ? Math.abs(Math.log(out1[k]) - Math.log(out2[k])) / 2 : Math.abs(out1[k] - out2[k]);
                 worst = Math.max(worst, diff);
-                sumAbs += Math.abs(out1[k]);
-                if (!(diff <= TOLERANCE)) {
+                sumAbs += spread ? 0 : Math.abs(out1[k]);
+                if (!(diff <= TOLERANCE) || spread && !(out1[k] > 0)) {
                     fail("Step " + t + ", output " + k + ": scalar " + out1[k] + ", vector " + out2[k]);
                 }
             }
@@ -69,12 +77,15 @@ class StepKernelEquivalenceTest {
         System.out.printf("%s: max |scalar - vector| over %d steps = %.3g%n", spec, STEPS, worst);
     }
 
-    @ParameterizedTest(name = "{0} {1} kernel, H={2}, layers={3}")
-    @CsvSource({"LSTM, vector, 64, 1", "LSTM, vector, 20, 2", "LSTM, vector, 128, 1", "LSTM, scalar, 64, 1",
-        "LSTM, scalar, 20, 2", "GRU, vector, 64, 1", "GRU, vector, 20, 2", "GRU, scalar, 20, 2",
-        "RNN, vector, 64, 1", "RNN, vector, 20, 2", "RNN, scalar, 20, 2"})
-    void batchIsBitForBitTheSingleSteps(CellType cell, String kind, int hidden, int layers) {
-        ModelSpec spec = ModelSpec.of(cell, hidden, layers, 24);
+    @ParameterizedTest(name = "{0} {1} kernel, H={2}, layers={3}, {4} head")
+    @CsvSource({"LSTM, vector, 64, 1, POINT", "LSTM, vector, 20, 2, POINT", "LSTM, vector, 128, 1, POINT",
+        "LSTM, scalar, 64, 1, POINT", "LSTM, scalar, 20, 2, POINT", "GRU, vector, 64, 1, POINT",
+        "GRU, vector, 20, 2, POINT", "GRU, scalar, 20, 2, POINT", "RNN, vector, 64, 1, POINT",
+        "RNN, vector, 20, 2, POINT", "RNN, scalar, 20, 2, POINT",
+        "LSTM, vector, 64, 1, GAUSSIAN", "GRU, vector, 20, 2, GAUSSIAN", "RNN, vector, 64, 1, GAUSSIAN",
+        "LSTM, scalar, 20, 2, GAUSSIAN"})
+    void batchIsBitForBitTheSingleSteps(CellType cell, String kind, int hidden, int layers, HeadKind head) {
+        ModelSpec spec = ModelSpec.of(cell, hidden, layers, 24).withHead(head);
         CellWeights weights = RandomModels.weights(spec, 5L);
         StepKernel single = kind.equals("vector") ? StepKernels.vector(weights) : StepKernels.scalar(weights);
         StepKernel batched = kind.equals("vector") ? StepKernels.vector(weights) : StepKernels.scalar(weights);
@@ -83,8 +94,8 @@ class StepKernelEquivalenceTest {
         RecurrentState[] a = new RecurrentState[keys];
         RecurrentState[] b = new RecurrentState[keys];
         float[][] inputs = new float[keys][1];
-        float[][] outsA = new float[keys][24];
-        float[][] outsB = new float[keys][24];
+        float[][] outsA = new float[keys][spec.outputs()];
+        float[][] outsB = new float[keys][spec.outputs()];
         for (int k = 0; k < keys; k++) {
             a[k] = RecurrentState.zeros(spec);
             b[k] = RecurrentState.zeros(spec);
@@ -151,6 +162,33 @@ class StepKernelEquivalenceTest {
         // Two keys with valid arguments are fine.
         model.stepBatch(states, inputs, outs, 2);
         assertTrue(states[0].h[0][0] != 0f && states[2].equals(model.newState()));
+    }
+
+    /**
+     * Both kernels clamp a Gaussian head's log-sd as the loss did in training: head biases far
+     * outside [-7, 7] give exactly e^-7 and e^7, and the means are untouched.
+     */
+    @ParameterizedTest
+    @CsvSource({"scalar", "vector"})
+    void gaussianSpreadsAreClampedLikeTheLoss(String kind) {
+        ModelSpec spec = ModelSpec.of(CellType.LSTM, 16, 1, 4).withHead(HeadKind.GAUSSIAN);
+        CellWeights w = RandomModels.weights(spec, 2L);
+        float[] headB = w.headB().clone();
+        headB[4] = 40f;
+        headB[5] = -40f;
+        CellWeights clamped = new CellWeights(spec, w.w(), w.rw(), w.b(), w.headW(), headB);
+        StepKernel kernel = kind.equals("vector") ? StepKernels.vector(clamped) : StepKernels.scalar(clamped);
+        StepKernel reference = StepKernels.scalar(w);
+        float[] out = new float[8];
+        float[] ref = new float[8];
+        kernel.step(RecurrentState.zeros(spec), new float[] {0.7f}, out);
+        reference.step(RecurrentState.zeros(spec), new float[] {0.7f}, ref);
+        assertEquals((float) Math.exp(HeadKind.MAX_LOG_SD), out[4]);
+        assertEquals((float) Math.exp(HeadKind.MIN_LOG_SD), out[5]);
+        for (int k = 0; k < 4; k++) {
+            assertEquals(ref[k], out[k], 1e-6, "mean " + k);
+        }
+        assertEquals(Math.log(ref[6]), Math.log(out[6]), 1e-6);
     }
 
     @Test

@@ -7,7 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+
+import dev.forecaster.model.HeadKind;
+import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.anomaly.AnomalyState;
+import dev.forecaster.model.dl4j.Dl4jModels;
+import dev.forecaster.model.train.TrainingOptions;
 
 import dev.forecaster.model.anomaly.AnomalyScorer;
 import dev.forecaster.model.kernel.LstmForecaster;
@@ -44,6 +51,43 @@ class SeriesProcessorTest {
         assertTrue(spike > 0.9, "a jump of ~20 sd scores high: " + spike);
         assertEquals(301, state.observations);
         assertEquals(1000L, state.stepMillis);
+    }
+
+    /**
+     * A Gaussian-head model: every step carries its spreads, the state keeps the last ones, and
+     * the next observation is scored against the one-step spread blended with the residual spread
+     * (the same as scoring it by hand); a point model's steps carry none.
+     */
+    @Test
+    void aGaussianModelsSpreadsReachTheStepAndTheScorer() {
+        ModelSpec spec = ModelSpec.lstm(8, 1, 3).withHead(HeadKind.GAUSSIAN);
+        LstmForecaster model = LstmForecaster.fromSnapshot(Dl4jModels.toSnapshot(
+                Dl4jModels.build(spec, 5L, TrainingOptions.defaults()), spec, "g", 1L, null, null));
+        SeriesProcessor p = new SeriesProcessor(ModelPolicy.fixed(model), AnomalyScorer.defaults());
+        SeriesState state = p.newState();
+        AnomalyScorer scorer = AnomalyScorer.defaults();
+        AnomalyState shadow = scorer.newState();
+        SplittableRandom random = new SplittableRandom(3);
+        double[] previousMeans = null;
+        double[] previousSpreads = null;
+        for (int t = 0; t < 200; t++) {
+            double v = 50 + 5 * Math.sin(t / 5.0) + random.nextGaussian();
+            double scale = state.scaler.scale();
+            SeriesProcessor.Step step = p.observe(state, 1000L * t, v);
+            assertEquals(3, step.spreads().length);
+            assertArrayEquals(step.spreads(), state.lastSpreads);
+            assertTrue(Arrays.stream(step.spreads()).allMatch(sd -> sd > 0 && Double.isFinite(sd)));
+            if (previousMeans != null) {
+                double expected = scorer.assess(shadow, v - previousMeans[0], scale, previousSpreads[0]).likelihood();
+                assertEquals(expected, step.anomalyScore(), 0, "score at " + t);
+            }
+            previousMeans = step.means();
+            previousSpreads = step.spreads();
+        }
+        SeriesProcessor point = new SeriesProcessor(NO_MODEL, AnomalyScorer.defaults());
+        SeriesState pointState = point.newState();
+        assertEquals(null, point.observe(pointState, 0L, 1.0).spreads());
+        assertEquals(0, pointState.lastSpreads.length);
     }
 
     @Test

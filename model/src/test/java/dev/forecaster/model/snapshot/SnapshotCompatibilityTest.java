@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.dl4j.Dl4jModels;
 import dev.forecaster.model.kernel.LstmForecaster;
@@ -33,26 +34,30 @@ import org.nd4j.linalg.factory.Nd4j;
  * The fixtures under {@code src/test/resources/snapshots/} are committed and never regenerated
  * for a format change; a new format gets a new fixture beside the old ones. To add one, run this
  * test with {@code -Dforecaster.write-fixture=<cell>-2x8-h3-<version>} (cell lstm, gru or rnn) and
- * commit both files it writes. {@code lstm-2x8-h3-v1} predates the GRU and RNN cells; its
- * architecture records only "LSTM" and must keep loading as one.
+ * commit both files it writes; a name ending in {@code -gaussian} writes a Gaussian-head model.
+ * {@code lstm-2x8-h3-v1} predates the GRU and RNN cells; its architecture records only "LSTM" and
+ * must keep loading as one. The v1 fixtures predate heads (ModelSnapshot schema v1, no {@code
+ * head} field) and load as point heads; {@code gru-2x8-h3-v2-gaussian} is a Gaussian head, whose
+ * outputs are three means and then three standard deviations.
  */
 class SnapshotCompatibilityTest {
 
     private static final int STEPS = 50;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"lstm-2x8-h3-v1, LSTM", "gru-2x8-h3-v1, GRU", "rnn-2x8-h3-v1, RNN"})
-    void committedSnapshotStillLoadsAndForecastsTheSame(String fixture, CellType cell) throws Exception {
+    @CsvSource({"lstm-2x8-h3-v1, LSTM, POINT", "gru-2x8-h3-v1, GRU, POINT", "rnn-2x8-h3-v1, RNN, POINT",
+        "gru-2x8-h3-v2-gaussian, GRU, GAUSSIAN"})
+    void committedSnapshotStillLoadsAndForecastsTheSame(String fixture, CellType cell, HeadKind head) throws Exception {
         writeFixtureIfAsked();
         Path dir = fixtureDir();
         ModelSnapshot snapshot = SnapshotFiles.read(dir.resolve(fixture + ".avro"));
         assertEquals("fixture", snapshot.getName());
-        assertEquals(ModelSpec.of(cell, 8, 2, 3), ModelSpec.fromAvro(snapshot.getArchitecture()));
+        assertEquals(ModelSpec.of(cell, 8, 2, 3).withHead(head), ModelSpec.fromAvro(snapshot.getArchitecture()));
 
         List<String> expected = Files.readAllLines(dir.resolve(fixture + ".outputs.csv"), StandardCharsets.UTF_8);
         assertSameOutputs(expected, outputs(LstmForecaster.fromSnapshot(snapshot)), 1e-6);
         // The expected values are DL4J's too: the fixture loads into the training network unchanged.
-        assertSameOutputs(expected, dl4jOutputs(Dl4jModels.fromSnapshot(snapshot, 1L)), 1e-5);
+        assertSameOutputs(expected, dl4jOutputs(Dl4jModels.fromSnapshot(snapshot, 1L), 3), 1e-5);
     }
 
     private static void assertSameOutputs(List<String> expected, List<String> actual, double tolerance) {
@@ -66,15 +71,16 @@ class SnapshotCompatibilityTest {
         }
     }
 
-    /** {@link #outputs} through DL4J's {@code rnnTimeStep}. */
-    private static List<String> dl4jOutputs(MultiLayerNetwork net) {
+    /** {@link #outputs} through DL4J's {@code rnnTimeStep}, log-sds turned into sds as the kernel does. */
+    private static List<String> dl4jOutputs(MultiLayerNetwork net, int horizon) {
         List<String> lines = new ArrayList<>();
         net.rnnClearPreviousState();
         for (int t = 0; t < STEPS; t++) {
             INDArray out = net.rnnTimeStep(Nd4j.create(new float[] {(float) Math.sin(t / 3.0)}, new long[] {1, 1, 1}, 'c'));
             StringBuilder line = new StringBuilder();
             for (int k = 0; k < out.size(1); k++) {
-                line.append(k == 0 ? "" : ",").append(out.getFloat(0, k, 0));
+                double v = k < horizon ? out.getFloat(0, k, 0) : HeadKind.sd(out.getFloat(0, k, 0));
+                line.append(k == 0 ? "" : ",").append(v);
             }
             lines.add(line.toString());
         }
@@ -85,7 +91,7 @@ class SnapshotCompatibilityTest {
     private static List<String> outputs(LstmForecaster kernel) {
         RecurrentState state = kernel.newState();
         float[] in = new float[1];
-        float[] out = new float[kernel.spec().horizon()];
+        float[] out = new float[kernel.spec().outputs()];
         List<String> lines = new ArrayList<>();
         for (int t = 0; t < STEPS; t++) {
             in[0] = (float) Math.sin(t / 3.0);
@@ -109,7 +115,8 @@ class SnapshotCompatibilityTest {
             return;
         }
         CellType cell = CellType.valueOf(name.substring(0, name.indexOf('-')).toUpperCase(Locale.ROOT));
-        ModelSpec spec = ModelSpec.of(cell, 8, 2, 3);
+        ModelSpec spec = ModelSpec.of(cell, 8, 2, 3).withHead(name.endsWith("-gaussian") ? HeadKind.GAUSSIAN : HeadKind.POINT);
+        int outputs = spec.outputs();
         int cols = cell.blocks() * 8;
         SplittableRandom random = new SplittableRandom(2026L);
         List<Tensor> tensors = new ArrayList<>();
@@ -119,8 +126,8 @@ class SnapshotCompatibilityTest {
             tensors.add(Tensors.of(Tensors.recurrentWeights(layer), random(random, 8 * cols), 8, cols));
             tensors.add(Tensors.of(Tensors.bias(layer), random(random, cols), cols));
         }
-        tensors.add(Tensors.of(Tensors.headWeights(2), random(random, 8 * 3), 8, 3));
-        tensors.add(Tensors.of(Tensors.headBias(2), random(random, 3), 3));
+        tensors.add(Tensors.of(Tensors.headWeights(2), random(random, 8 * outputs), 8, outputs));
+        tensors.add(Tensors.of(Tensors.headBias(2), random(random, outputs), outputs));
         ModelSnapshot snapshot = ModelSnapshot.newBuilder()
                 .setName("fixture").setVersion(1L).setParentVersion(null).setArchitecture(spec.toAvro())
                 .setTensors(tensors).setScaling(Map.of("clamp", 10.0)).setMetrics(Map.of())

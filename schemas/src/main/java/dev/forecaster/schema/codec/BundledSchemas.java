@@ -30,7 +30,11 @@ public final class BundledSchemas {
     /** Historical schema files that are no longer the current version of any record. */
     static final List<String> HISTORY = List.of(
             // Forecast before anomalyScore was added.
-            "Forecast-v1.avsc");
+            "Forecast-v1.avsc",
+            // Forecast before the p10 and p90 quantiles were added.
+            "Forecast-v2.avsc",
+            // ModelSnapshot before ArchitectureSpec.head was added (every model a point forecaster).
+            "ModelSnapshot-v1.avsc");
 
     private static final SchemaStore.Cache STORE = build();
 

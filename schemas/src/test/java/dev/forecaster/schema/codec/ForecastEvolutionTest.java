@@ -47,6 +47,39 @@ class ForecastEvolutionTest {
     }
 
     @Test
+    void forecastWrittenBeforeTheQuantilesDecodesWithoutThem() throws IOException {
+        Schema v2 = BundledSchemas.load("/schemas/history/Forecast-v2.avsc");
+        assertNull(v2.getField("p10"), "the history file is the schema before the quantiles");
+        assertNotEquals(SchemaNormalization.parsingFingerprint64(v2),
+                SchemaNormalization.parsingFingerprint64(Forecast.getClassSchema()));
+        GenericRecord old = new GenericData.Record(v2);
+        old.put("seriesId", "sensor-4");
+        old.put("originTime", 1_700_000_000_000L);
+        old.put("stepMillis", 60_000L);
+        old.put("means", List.of(1.0, 2.0));
+        old.put("spreads", null);
+        old.put("modelVersion", 4L);
+        old.put("emittedAt", 1_700_000_001_000L);
+        old.put("anomalyScore", 0.25);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old).array();
+
+        Forecast read = AvroCodec.<Forecast>of(Forecast.getClassSchema()).decode(bytes);
+        assertEquals("sensor-4", read.getSeriesId());
+        assertEquals(0.25, read.getAnomalyScore());
+        assertNull(read.getP10());
+        assertNull(read.getP90());
+    }
+
+    @Test
+    void quantilesRoundTrip() throws IOException {
+        Forecast f = Forecast.newBuilder().setSeriesId("a").setOriginTime(Instant.ofEpochMilli(5))
+                .setStepMillis(1).setMeans(List.of(3.0)).setSpreads(List.of(0.5)).setModelVersion(1)
+                .setEmittedAt(Instant.ofEpochMilli(6)).setP10(List.of(2.36)).setP90(List.of(3.64)).build();
+        AvroCodec<Forecast> codec = AvroCodec.of(Forecast.getClassSchema());
+        assertEquals(f, codec.decode(codec.encode(f)));
+    }
+
+    @Test
     void newForecastsRoundTripTheScore() throws IOException {
         Forecast f = Forecast.newBuilder().setSeriesId("a").setOriginTime(Instant.ofEpochMilli(5))
                 .setStepMillis(1).setMeans(List.of(3.0)).setSpreads(null).setModelVersion(1)
