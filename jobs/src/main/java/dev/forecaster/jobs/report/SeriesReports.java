@@ -2,14 +2,16 @@ package dev.forecaster.jobs.report;
 
 import java.util.List;
 
+import dev.forecaster.model.HeadKind;
+
 /**
  * Builds a {@link SeriesReport} from what a backfill produces: the rows, the forecast issued at each
  * row (means for steps 1..H) and the scores.
  */
 public final class SeriesReports {
 
-    /** z of the 90th percentile of a normal: the band is the central 80 %. */
-    static final double Z90 = 1.2815515655446004;
+    /** z of the 90th percentile of a normal: the band is the central 80 %, as a Gaussian head's p10–p90. */
+    static final double Z90 = HeadKind.Z90;
     /** Residual spread is tracked over about this many rows. */
     static final int SPREAD_SPAN = 100;
     /** Errors beyond this many spreads enter the spread clipped to it, once {@link #WARM} errors are in. */

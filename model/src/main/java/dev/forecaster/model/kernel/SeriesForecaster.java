@@ -43,13 +43,7 @@ public final class SeriesForecaster implements Serializable {
      *     is changed then
      */
     public double[] observe(SeriesScaler scaler, RecurrentState state, double value) {
-        step(scaler, state, value);
-        int horizon = kernel.spec().horizon();
-        double[] forecast = new double[horizon];
-        for (int k = 0; k < horizon; k++) {
-            forecast[k] = scaler.denormalise(out[k]);
-        }
-        return forecast;
+        return predict(scaler, state, value).means();
     }
 
     /**

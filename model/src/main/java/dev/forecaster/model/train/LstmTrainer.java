@@ -261,7 +261,7 @@ public final class LstmTrainer {
             for (int i = 0; i < mb; i++) {
                 int steps = chunk[i].steps();
                 for (int k = 0; k < horizon; k++) {
-                    for (int t = 0; t < steps && t < length; t++) {
+                    for (int t = 0; t < steps; t++) {
                         double e = y[(i * outputs + k) * length + t] - target[(i * horizon + k) * length + t];
                         sum += e * e;
                         count++;
