@@ -14,6 +14,7 @@ import dev.forecaster.model.eval.SeasonalNaive;
 import dev.forecaster.model.eval.Split;
 import dev.forecaster.model.eval.TimeSeries;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -123,6 +124,9 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             description = "Head of the recurrent models: point (MSE) or gaussian (a mean and a standard deviation per step, trained and selected on their likelihood) (default: ${DEFAULT-VALUE}).")
     HeadKind head;
 
+    @Mixin
+    CalendarOptions calendar = new CalendarOptions();
+
     @Option(names = {"--iterations", "--lstm-iterations"}, defaultValue = "400", description = "Most minibatches per recurrent fit; early stopping on the validation rows usually ends sooner (default: ${DEFAULT-VALUE}).")
     int iterations;
 
@@ -201,10 +205,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                     Path tmp = forecastsOut.resolveSibling(forecastsOut.getFileName() + "." + f.name() + ".tmp");
                     pending.put(f.name(), tmp);
                     try (ForecastsCsv sink = new ForecastsCsv(tmp)) {
-                        result = backtest.run(f, series.values(), sink, listener);
+                        result = backtest.run(f, series.values(), epochMillis(series), sink, listener);
                     }
                 } else {
-                    result = backtest.run(f, series.values(), null, listener);
+                    result = backtest.run(f, series.values(), epochMillis(series), null, listener);
                 }
                 results.add(result);
                 if (f instanceof RecurrentForecaster r) {
@@ -259,6 +263,16 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         }
     }
 
+    /** The rows' times, which recurrent models with --calendar read. */
+    private static long[] epochMillis(TimeSeries series) {
+        long[] seconds = series.epochSeconds();
+        long[] millis = new long[seconds.length];
+        for (int i = 0; i < seconds.length; i++) {
+            millis[i] = seconds[i] * 1000L;
+        }
+        return millis;
+    }
+
     private Forecaster create(String name, TimeSeries series, List<Integer> hs) {
         return switch (name) {
             case "persistence" -> new Persistence();
@@ -275,7 +289,8 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                                         residual ? RecurrentForecaster.Base.NLINEAR : RecurrentForecaster.Base.PERSISTENCE, seed)
                                 .withCell(CELLS.get(cell), cell.equals("irnn"))
                                 .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
-                                .withNlinearLookback(lookback).withHead(head),
+                                .withNlinearLookback(lookback).withHead(head)
+                                .withFeatures(calendar.features()),
                         hs);
             }
         };

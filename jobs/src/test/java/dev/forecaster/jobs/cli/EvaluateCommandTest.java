@@ -37,7 +37,8 @@ class EvaluateCommandTest {
         CliRun r = CliRun.of("evaluate", "--help");
         assertEquals(0, r.code());
         for (String option : new String[] {"--csv", "--horizons", "--models", "--mode", "--forecasts-out", "--retrain-every",
-                "--hidden", "--layers", "--window", "--iterations", "gru", "irnn"}) {
+                "--hidden", "--layers", "--window", "--iterations", "gru", "irnn", "--calendar", "--calendar-zone",
+                "hour_of_day"}) {
             assertTrue(r.out().contains(option), option);
         }
     }
@@ -58,7 +59,10 @@ class EvaluateCommandTest {
                 {"evaluate", "--csv", file, "--train", "0:20", "--val", "20:30", "--test", "30:50", "--horizons", "0"},
                 {"evaluate", "--csv", file, "--target", "nope"},
                 {"evaluate", "--csv", file, "--horizons", "x"},
-                {"evaluate", "--csv", file, "--forecasts-model", "lstm", "--models", "nlinear"}}) {
+                {"evaluate", "--csv", file, "--forecasts-model", "lstm", "--models", "nlinear"},
+                {"evaluate", "--csv", file, "--calendar", "moon_phase"},
+                {"evaluate", "--csv", file, "--calendar", "hour_of_day,hour_of_day"},
+                {"evaluate", "--csv", file, "--calendar", "hour_of_day", "--calendar-zone", "Mars/Olympus"}}) {
             CliRun r = CliRun.of(args);
             assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
@@ -101,7 +105,10 @@ class EvaluateCommandTest {
         }
     }
 
-    /** Every recurrent cell in one backtest, stacked two deep, with a tiny training budget. */
+    /**
+     * Every recurrent cell in one backtest, stacked two deep, with a tiny training budget, reading
+     * calendar features of the rows' times.
+     */
     @Test
     void comparesTheRecurrentCells() throws IOException {
         Path file = csv(200);
@@ -115,7 +122,8 @@ class EvaluateCommandTest {
             System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
             r = CliRun.of("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
                     "--horizons", "4", "--models", "persistence,lstm,gru,rnn,irnn-nlinear", "--lookback", "24",
-                    "--hidden", "4", "--layers", "2", "--window", "12", "--iterations", "2");
+                    "--hidden", "4", "--layers", "2", "--window", "12", "--iterations", "2",
+                    "--calendar", "hour_of_day,day_of_week");
         } finally {
             System.setOut(stdout);
             System.setErr(stderr);

@@ -1,12 +1,14 @@
 package dev.forecaster.model.kernel;
 
+import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.model.scaling.SeriesScaler;
 
 import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * One event of one series: update its normaliser, feed the normalised value through the kernel and
+ * One event of one series: update its normaliser, feed the normalised value (and the calendar
+ * features of its event time, when the model reads them) through the kernel and
  * map the head's outputs back to the series' units: a mean as {@code scaler.denormalise}, a
  * Gaussian head's standard deviation as {@code sd × scaler.scale()} (the same scale, so mean and sd
  * stay in the same coordinates). The scaler and recurrent state belong to the
@@ -18,15 +20,16 @@ public final class SeriesForecaster implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final LstmForecaster kernel;
+    private final InputFeatures features;
     private transient float[] input;
     private transient float[] out;
 
     public SeriesForecaster(LstmForecaster kernel) {
         this.kernel = Objects.requireNonNull(kernel, "kernel");
-        if (kernel.spec().inputSize() != 1) {
-            throw new IllegalArgumentException(
-                    "SeriesForecaster feeds one value per step; model needs "
-                            + kernel.spec().inputSize() + " inputs");
+        this.features = kernel.spec().features();
+        if (kernel.spec().inputSize() != features.width()) {
+            throw new IllegalArgumentException("SeriesForecaster feeds " + features.names()
+                    + " per step; model needs " + kernel.spec().inputSize() + " inputs");
         }
         allocate();
     }
@@ -36,14 +39,15 @@ public final class SeriesForecaster implements Serializable {
     }
 
     /**
-     * Consumes {@code value} (mutating {@code scaler} and {@code state}) and returns forecasts of
-     * the next {@code horizon} values, element k-1 being k steps ahead, in the series' units.
+     * Consumes {@code value}, observed at {@code eventTime} (epoch milliseconds; only models with
+     * calendar features read it), mutating {@code scaler} and {@code state}, and returns forecasts
+     * of the next {@code horizon} values, element k-1 being k steps ahead, in the series' units.
      *
      * @throws IllegalArgumentException when {@code value} is not finite; neither scaler nor state
      *     is changed then
      */
-    public double[] observe(SeriesScaler scaler, RecurrentState state, double value) {
-        return predict(scaler, state, value).means();
+    public double[] observe(SeriesScaler scaler, RecurrentState state, long eventTime, double value) {
+        return predict(scaler, state, eventTime, value).means();
     }
 
     /**
@@ -56,8 +60,8 @@ public final class SeriesForecaster implements Serializable {
     public record Prediction(double[] means, double[] spreads) {}
 
     /** As {@link #observe}, with the predicted spreads when the model has a probabilistic head. */
-    public Prediction predict(SeriesScaler scaler, RecurrentState state, double value) {
-        step(scaler, state, value);
+    public Prediction predict(SeriesScaler scaler, RecurrentState state, long eventTime, double value) {
+        step(scaler, state, eventTime, value);
         int horizon = kernel.spec().horizon();
         double scale = scaler.scale();
         double[] means = new double[horizon];
@@ -71,12 +75,12 @@ public final class SeriesForecaster implements Serializable {
         return new Prediction(means, spreads);
     }
 
-    private void step(SeriesScaler scaler, RecurrentState state, double value) {
+    private void step(SeriesScaler scaler, RecurrentState state, long eventTime, double value) {
         if (!state.matches(kernel.spec())) {
             throw new IllegalArgumentException(state + " does not fit " + kernel.spec());
         }
         scaler.update(value);
-        input[0] = scaler.normalise(value);
+        features.encode(scaler.normalise(value), eventTime, input);
         kernel.step(state, input, out);
     }
 

@@ -1,5 +1,6 @@
 package dev.forecaster.model.lifecycle;
 
+import dev.forecaster.model.series.TimedValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,12 +27,12 @@ class ShardedTrainingTest {
     @Test
     void twoWorkersReachTheValidationLossOfOneWithinTwoPercent() {
         List<TrainingWindow> train = new ArrayList<>();
-        List<double[]> heldOut = new ArrayList<>();
+        List<TimedValues> heldOut = new ArrayList<>();
         List<double[]> series = SyntheticSeries.sines(8, 480, 5);
         for (int s = 0; s < series.size(); s++) {
             for (TrainingWindow w : TrainingWindows.cut("s" + s, series.get(s), 96, 24, 1000)) {
                 if (TrainingWindows.heldOut(w, 5)) {
-                    heldOut.add(TrainingWindows.values(w));
+                    heldOut.add(TrainingWindows.timed(w));
                 } else {
                     train.add(w);
                 }
@@ -84,11 +85,11 @@ class ShardedTrainingTest {
         ModelSnapshot base = new LstmTrainer().train(series,
                 SyntheticSeries.smallOptions().toBuilder().cellType(cell).maxIterations(5).build(), TrainingListener.NONE);
         List<TrainingWindow> train = new ArrayList<>();
-        List<double[]> heldOut = new ArrayList<>();
+        List<TimedValues> heldOut = new ArrayList<>();
         for (int s = 0; s < series.size(); s++) {
             for (TrainingWindow w : TrainingWindows.cut("s" + s, series.get(s), 96, 24, 1000)) {
                 if (TrainingWindows.heldOut(w, 5)) {
-                    heldOut.add(TrainingWindows.values(w));
+                    heldOut.add(TrainingWindows.timed(w));
                 } else {
                     train.add(w);
                 }

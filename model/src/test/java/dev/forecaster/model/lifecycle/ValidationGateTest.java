@@ -1,5 +1,6 @@
 package dev.forecaster.model.lifecycle;
 
+import dev.forecaster.model.series.TimedValues;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,8 @@ import dev.forecaster.schema.Tensor;
 class ValidationGateTest {
 
     private final ValidationGate gate = new ValidationGate(0.02, 3.0, 24);
-    private final List<double[]> heldOut = SyntheticSeries.sines(3, 300, 99L);
+    private final List<TimedValues> heldOut =
+            SyntheticSeries.sines(3, 300, 99L).stream().map(TimedValues::untimed).toList();
 
     private static ModelSnapshot perturbed(ModelSnapshot like, long seed, double scale, boolean nan) {
         SplittableRandom random = new SplittableRandom(seed);
