@@ -3,6 +3,7 @@ package dev.forecaster.jobs.cli;
 import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.eval.Backtest;
+import dev.forecaster.model.eval.EnsembleForecaster;
 import dev.forecaster.model.eval.Forecaster;
 import dev.forecaster.model.eval.ForecastsCsv;
 import dev.forecaster.model.eval.NLinear;
@@ -99,6 +100,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the recurrent models (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--ensemble", defaultValue = "1", paramLabel = "K",
+            description = "Fit each recurrent model K times, with seeds seed .. seed+K-1, and forecast their average (named MODEL-ensK in the tables); K times the fitting cost (default: ${DEFAULT-VALUE}).")
+    int ensemble;
+
     @Option(names = "--forecasts-out", paramLabel = "FILE", description = "Write one model's test forecasts here: origin_index,horizon_step,prediction (raw units).")
     Path forecastsOut;
 
@@ -142,6 +147,9 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         List<String> names = models.stream().map(m -> m.strip().toLowerCase(Locale.ROOT)).distinct().toList();
         if (hidden <= 0 || layers <= 0 || window <= 0 || iterations < 0) {
             throw usage("--hidden, --layers and --window must be positive and --iterations not negative");
+        }
+        if (ensemble < 1) {
+            throw usage("--ensemble must be at least 1, was " + ensemble);
         }
         for (String m : names) {
             if (!MODELS.contains(m)) {
@@ -213,6 +221,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                 results.add(result);
                 if (f instanceof RecurrentForecaster r) {
                     err.println("evaluate: " + f.name() + " last fit " + r.fitReport());
+                } else if (f instanceof EnsembleForecaster e) {
+                    for (Forecaster m : e.members()) {
+                        err.println("evaluate: " + m.name() + " last fit " + ((RecurrentForecaster) m).fitReport());
+                    }
                 }
             }
             if (forecastsOut != null) {
@@ -233,8 +245,11 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
 
     /** The name a model has in the tables: a recurrent model's head shows when it is not a point head. */
     private String label(String model) {
-        return RECURRENT.contains(model) && head != HeadKind.POINT
-                ? model + "-" + head.name().toLowerCase(Locale.ROOT) : model;
+        if (!RECURRENT.contains(model)) {
+            return model;
+        }
+        String headed = head != HeadKind.POINT ? model + "-" + head.name().toLowerCase(Locale.ROOT) : model;
+        return ensemble > 1 ? headed + "-ens" + ensemble : headed;
     }
 
     private Backtest.Mode parseMode() {
@@ -284,14 +299,19 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                 }
                 boolean residual = name.endsWith(NLINEAR_SUFFIX);
                 String cell = residual ? name.substring(0, name.length() - NLINEAR_SUFFIX.length()) : name;
-                yield new RecurrentForecaster(label(name),
-                        RecurrentForecaster.Options.defaults(
-                                        residual ? RecurrentForecaster.Base.NLINEAR : RecurrentForecaster.Base.PERSISTENCE, seed)
-                                .withCell(CELLS.get(cell), cell.equals("irnn"))
-                                .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
-                                .withNlinearLookback(lookback).withHead(head)
-                                .withFeatures(calendar.features()),
-                        hs);
+                List<RecurrentForecaster> members = new ArrayList<>();
+                for (int i = 0; i < ensemble; i++) {
+                    members.add(new RecurrentForecaster(ensemble == 1 ? label(name) : label(name) + "#" + (seed + i),
+                            RecurrentForecaster.Options.defaults(
+                                            residual ? RecurrentForecaster.Base.NLINEAR : RecurrentForecaster.Base.PERSISTENCE,
+                                            seed + i)
+                                    .withCell(CELLS.get(cell), cell.equals("irnn"))
+                                    .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
+                                    .withNlinearLookback(lookback).withHead(head)
+                                    .withFeatures(calendar.features()),
+                            hs));
+                }
+                yield ensemble == 1 ? members.get(0) : new EnsembleForecaster(label(name), members);
             }
         };
     }

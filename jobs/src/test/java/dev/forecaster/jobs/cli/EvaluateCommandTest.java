@@ -38,7 +38,7 @@ class EvaluateCommandTest {
         assertEquals(0, r.code());
         for (String option : new String[] {"--csv", "--horizons", "--models", "--mode", "--forecasts-out", "--retrain-every",
                 "--hidden", "--layers", "--window", "--iterations", "gru", "irnn", "--calendar", "--calendar-zone",
-                "hour_of_day"}) {
+                "hour_of_day", "--ensemble"}) {
             assertTrue(r.out().contains(option), option);
         }
     }
@@ -61,6 +61,7 @@ class EvaluateCommandTest {
                 {"evaluate", "--csv", file, "--horizons", "x"},
                 {"evaluate", "--csv", file, "--forecasts-model", "lstm", "--models", "nlinear"},
                 {"evaluate", "--csv", file, "--calendar", "moon_phase"},
+                {"evaluate", "--csv", file, "--ensemble", "0"},
                 {"evaluate", "--csv", file, "--calendar", "hour_of_day,hour_of_day"},
                 {"evaluate", "--csv", file, "--calendar", "hour_of_day", "--calendar-zone", "Mars/Olympus"}}) {
             CliRun r = CliRun.of(args);
@@ -103,6 +104,34 @@ class EvaluateCommandTest {
         try (var files = Files.list(dir)) {
             assertEquals(0, files.filter(p -> p.toString().endsWith(".tmp")).count());
         }
+    }
+
+    /** A seed ensemble fits one member per seed and reports the average under its own name. */
+    @Test
+    void anEnsembleFitsOneMemberPerSeed() throws IOException {
+        Path file = csv(200);
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        CliRun r;
+        try {
+            System.setOut(new PrintStream(table, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            r = CliRun.of("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
+                    "--horizons", "4", "--models", "rnn-nlinear", "--lookback", "24", "--hidden", "4", "--window", "12",
+                    "--iterations", "2", "--ensemble", "2", "--seed", "7", "--forecasts-out",
+                    dir.resolve("ens.csv").toString());
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        assertEquals(0, r.code(), r.err());
+        String text = table.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("| rnn-nlinear-ens2 | frozen |"), text);
+        String err = log.toString(StandardCharsets.UTF_8);
+        assertTrue(err.contains("evaluate: rnn-nlinear-ens2#7 last fit") && err.contains("evaluate: rnn-nlinear-ens2#8 last fit"), err);
+        assertTrue(err.contains("forecasts of rnn-nlinear-ens2 written"), err);
     }
 
     /**
