@@ -74,22 +74,11 @@ class EvaluateCommandTest {
     void writesTheTableAndTheChosenModelsForecasts() throws IOException {
         Path file = csv(200);
         Path out = dir.resolve("forecasts.csv");
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream table = new ByteArrayOutputStream();
-        CliRun r;
-        try {
-            System.setOut(new PrintStream(table, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            r = CliRun.of("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
+        Captured r = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
                     "--horizons", "4,8", "--models", "persistence,seasonal,nlinear", "--lookback", "24",
                     "--forecasts-model", "seasonal", "--forecasts-out", out.toString());
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
         assertEquals(0, r.code(), r.err());
-        String text = table.toString(StandardCharsets.UTF_8);
+        String text = r.stdout();
         assertTrue(text.startsWith("| model | mode | MSE@4 | MAE@4 | MSE@8 | MAE@8 |"), text);
         assertEquals(5, text.strip().lines().count(), text);
         assertTrue(text.contains("| seasonal | frozen |"), text);
@@ -110,26 +99,14 @@ class EvaluateCommandTest {
     @Test
     void anEnsembleFitsOneMemberPerSeed() throws IOException {
         Path file = csv(200);
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream table = new ByteArrayOutputStream();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        CliRun r;
-        try {
-            System.setOut(new PrintStream(table, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-            r = CliRun.of("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
+        Captured r = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
                     "--horizons", "4", "--models", "rnn-nlinear", "--lookback", "24", "--hidden", "4", "--window", "12",
                     "--iterations", "2", "--ensemble", "2", "--seed", "7", "--forecasts-out",
                     dir.resolve("ens.csv").toString());
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
         assertEquals(0, r.code(), r.err());
-        String text = table.toString(StandardCharsets.UTF_8);
+        String text = r.stdout();
         assertTrue(text.contains("| rnn-nlinear-ens2 | frozen |"), text);
-        String err = log.toString(StandardCharsets.UTF_8);
+        String err = r.stderr();
         assertTrue(err.contains("evaluate: rnn-nlinear-ens2#7 last fit") && err.contains("evaluate: rnn-nlinear-ens2#8 last fit"), err);
         assertTrue(err.contains("forecasts of rnn-nlinear-ens2 written"), err);
     }
@@ -141,28 +118,37 @@ class EvaluateCommandTest {
     @Test
     void comparesTheRecurrentCells() throws IOException {
         Path file = csv(200);
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream table = new ByteArrayOutputStream();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        CliRun r;
-        try {
-            System.setOut(new PrintStream(table, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-            r = CliRun.of("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
+        Captured r = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
                     "--horizons", "4", "--models", "persistence,lstm,gru,rnn,irnn-nlinear", "--lookback", "24",
                     "--hidden", "4", "--layers", "2", "--window", "12", "--iterations", "2",
                     "--calendar", "hour_of_day,day_of_week");
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
         assertEquals(0, r.code(), r.err());
-        String text = table.toString(StandardCharsets.UTF_8);
+        String text = r.stdout();
         for (String model : new String[] {"persistence", "lstm", "gru", "rnn", "irnn-nlinear"}) {
             assertTrue(text.contains("| " + model + " | frozen |"), text);
         }
-        String err = log.toString(StandardCharsets.UTF_8);
+        String err = r.stderr();
         assertTrue(err.contains("evaluate: gru last fit"), err);
+    }
+
+    /** A command run with the process's stdout and stderr captured, where evaluate writes its table and progress. */
+    private record Captured(int code, String err, String stdout, String stderr) {
+        static Captured run(String... args) {
+            PrintStream out = System.out;
+            PrintStream err = System.err;
+            ByteArrayOutputStream table = new ByteArrayOutputStream();
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            CliRun r;
+            try {
+                System.setOut(new PrintStream(table, true, StandardCharsets.UTF_8));
+                System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+                r = CliRun.of(args);
+            } finally {
+                System.setOut(out);
+                System.setErr(err);
+            }
+            return new Captured(r.code(), r.err(), table.toString(StandardCharsets.UTF_8),
+                    log.toString(StandardCharsets.UTF_8));
+        }
     }
 }

@@ -28,18 +28,10 @@ class ShardedTrainingTest {
 
     @Test
     void twoWorkersReachTheValidationLossOfOneWithinTwoPercent() {
+        List<double[]> series = SyntheticSeries.sines(8, 480, 5);
         List<TrainingWindow> train = new ArrayList<>();
         List<TimedValues> heldOut = new ArrayList<>();
-        List<double[]> series = SyntheticSeries.sines(8, 480, 5);
-        for (int s = 0; s < series.size(); s++) {
-            for (TrainingWindow w : TrainingWindows.cut("s" + s, series.get(s), 96, 24, 1000)) {
-                if (TrainingWindows.heldOut(w, 5)) {
-                    heldOut.add(TrainingWindows.timed(w));
-                } else {
-                    train.add(w);
-                }
-            }
-        }
+        cutAndHoldOut(series, 1000, train, heldOut);
         ModelSnapshot initial = SyntheticSeries.smallModel();
         ValidationGate scorer = new ValidationGate(0.0, 10.0, 16);
         double initialLoss = scorer.oneStepMse(initial, heldOut);
@@ -88,15 +80,7 @@ class ShardedTrainingTest {
                 SyntheticSeries.smallOptions().toBuilder().cellType(cell).maxIterations(5).build(), TrainingListener.NONE);
         List<TrainingWindow> train = new ArrayList<>();
         List<TimedValues> heldOut = new ArrayList<>();
-        for (int s = 0; s < series.size(); s++) {
-            for (TrainingWindow w : TrainingWindows.cut("s" + s, series.get(s), 96, 24, 1000)) {
-                if (TrainingWindows.heldOut(w, 5)) {
-                    heldOut.add(TrainingWindows.timed(w));
-                } else {
-                    train.add(w);
-                }
-            }
-        }
+        cutAndHoldOut(series, 1000, train, heldOut);
         ShardedTraining.Outcome out = new ShardedTraining(2, 1000, train).run(base, 2, OPTIONS);
         assertEquals(base.getArchitecture(), out.model().getArchitecture());
         ValidationGate scorer = new ValidationGate(0.0, 10.0, 16);
@@ -123,15 +107,7 @@ class ShardedTrainingTest {
                 TrainingListener.NONE);
         List<TrainingWindow> train = new ArrayList<>();
         List<TimedValues> heldOut = new ArrayList<>();
-        for (int s = 0; s < series.size(); s++) {
-            for (TrainingWindow w : TrainingWindows.cut("s" + s, series.get(s), 96, 24, hour)) {
-                if (TrainingWindows.heldOut(w, 5)) {
-                    heldOut.add(TrainingWindows.timed(w));
-                } else {
-                    train.add(w);
-                }
-            }
-        }
+        cutAndHoldOut(series, hour, train, heldOut);
         ShardedTraining.Outcome out = new ShardedTraining(2, 1000, train).run(base, 2, OPTIONS);
         assertEquals(base.getArchitecture(), out.model().getArchitecture());
         assertEquals(calendar, ModelSpec.fromAvro(out.model().getArchitecture()).features());
@@ -154,5 +130,19 @@ class ShardedTrainingTest {
         ShardWorker.Trained trained = empty.train(initial, 0, OPTIONS);
         assertEquals(0, trained.result().samples());
         assertEquals(initial, trained.result().snapshot());
+    }
+
+    /** Windows of 96 points every 24 of each series; one in five held out, as the trainer job does. */
+    private static void cutAndHoldOut(List<double[]> series, long stepMillis, List<TrainingWindow> train,
+            List<TimedValues> heldOut) {
+        for (int s = 0; s < series.size(); s++) {
+            for (TrainingWindow w : TrainingWindows.cut("s" + s, series.get(s), 96, 24, stepMillis)) {
+                if (TrainingWindows.heldOut(w, 5)) {
+                    heldOut.add(TrainingWindows.timed(w));
+                } else {
+                    train.add(w);
+                }
+            }
+        }
     }
 }
