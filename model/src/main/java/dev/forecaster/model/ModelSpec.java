@@ -1,5 +1,6 @@
 package dev.forecaster.model;
 
+import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.schema.ArchitectureSpec;
 
 import java.io.Serializable;
@@ -10,18 +11,34 @@ import java.util.Objects;
  * and {@code hiddenSize} units each, reading {@code inputSize} features per step, topped by a linear
  * head forecasting {@code horizon} future steps: one value per step for a {@link HeadKind#POINT}
  * head, a mean and a log-sd per step for a {@link HeadKind#GAUSSIAN} one ({@link #outputs()}).
+ *
+ * <p>{@code features} says what the inputs mean: the normalised value and optional calendar
+ * features of the event time. A model with calendar features has {@code inputSize ==
+ * features.width()}; a value-only one may declare more inputs, unnamed, which only code that
+ * drives the kernel directly can feed (tests, benchmarks).
  */
 public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int layers, int horizon,
-        HeadKind head) implements Serializable {
+        HeadKind head, InputFeatures features) implements Serializable {
 
     public ModelSpec {
         Objects.requireNonNull(cellType, "cellType");
         // A spec Java-serialised before heads existed has none: it was a point forecaster.
         head = head == null ? HeadKind.POINT : head;
+        features = features == null ? InputFeatures.VALUE_ONLY : features;
         requirePositive("inputSize", inputSize);
         requirePositive("hiddenSize", hiddenSize);
         requirePositive("layers", layers);
         requirePositive("horizon", horizon);
+        if (features.usesTime() && inputSize != features.width()) {
+            throw new IllegalArgumentException("Input features " + features.names() + " take "
+                    + features.width() + " inputs, not " + inputSize);
+        }
+    }
+
+    /** A value-only (or unnamed-input) forecaster. */
+    public ModelSpec(CellType cellType, int inputSize, int hiddenSize, int layers, int horizon,
+            HeadKind head) {
+        this(cellType, inputSize, hiddenSize, layers, horizon, head, InputFeatures.VALUE_ONLY);
     }
 
     /** A point-head forecaster. */
@@ -31,7 +48,12 @@ public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int la
 
     /** This architecture with another head. */
     public ModelSpec withHead(HeadKind newHead) {
-        return new ModelSpec(cellType, inputSize, hiddenSize, layers, horizon, newHead);
+        return new ModelSpec(cellType, inputSize, hiddenSize, layers, horizon, newHead, features);
+    }
+
+    /** This architecture reading {@code newFeatures}, its input size their width. */
+    public ModelSpec withFeatures(InputFeatures newFeatures) {
+        return new ModelSpec(cellType, newFeatures.width(), hiddenSize, layers, horizon, head, newFeatures);
     }
 
     /** Values the head emits per step: {@code horizon} for a point head, {@code 2·horizon} for a Gaussian one. */
@@ -62,12 +84,14 @@ public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int la
                 .setLayers(layers)
                 .setHorizon(horizon)
                 .setHead(head.name())
+                .setInputFeatures(features.names())
+                .setCalendarZone(features.zone().getId())
                 .build();
     }
 
     /**
-     * @throws IllegalArgumentException when the cell type or head is unknown to this build or a size
-     *     is not positive
+     * @throws IllegalArgumentException when the cell type, head or an input feature is unknown to
+     *     this build or a size is not positive
      */
     public static ModelSpec fromAvro(ArchitectureSpec avro) {
         Objects.requireNonNull(avro, "architecture");
@@ -80,7 +104,8 @@ public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int la
                             + java.util.Arrays.toString(CellType.values()), e);
         }
         return new ModelSpec(cell, avro.getInputSize(), avro.getHiddenSize(), avro.getLayers(),
-                avro.getHorizon(), HeadKind.parse(avro.getHead()));
+                avro.getHorizon(), HeadKind.parse(avro.getHead()),
+                InputFeatures.fromNames(avro.getInputFeatures(), avro.getCalendarZone().toString()));
     }
 
     private static void requirePositive(String name, int value) {

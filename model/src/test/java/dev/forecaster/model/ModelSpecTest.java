@@ -2,6 +2,8 @@ package dev.forecaster.model;
 
 import dev.forecaster.model.train.TrainingOptions;
 import dev.forecaster.schema.ArchitectureSpec;
+import dev.forecaster.model.features.InputFeatures;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,6 +21,25 @@ class ModelSpecTest {
         assertEquals("LSTM", avro.getCellType());
         assertEquals(List.of("value"), avro.getInputFeatures());
         assertEquals(spec, ModelSpec.fromAvro(avro));
+    }
+
+    @Test
+    void calendarFeaturesRoundTripAndSetTheInputSize() {
+        InputFeatures paris = InputFeatures.parse("hour_of_day,day_of_week", "Europe/Paris");
+        ModelSpec spec = ModelSpec.of(CellType.GRU, 8, 2, 3).withFeatures(paris);
+        assertEquals(5, spec.inputSize());
+        ArchitectureSpec avro = spec.toAvro();
+        assertEquals(List.of("value", "hour_of_day", "day_of_week"), avro.getInputFeatures());
+        assertEquals("Europe/Paris", avro.getCalendarZone());
+        assertEquals(spec, ModelSpec.fromAvro(avro));
+        assertEquals(paris, spec.withHead(HeadKind.GAUSSIAN).features(), "another head keeps the inputs");
+        assertNotEquals(spec, spec.withFeatures(InputFeatures.VALUE_ONLY));
+        assertEquals(1, spec.withFeatures(InputFeatures.VALUE_ONLY).inputSize());
+        assertThrows(IllegalArgumentException.class,
+                () -> new ModelSpec(CellType.LSTM, 3, 8, 1, 2, HeadKind.POINT, paris), "5 inputs, not 3");
+        ArchitectureSpec unknown = ArchitectureSpec.newBuilder(avro)
+                .setInputFeatures(List.of("value", "moon_phase")).setInputSize(3).build();
+        assertThrows(IllegalArgumentException.class, () -> ModelSpec.fromAvro(unknown));
     }
 
     @Test

@@ -77,6 +77,9 @@ final class BidirectionalBackfill {
         if (command.horizon != 1) {
             throw command.usage("--bidirectional interpolates, it does not forecast: drop --horizon");
         }
+        if (command.training.calendar.features().usesTime()) {
+            throw command.usage("--bidirectional reads values only: drop --calendar");
+        }
         options(command);
     }
 

@@ -1,6 +1,7 @@
 package dev.forecaster.jobs.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -53,6 +54,9 @@ public final class DemoCommand extends UsageErrors implements Callable<Integer> 
             description = "Head of the trained model: point or gaussian (forecasts then carry spreads and p10/p90) (default: ${DEFAULT-VALUE}).")
     HeadKind head;
 
+    @Mixin
+    CalendarOptions calendar = new CalendarOptions();
+
     @Option(names = "--horizon", defaultValue = "24", description = "Forecast steps per event (default: ${DEFAULT-VALUE}).")
     int horizon;
 
@@ -101,7 +105,7 @@ public final class DemoCommand extends UsageErrors implements Callable<Integer> 
         try {
             settings = new DemoSettings(keys, rate, maxEvents, csv, model, saveModel, seed, hidden, horizon,
                     trainIterations, history, parallelism, partitions, badEvery, checkpointInterval, !noLive, alertsTopic,
-                    retrain, retrainPeriod, head);
+                    retrain, retrainPeriod, head, calendar.features());
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -3,6 +3,7 @@ package dev.forecaster.jobs.cli;
 import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.eval.Backtest;
+import dev.forecaster.model.eval.EnsembleForecaster;
 import dev.forecaster.model.eval.Forecaster;
 import dev.forecaster.model.eval.ForecastsCsv;
 import dev.forecaster.model.eval.NLinear;
@@ -14,6 +15,7 @@ import dev.forecaster.model.eval.SeasonalNaive;
 import dev.forecaster.model.eval.Split;
 import dev.forecaster.model.eval.TimeSeries;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -99,6 +101,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the recurrent models (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--ensemble", defaultValue = "1", paramLabel = "K",
+            description = "Fit each recurrent model K times, with seeds seed .. seed+K-1, and forecast their average (named MODEL-ensK in the tables); K times the fitting cost (default: ${DEFAULT-VALUE}).")
+    int ensemble;
+
     @Option(names = "--forecasts-out", paramLabel = "FILE", description = "Write one model's test forecasts here: origin_index,horizon_step,prediction (raw units).")
     Path forecastsOut;
 
@@ -124,6 +130,9 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             description = "Head of the recurrent models: point (MSE) or gaussian (a mean and a standard deviation per step, trained and selected on their likelihood, the standard deviations then calibrated on the validation rows) (default: ${DEFAULT-VALUE}).")
     HeadKind head;
 
+    @Mixin
+    CalendarOptions calendar = new CalendarOptions();
+
     @Option(names = {"--iterations", "--lstm-iterations"}, defaultValue = "400", description = "Most minibatches per recurrent fit; early stopping on the validation rows usually ends sooner (default: ${DEFAULT-VALUE}).")
     int iterations;
 
@@ -139,6 +148,9 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         List<String> names = models.stream().map(m -> m.strip().toLowerCase(Locale.ROOT)).distinct().toList();
         if (hidden <= 0 || layers <= 0 || window <= 0 || iterations < 0) {
             throw usage("--hidden, --layers and --window must be positive and --iterations not negative");
+        }
+        if (ensemble < 1) {
+            throw usage("--ensemble must be at least 1, was " + ensemble);
         }
         for (String m : names) {
             if (!MODELS.contains(m)) {
@@ -202,14 +214,18 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                     Path tmp = forecastsOut.resolveSibling(forecastsOut.getFileName() + "." + f.name() + ".tmp");
                     pending.put(f.name(), tmp);
                     try (ForecastsCsv sink = new ForecastsCsv(tmp)) {
-                        result = backtest.run(f, series.values(), sink, listener);
+                        result = backtest.run(f, series.values(), epochMillis(series), sink, listener);
                     }
                 } else {
-                    result = backtest.run(f, series.values(), null, listener);
+                    result = backtest.run(f, series.values(), epochMillis(series), null, listener);
                 }
                 results.add(result);
                 if (f instanceof RecurrentForecaster r) {
                     err.println("evaluate: " + f.name() + " last fit " + r.fitReport());
+                } else if (f instanceof EnsembleForecaster e) {
+                    for (Forecaster m : e.members()) {
+                        err.println("evaluate: " + m.name() + " last fit " + ((RecurrentForecaster) m).fitReport());
+                    }
                 }
             }
             if (forecastsOut != null) {
@@ -230,8 +246,11 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
 
     /** The name a model has in the tables: a recurrent model's head shows when it is not a point head. */
     private String label(String model) {
-        return RECURRENT.contains(model) && head != HeadKind.POINT
-                ? model + "-" + head.name().toLowerCase(Locale.ROOT) : model;
+        if (!RECURRENT.contains(model)) {
+            return model;
+        }
+        String headed = head != HeadKind.POINT ? model + "-" + head.name().toLowerCase(Locale.ROOT) : model;
+        return ensemble > 1 ? headed + "-ens" + ensemble : headed;
     }
 
     private Backtest.Mode parseMode() {
@@ -260,6 +279,16 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         }
     }
 
+    /** The rows' times, which recurrent models with --calendar read. */
+    private static long[] epochMillis(TimeSeries series) {
+        long[] seconds = series.epochSeconds();
+        long[] millis = new long[seconds.length];
+        for (int i = 0; i < seconds.length; i++) {
+            millis[i] = seconds[i] * 1000L;
+        }
+        return millis;
+    }
+
     private Forecaster create(String name, TimeSeries series, List<Integer> hs) {
         return switch (name) {
             case "persistence" -> new Persistence();
@@ -271,13 +300,19 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                 }
                 boolean residual = name.endsWith(NLINEAR_SUFFIX);
                 String cell = residual ? name.substring(0, name.length() - NLINEAR_SUFFIX.length()) : name;
-                yield new RecurrentForecaster(label(name),
-                        RecurrentForecaster.Options.defaults(
-                                        residual ? RecurrentForecaster.Base.NLINEAR : RecurrentForecaster.Base.PERSISTENCE, seed)
-                                .withCell(CELLS.get(cell), cell.equals("irnn"))
-                                .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
-                                .withNlinearLookback(lookback).withHead(head),
-                        hs);
+                List<RecurrentForecaster> members = new ArrayList<>();
+                for (int i = 0; i < ensemble; i++) {
+                    members.add(new RecurrentForecaster(ensemble == 1 ? label(name) : label(name) + "#" + (seed + i),
+                            RecurrentForecaster.Options.defaults(
+                                            residual ? RecurrentForecaster.Base.NLINEAR : RecurrentForecaster.Base.PERSISTENCE,
+                                            seed + i)
+                                    .withCell(CELLS.get(cell), cell.equals("irnn"))
+                                    .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
+                                    .withNlinearLookback(lookback).withHead(head)
+                                    .withFeatures(calendar.features()),
+                            hs));
+                }
+                yield ensemble == 1 ? members.get(0) : new EnsembleForecaster(label(name), members);
             }
         };
     }

@@ -20,9 +20,12 @@ public final class ModelProvider {
         return SnapshotFiles.read(file);
     }
 
-    public static ModelSnapshot train(List<double[]> history, TrainingOptions options, PrintStream progressOut) {
-        ProgressBar bar = new ProgressBar(progressOut, "training LSTM (TBPTT)");
-        return new LstmTrainer().train(history, options,
+    /** Trains on series sharing one time axis ({@code times}, read by models with calendar features). */
+    public static ModelSnapshot train(List<double[]> history, long[] times, TrainingOptions options,
+            PrintStream progressOut) {
+        ProgressBar bar = new ProgressBar(progressOut, "training " + options.cellType() + " (TBPTT)");
+        List<long[]> seriesTimes = history.stream().map(h -> times).toList();
+        return new LstmTrainer().train(history, seriesTimes, null, null, options,
                 (iteration, total, loss) -> bar.update(iteration, total, String.format("loss %.4f", loss)));
     }
 

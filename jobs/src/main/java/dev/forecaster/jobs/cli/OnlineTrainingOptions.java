@@ -1,5 +1,6 @@
 package dev.forecaster.jobs.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import dev.forecaster.model.HeadKind;
@@ -28,6 +29,9 @@ public final class OnlineTrainingOptions {
             description = "Model head: point (means, trained on MSE) or gaussian (a mean and a standard deviation per step, trained on their likelihood; forecasts then carry spreads and p10/p90) (default: ${DEFAULT-VALUE}).")
     HeadKind head;
 
+    @Mixin
+    CalendarOptions calendar = new CalendarOptions();
+
     @Option(names = "--initial-iterations", defaultValue = "60", description = "TBPTT minibatches of the first training (default: ${DEFAULT-VALUE}).")
     int initialIterations;
 
@@ -46,6 +50,7 @@ public final class OnlineTrainingOptions {
                 .learningRate(1e-2)
                 .modelName("backfill-lstm")
                 .head(head)
+                .features(calendar.features())
                 .build();
         return new OnlineTraining(options, warmup, retrainEvery, history, initialIterations, retrainIterations);
     }

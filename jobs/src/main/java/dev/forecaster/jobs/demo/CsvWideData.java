@@ -97,6 +97,11 @@ public final class CsvWideData implements DemoData {
     }
 
     @Override
+    public long[] trainingTimes() {
+        return Arrays.copyOf(times, historyRows);
+    }
+
+    @Override
     public Iterator<Observation> stream() {
         return new RoundRobin(keys, historyRows, times.length, new RoundRobin.Cell() {
             @Override

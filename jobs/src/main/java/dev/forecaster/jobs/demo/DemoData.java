@@ -13,6 +13,9 @@ public interface DemoData {
     /** The first part of every series, used to train the model before streaming starts. */
     List<double[]> trainingHistory();
 
+    /** Event times (epoch milliseconds) of the history's rows, the same for every key. */
+    long[] trainingTimes();
+
     /** The observations that follow the history, interleaved across keys in event-time order. */
     Iterator<Observation> stream();
 }

@@ -56,7 +56,7 @@ public final class DemoRunner {
                 : new SyntheticSensors(settings.keys(), settings.historySteps(), settings.seed());
         ModelSnapshot snapshot = settings.model() != null
                 ? ModelProvider.load(settings.model())
-                : ModelProvider.train(data.trainingHistory(), trainingOptions(), err);
+                : ModelProvider.train(data.trainingHistory(), data.trainingTimes(), trainingOptions(), err);
         if (settings.saveModel() != null) {
             SnapshotFiles.write(snapshot, settings.saveModel());
             err.println("model saved to " + settings.saveModel());
@@ -201,6 +201,7 @@ public final class DemoRunner {
                 .horizon(settings.horizon())
                 .maxIterations(settings.trainIterations())
                 .head(settings.head())
+                .features(settings.features())
                 .build();
     }
 

@@ -3,9 +3,13 @@ package dev.forecaster.jobs.demo;
 import java.nio.file.Path;
 
 import dev.forecaster.model.HeadKind;
+import dev.forecaster.model.features.InputFeatures;
 import java.time.Duration;
 
-/** What a demo run does; built by the CLI, defaults below. {@code head} is the trained model's head. */
+/**
+ * What a demo run does; built by the CLI, defaults below. {@code head} is the trained model's head,
+ * {@code features} its inputs (the value, optionally calendar features).
+ */
 public record DemoSettings(
         int keys,
         double rate,
@@ -26,22 +30,24 @@ public record DemoSettings(
         String alertsTopic,
         boolean retrain,
         Duration retrainPeriod,
-        HeadKind head) {
+        HeadKind head,
+        InputFeatures features) {
 
-    /** With a point head. */
+    /** With a point head reading the value only. */
     public DemoSettings(int keys, double rate, long maxEvents, Path csv, Path model, Path saveModel, long seed,
             int hiddenSize, int horizon, int trainIterations, int historySteps, int parallelism, int partitions,
             int badEvery, Duration checkpointInterval, boolean liveView, String alertsTopic, boolean retrain,
             Duration retrainPeriod) {
         this(keys, rate, maxEvents, csv, model, saveModel, seed, hiddenSize, horizon, trainIterations, historySteps,
                 parallelism, partitions, badEvery, checkpointInterval, liveView, alertsTopic, retrain, retrainPeriod,
-                HeadKind.POINT);
+                HeadKind.POINT, InputFeatures.VALUE_ONLY);
     }
 
     public DemoSettings {
         if (head == null) {
             throw new IllegalArgumentException("--head must be point or gaussian");
         }
+        features = features == null ? InputFeatures.VALUE_ONLY : features;
         if (keys < 1) {
             throw new IllegalArgumentException("--keys must be at least 1");
         }

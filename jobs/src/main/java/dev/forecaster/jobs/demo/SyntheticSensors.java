@@ -53,6 +53,15 @@ public final class SyntheticSensors implements DemoData {
     }
 
     @Override
+    public long[] trainingTimes() {
+        long[] times = new long[historySteps];
+        for (int t = 0; t < historySteps; t++) {
+            times[t] = EPOCH.plus(STEP.multipliedBy(t)).toEpochMilli();
+        }
+        return times;
+    }
+
+    @Override
     public Iterator<Observation> stream() {
         return new RoundRobin(keys, historySteps, Long.MAX_VALUE, new RoundRobin.Cell() {
             @Override

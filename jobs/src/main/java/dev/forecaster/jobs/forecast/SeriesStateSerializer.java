@@ -22,7 +22,7 @@ import dev.forecaster.schema.codec.AvroCodec;
 /**
  * Compact explicit serializer for {@link SeriesState}, so keyed state never falls back to Kryo.
  *
- * <p>Layout (format 4): format byte; layer count; per layer the h length and floats, then the c
+ * <p>Layout (format 5): format byte; layer count; per layer the h length and floats, then the c
  * length and floats; scaler count, mean, m2; model version; last event time; step; forecast
  * length and doubles; then observation count; anomaly statistics (residual count, mean, variance;
  * surprise ring length and doubles, surprise count; window count, mean, variance); alert state
@@ -30,18 +30,22 @@ import dev.forecaster.schema.codec.AvroCodec;
  * the last alert; a flag and the pending peak: event time, observed, expected, spread, model
  * version, surprise, likelihood, tail byte, window mean, usual mean); a flag and the history (ring length and doubles, added count, evicted
  * scaler); a flag and the own model (length and single-object Avro bytes); the last forecast's
- * predicted spreads (length and doubles; 0 without a probabilistic head). Array lengths are
+ * predicted spreads (length and doubles; 0 without a probabilistic head); with a history, its
+ * event-time ring (length and longs, slot for slot with the values). Array lengths are
  * written, not assumed, so a state written under one hidden size can still be read (and then
  * re-synchronised) after the model changes shape.
  *
- * <p>Older formats are still read: format 3 (no spreads) gets none, as a point forecast; format 2 (no alert state) gets an idle alert state whose
+ * <p>Older formats are still read: format 4 (no history times) gets times estimated as if the
+ * held values had arrived one step apart up to the last event time, which is exact for regularly
+ * sampled series and only matters to models with calendar features; format 3 (no spreads) gets none, as a point forecast; format 2 (no alert state) gets an idle alert state whose
  * warm-up counts the observations the key has already had with its current model; format 1 (the first five groups only)
  * also gets fresh anomaly statistics.
  */
 public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     private static final long serialVersionUID = 1L;
-    private static final byte FORMAT = 4;
+    private static final byte FORMAT = 5;
+    private static final byte FORMAT_WITHOUT_HISTORY_TIMES = 4;
     private static final byte FORMAT_WITHOUT_SPREADS = 3;
     private static final byte FORMAT_WITHOUT_ALERTS = 2;
     private static final byte FORMAT_WITHOUT_ANOMALY = 1;
@@ -123,12 +127,15 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             out.write(bytes);
         }
         writeDoubles(s.lastSpreads, out);
+        if (s.history != null) {
+            writeLongs(s.history.timeRing(), out);
+        }
     }
 
     @Override
     public SeriesState deserialize(DataInputView in) throws IOException {
         byte format = in.readByte();
-        if (format != FORMAT && format != FORMAT_WITHOUT_SPREADS && format != FORMAT_WITHOUT_ALERTS
+        if (format != FORMAT && format != FORMAT_WITHOUT_HISTORY_TIMES && format != FORMAT_WITHOUT_SPREADS && format != FORMAT_WITHOUT_ALERTS
                 && format != FORMAT_WITHOUT_ANOMALY) {
             throw new IOException("Unknown SeriesState format " + format);
         }
@@ -168,18 +175,25 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         } else {
             s.alert = readAlertState(in);
         }
+        double[] ring = null;
+        long added = 0;
+        SeriesScaler evicted = null;
         if (in.readBoolean()) {
-            double[] ring = readDoubles(in);
-            long added = in.readLong();
-            s.history = new SeriesHistory(ring, added, readScaler(in));
+            ring = readDoubles(in);
+            added = in.readLong();
+            evicted = readScaler(in);
         }
         if (in.readBoolean()) {
             byte[] bytes = new byte[in.readInt()];
             in.readFully(bytes);
             s.ownModel = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).decode(bytes);
         }
-        if (format == FORMAT) {
+        if (format == FORMAT || format == FORMAT_WITHOUT_HISTORY_TIMES) {
             s.lastSpreads = readDoubles(in);
+        }
+        if (ring != null) {
+            long[] times = format == FORMAT ? readLongs(in) : estimatedTimes(ring.length, added, s);
+            s.history = new SeriesHistory(ring, times, added, evicted);
         }
         return s;
     }
@@ -192,6 +206,33 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
     @Override
     public void copy(DataInputView in, DataOutputView out) throws IOException {
         serialize(deserialize(in), out);
+    }
+
+    /** A ring of times for a history written without them: one step apart up to the last event. */
+    private static long[] estimatedTimes(int capacity, long added, SeriesState s) {
+        long[] times = new long[capacity];
+        int held = (int) Math.min(added, capacity);
+        long last = s.lastEventTime == Long.MIN_VALUE ? 0L : s.lastEventTime;
+        for (int i = 0; i < held; i++) {
+            int slot = (int) ((added - held + i) % capacity);
+            times[slot] = last - (held - 1 - i) * s.stepMillis;
+        }
+        return times;
+    }
+
+    private static void writeLongs(long[] values, DataOutputView out) throws IOException {
+        out.writeInt(values.length);
+        for (long v : values) {
+            out.writeLong(v);
+        }
+    }
+
+    private static long[] readLongs(DataInputView in) throws IOException {
+        long[] values = new long[in.readInt()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readLong();
+        }
+        return values;
     }
 
     private static void writeAlertState(AlertState a, DataOutputView out) throws IOException {

@@ -181,6 +181,27 @@ class BackfillITCase {
         checkAlerts(Files.readAllLines(alerts), run.stderr());
     }
 
+    /**
+     * With calendar features the keys' own models read each row's time: the run completes with one
+     * row per input row, the scores before the first training (persistence) are unchanged and the
+     * later ones differ, because the model sees more than the values.
+     */
+    @Test
+    void calendarFeaturesReachTheKeysModels() throws IOException {
+        Path in = dir.resolve("calendar.csv");
+        Path out = dir.resolve("calendar-out.csv");
+        Files.write(in, input);
+        Run run = backfill(in, out, "--calendar", "hour_of_day,day_of_week", "--calendar-zone", "Europe/Berlin");
+        assertEquals(0, run.code(), run.stderr());
+        List<String> calendar = Files.readAllLines(out);
+        assertEquals(output.size(), calendar.size());
+        int warmup = 400;
+        assertEquals(output.subList(0, warmup + 1), calendar.subList(0, warmup + 1));
+        long differing = java.util.stream.IntStream.range(warmup + 2, output.size())
+                .filter(i -> !output.get(i).equals(calendar.get(i))).count();
+        assertTrue(differing > (output.size() - warmup) / 2, differing + " rows differ");
+    }
+
     /** The spikes in the prefix raise alerts at their rows, and every line is what the contract says. */
     private static void checkAlerts(List<String> lines, String stderr) {
         assertEquals("row_index,timestamp,series,severity,observed,expected,lower,upper,score,likelihood,reason",

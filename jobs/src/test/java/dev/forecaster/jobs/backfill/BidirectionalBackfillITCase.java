@@ -136,6 +136,7 @@ class BidirectionalBackfillITCase {
                 {"--bidirectional", "--report", f}, {"--bidirectional", "--horizon", "3"},
                 {"--bidi-layers", "2"}, {"--bidirectional", "--bidi-window", "4"},
                 {"--bidirectional", "--bidi-hidden", "0"}, {"--bidirectional", "--bidi-cell", "TCN"},
+                {"--bidirectional", "--calendar", "hour_of_day"},
                 {"--bidirectional", "--output-format", "avro"}, {"--bidirectional", "--scores-topic", "s"},
                 {"--bidirectional", "-D", "forecaster.alerts.warning=0.8"}}) {
             BackfillITCase.Run run = BackfillITCase.backfill(in, out, extra);

@@ -37,7 +37,8 @@ class EvaluateCommandTest {
         CliRun r = CliRun.of("evaluate", "--help");
         assertEquals(0, r.code());
         for (String option : new String[] {"--csv", "--horizons", "--models", "--mode", "--forecasts-out", "--retrain-every",
-                "--hidden", "--layers", "--window", "--iterations", "gru", "irnn"}) {
+                "--hidden", "--layers", "--window", "--iterations", "gru", "irnn", "--calendar", "--calendar-zone",
+                "hour_of_day", "--ensemble"}) {
             assertTrue(r.out().contains(option), option);
         }
     }
@@ -58,7 +59,11 @@ class EvaluateCommandTest {
                 {"evaluate", "--csv", file, "--train", "0:20", "--val", "20:30", "--test", "30:50", "--horizons", "0"},
                 {"evaluate", "--csv", file, "--target", "nope"},
                 {"evaluate", "--csv", file, "--horizons", "x"},
-                {"evaluate", "--csv", file, "--forecasts-model", "lstm", "--models", "nlinear"}}) {
+                {"evaluate", "--csv", file, "--forecasts-model", "lstm", "--models", "nlinear"},
+                {"evaluate", "--csv", file, "--calendar", "moon_phase"},
+                {"evaluate", "--csv", file, "--ensemble", "0"},
+                {"evaluate", "--csv", file, "--calendar", "hour_of_day,hour_of_day"},
+                {"evaluate", "--csv", file, "--calendar", "hour_of_day", "--calendar-zone", "Mars/Olympus"}}) {
             CliRun r = CliRun.of(args);
             assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
@@ -69,22 +74,11 @@ class EvaluateCommandTest {
     void writesTheTableAndTheChosenModelsForecasts() throws IOException {
         Path file = csv(200);
         Path out = dir.resolve("forecasts.csv");
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream table = new ByteArrayOutputStream();
-        CliRun r;
-        try {
-            System.setOut(new PrintStream(table, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            r = CliRun.of("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
+        Captured r = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
                     "--horizons", "4,8", "--models", "persistence,seasonal,nlinear", "--lookback", "24",
                     "--forecasts-model", "seasonal", "--forecasts-out", out.toString());
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
         assertEquals(0, r.code(), r.err());
-        String text = table.toString(StandardCharsets.UTF_8);
+        String text = r.stdout();
         assertTrue(text.startsWith("| model | mode | MSE@4 | MAE@4 | MSE@8 | MAE@8 |"), text);
         assertEquals(5, text.strip().lines().count(), text);
         assertTrue(text.contains("| seasonal | frozen |"), text);
@@ -101,31 +95,60 @@ class EvaluateCommandTest {
         }
     }
 
-    /** Every recurrent cell in one backtest, stacked two deep, with a tiny training budget. */
+    /** A seed ensemble fits one member per seed and reports the average under its own name. */
+    @Test
+    void anEnsembleFitsOneMemberPerSeed() throws IOException {
+        Path file = csv(200);
+        Captured r = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
+                    "--horizons", "4", "--models", "rnn-nlinear", "--lookback", "24", "--hidden", "4", "--window", "12",
+                    "--iterations", "2", "--ensemble", "2", "--seed", "7", "--forecasts-out",
+                    dir.resolve("ens.csv").toString());
+        assertEquals(0, r.code(), r.err());
+        String text = r.stdout();
+        assertTrue(text.contains("| rnn-nlinear-ens2 | frozen |"), text);
+        String err = r.stderr();
+        assertTrue(err.contains("evaluate: rnn-nlinear-ens2#7 last fit") && err.contains("evaluate: rnn-nlinear-ens2#8 last fit"), err);
+        assertTrue(err.contains("forecasts of rnn-nlinear-ens2 written"), err);
+    }
+
+    /**
+     * Every recurrent cell in one backtest, stacked two deep, with a tiny training budget, reading
+     * calendar features of the rows' times.
+     */
     @Test
     void comparesTheRecurrentCells() throws IOException {
         Path file = csv(200);
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream table = new ByteArrayOutputStream();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        CliRun r;
-        try {
-            System.setOut(new PrintStream(table, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-            r = CliRun.of("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
+        Captured r = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test", "150:180",
                     "--horizons", "4", "--models", "persistence,lstm,gru,rnn,irnn-nlinear", "--lookback", "24",
-                    "--hidden", "4", "--layers", "2", "--window", "12", "--iterations", "2");
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
+                    "--hidden", "4", "--layers", "2", "--window", "12", "--iterations", "2",
+                    "--calendar", "hour_of_day,day_of_week");
         assertEquals(0, r.code(), r.err());
-        String text = table.toString(StandardCharsets.UTF_8);
+        String text = r.stdout();
         for (String model : new String[] {"persistence", "lstm", "gru", "rnn", "irnn-nlinear"}) {
             assertTrue(text.contains("| " + model + " | frozen |"), text);
         }
-        String err = log.toString(StandardCharsets.UTF_8);
+        String err = r.stderr();
         assertTrue(err.contains("evaluate: gru last fit"), err);
+    }
+
+    /** A command run with the process's stdout and stderr captured, where evaluate writes its table and progress. */
+    private record Captured(int code, String err, String stdout, String stderr) {
+        static Captured run(String... args) {
+            PrintStream out = System.out;
+            PrintStream err = System.err;
+            ByteArrayOutputStream table = new ByteArrayOutputStream();
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            CliRun r;
+            try {
+                System.setOut(new PrintStream(table, true, StandardCharsets.UTF_8));
+                System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+                r = CliRun.of(args);
+            } finally {
+                System.setOut(out);
+                System.setErr(err);
+            }
+            return new Captured(r.code(), r.err(), table.toString(StandardCharsets.UTF_8),
+                    log.toString(StandardCharsets.UTF_8));
+        }
     }
 }

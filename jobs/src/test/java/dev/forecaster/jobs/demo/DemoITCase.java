@@ -13,11 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.forecaster.jobs.runtime.TempDirs;
+import dev.forecaster.model.HeadKind;
+import dev.forecaster.model.features.InputFeatures;
+import dev.forecaster.model.snapshot.SnapshotFiles;
 
 /** The demo end to end on the embedded stack, small enough for CI. */
 class DemoITCase {
@@ -37,6 +41,13 @@ class DemoITCase {
     private static DemoSettings settings(Path csv, Path model, Path saveModel, long maxEvents, boolean retrain) {
         return new DemoSettings(3, 0, maxEvents, csv, model, saveModel, 7L, 16, 4, 10, 200, 2, 2, 50,
                 Duration.ofMillis(500), true, "alerts", retrain, Duration.ofSeconds(20));
+    }
+
+    /** As {@link #settings}, training a point model that reads calendar features. */
+    private static DemoSettings calendarSettings(Path saveModel, long maxEvents) {
+        return new DemoSettings(3, 0, maxEvents, null, null, saveModel, 7L, 16, 4, 10, 200, 2, 2, 50,
+                Duration.ofMillis(500), true, "alerts", false, Duration.ofSeconds(20), HeadKind.POINT,
+                InputFeatures.parse("hour_of_day,day_of_week", "UTC"));
     }
 
     @Test
@@ -73,7 +84,10 @@ class DemoITCase {
         }
         Files.writeString(csv, text);
         Path model = temp.resolve("model.avro");
-        new DemoRunner(settings(null, null, model, 100, false), new PrintStream(new ByteArrayOutputStream()), System.err).run();
+        // A calendar model: the replay's forecasts need the CSV rows' times all the way through.
+        new DemoRunner(calendarSettings(model, 100), new PrintStream(new ByteArrayOutputStream()), System.err).run();
+        assertEquals(List.of("value", "hour_of_day", "day_of_week"),
+                SnapshotFiles.read(model).getArchitecture().getInputFeatures());
 
         DemoSummary summary = new DemoRunner(settings(csv, model, null, 0, false),
                 new PrintStream(new ByteArrayOutputStream()), System.err).run();

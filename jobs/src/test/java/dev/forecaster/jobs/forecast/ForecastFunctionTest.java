@@ -300,7 +300,7 @@ class ForecastFunctionTest {
             RecurrentState state = v2.newState();
             SeriesForecaster forecaster = new SeriesForecaster(v2);
             for (int i = 0; i < 10; i++) {
-                double[] expected = forecaster.observe(scaler, state, series.get(10 + i).getValue());
+                double[] expected = forecaster.observe(scaler, state, 0L, series.get(10 + i).getValue());
                 assertEquals(Arrays.stream(expected).boxed().toList(), out.get(i).getMeans(), "step " + i);
             }
         }

@@ -146,7 +146,7 @@ class ForecastJobITCase {
         for (Observation o : input) {
             String k = o.getSeriesId();
             double[] means = forecaster.observe(scalers.computeIfAbsent(k, x -> new SeriesScaler()),
-                    states.computeIfAbsent(k, x -> MODEL.newState()), o.getValue());
+                    states.computeIfAbsent(k, x -> MODEL.newState()), 0L, o.getValue());
             expected.computeIfAbsent(k, x -> new ArrayList<>()).add(Arrays.stream(means).boxed().toList());
         }
         return expected;

@@ -51,7 +51,7 @@ class SeriesStateSerializerTest {
         }
         s.history = new SeriesHistory(8, new SeriesScaler(3, 1.0, 0.5));
         for (int i = 0; i < 11; i++) {
-            s.history.add(i * 0.5);
+            s.history.add(1_000L * i, i * 0.5);
         }
         s.ownModel = TestModels.randomSnapshot(3, 3, 2L, 5L);
         return s;
@@ -157,10 +157,23 @@ class SeriesStateSerializerTest {
         expectedAlert.points = s.observations;
         expectedAlert.modelVersion = s.modelVersion;
         s.alert = expectedAlert;
-        assertEquals(s, back);
+        assertEquals(withEstimatedTimes(s), back);
         assertEquals(41, back.alert.points);
         assertEquals(9L, back.alert.modelVersion, "no model change seen on the next observation");
         assertEquals(false, back.alert.active);
+    }
+
+    /** {@code s} with the history times a format without them restores: one step apart up to the last event. */
+    private static SeriesState withEstimatedTimes(SeriesState s) {
+        SeriesState expected = s.copy();
+        SeriesHistory h = s.history;
+        long[] times = new long[h.capacity()];
+        int held = h.size();
+        for (int i = 0; i < held; i++) {
+            times[(int) ((h.added() - held + i) % h.capacity())] = s.lastEventTime - (held - 1 - i) * s.stepMillis;
+        }
+        expected.history = new SeriesHistory(h.ring().clone(), times, h.added(), h.startScaler());
+        return expected;
     }
 
     private static void writeFormatOneFields(SeriesState s, DataOutputSerializer out) throws IOException {
@@ -222,12 +235,34 @@ class SeriesStateSerializerTest {
     void formatThreeStatesStillRead() throws IOException {
         SeriesState s = alerting();
         byte[] current = write(s);
-        assertEquals(4, current[0]);
-        byte[] old = java.util.Arrays.copyOf(current, current.length - 4);
+        assertEquals(5, current[0]);
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 4 - 4 - 8 * s.history.capacity());
         old[0] = 3;
         SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(old));
-        assertEquals(s, back);
+        assertEquals(withEstimatedTimes(s), back);
         assertEquals(0, back.lastSpreads.length);
+    }
+
+    /**
+     * Checkpoints taken before histories kept times (format 4) must still restore: format 4 is
+     * format 5 without the trailing time ring. The times are estimated one step apart up to the
+     * last event, which is exact for a regular series like this one.
+     */
+    @Test
+    void formatFourStatesStillReadWithEstimatedTimes() throws IOException {
+        SeriesState s = full();
+        s.lastEventTime = 10_000L;
+        s.stepMillis = 1_000L;
+        byte[] current = write(s);
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 4 - 8 * s.history.capacity());
+        old[0] = 4;
+        SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(old));
+        assertEquals(s, back);
+        assertArrayEquals(new long[] {3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000}, back.history.times());
+
+        s.history.add(12_000L, 1.0);
+        SeriesState irregular = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(write(s)));
+        assertEquals(12_000L, irregular.history.times()[7], "format 5 keeps the real times");
     }
 
     /** Checkpoints taken before the anomaly statistics existed must still restore. */

@@ -20,13 +20,16 @@ import java.util.stream.Collectors;
 import dev.forecaster.jobs.io.DeadLetters;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.anomaly.AlertPolicy;
+import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
 import dev.forecaster.model.lifecycle.TrainingWindows;
 import dev.forecaster.model.lifecycle.WindowSampler;
 import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.series.TimedValues;
 import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
@@ -38,6 +41,10 @@ class ServingForecastFunctionTest {
 
     private static final ModelSnapshot V1 = TestModels.randomSnapshot(12, 4, 1L, 7L);
     private static final ModelSnapshot V2 = TestModels.randomSnapshot(12, 4, 2L, 8L);
+    private static final InputFeatures CALENDAR = InputFeatures.parse("hour_of_day,day_of_week", "UTC");
+    /** Models reading calendar features: replay and restore must feed them the buffered times. */
+    private static final ModelSnapshot CAL1 = TestModels.randomSnapshot(12, 4, 1L, 17L, HeadKind.POINT, CALENDAR);
+    private static final ModelSnapshot CAL2 = TestModels.randomSnapshot(12, 4, 2L, 18L, HeadKind.POINT, CALENDAR);
     private static final int HISTORY = 32;
     private static final int EVERY = 10;
     private static final long LATENESS = 3_600_000L;
@@ -49,7 +56,12 @@ class ServingForecastFunctionTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, IngestRecord, ModelSnapshot, Forecast> harness(
             int sampleMinPoints) throws Exception {
-        ServingForecastFunction fn = new ServingForecastFunction(V1, HISTORY,
+        return harness(sampleMinPoints, V1);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, IngestRecord, ModelSnapshot, Forecast> harness(
+            int sampleMinPoints, ModelSnapshot initial) throws Exception {
+        ServingForecastFunction fn = new ServingForecastFunction(initial, HISTORY,
                 new WindowSampler(EVERY, sampleMinPoints, 1000, 60_000), LATENESS, AlertPolicy.defaults());
         return new KeyedTwoInputStreamOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(fn, List.of(ServingForecastFunction.MODELS)),
@@ -77,10 +89,15 @@ class ServingForecastFunctionTest {
 
     @Test
     void aSwappedKeyForecastsAsAKeyRunFromTheStartWithTheNewModelOverTheSameWindow() throws Exception {
+        swapAndCompare(V1, V2);
+        swapAndCompare(CAL1, CAL2);
+    }
+
+    private static void swapAndCompare(ModelSnapshot v1Snapshot, ModelSnapshot v2Snapshot) throws Exception {
         List<Observation> all = Observations.interleaved(List.of("a", "b"), 120, 3L);
         List<Observation> before = all.subList(0, 160);
         List<Observation> after = all.subList(160, all.size());
-        try (var h = harness()) {
+        try (var h = harness(HISTORY, v1Snapshot)) {
             h.open();
             feed(h, before);
             List<TrainingWindow> windows = h.getSideOutput(ServingForecastFunction.TRAINING_WINDOWS).stream()
@@ -91,25 +108,27 @@ class ServingForecastFunctionTest {
             assertEquals(HISTORY, lastOfA.getValues().size());
             assertEquals(Observations.START + 79 * Observations.STEP, lastOfA.getEndTime().toEpochMilli());
 
-            h.processElement2(new StreamRecord<>(V2));
+            h.processElement2(new StreamRecord<>(v2Snapshot));
             int emitted = h.extractOutputValues().size();
             feed(h, after);
             List<Forecast> afterSwap = h.extractOutputValues().subList(emitted, all.size());
             assertTrue(afterSwap.stream().allMatch(f -> f.getModelVersion() == 2L), "every forecast says v2");
 
             // Reference: key "a" run from its window's start with v2 over the same buffered window.
-            LstmForecaster v2 = LstmForecaster.fromSnapshot(V2);
+            LstmForecaster v2 = LstmForecaster.fromSnapshot(v2Snapshot);
             SeriesForecaster reference = new SeriesForecaster(v2);
             RecurrentState state = v2.newState();
             SeriesScaler scaler = new SeriesScaler(lastOfA.getStartCount(), lastOfA.getStartMean(), lastOfA.getStartM2());
-            for (double v : TrainingWindows.values(lastOfA)) {
-                reference.observe(scaler, state, v);
+            TimedValues window = TrainingWindows.timed(lastOfA);
+            for (int i = 0; i < window.size(); i++) {
+                reference.observe(scaler, state, window.times()[i], window.values()[i]);
             }
             List<Forecast> ofA = afterSwap.stream().filter(f -> f.getSeriesId().equals("a")).toList();
             List<Observation> obsA = after.stream().filter(o -> o.getSeriesId().equals("a")).toList();
             assertEquals(obsA.size(), ofA.size());
             for (int i = 0; i < obsA.size(); i++) {
-                double[] expected = reference.observe(scaler, state, obsA.get(i).getValue());
+                double[] expected = reference.observe(scaler, state, obsA.get(i).getEventTime().toEpochMilli(),
+                        obsA.get(i).getValue());
                 double[] actual = ofA.get(i).getMeans().stream().mapToDouble(Double::doubleValue).toArray();
                 assertArrayEquals(expected, actual, "forecast " + i + " after the swap");
             }
@@ -132,27 +151,32 @@ class ServingForecastFunctionTest {
 
     @Test
     void aRestoredOperatorServesTheModelItHadAndKeepsTheBuffers() throws Exception {
+        restoreAndCompare(V1, V2);
+        restoreAndCompare(CAL1, CAL2);
+    }
+
+    private static void restoreAndCompare(ModelSnapshot v1Snapshot, ModelSnapshot v2Snapshot) throws Exception {
         List<Observation> all = Observations.interleaved(List.of("a", "b", "c"), 60, 5L);
         int cut = 90;
         List<Forecast> uninterrupted;
-        try (var h = harness()) {
+        try (var h = harness(HISTORY, v1Snapshot)) {
             h.open();
             feed(h, all.subList(0, 30));
-            h.processElement2(new StreamRecord<>(V2));
+            h.processElement2(new StreamRecord<>(v2Snapshot));
             feed(h, all.subList(30, all.size()));
             uninterrupted = h.extractOutputValues();
         }
         OperatorSubtaskState snapshot;
         List<Forecast> resumed;
-        try (var first = harness()) {
+        try (var first = harness(HISTORY, v1Snapshot)) {
             first.open();
             feed(first, all.subList(0, 30));
-            first.processElement2(new StreamRecord<>(V2));
+            first.processElement2(new StreamRecord<>(v2Snapshot));
             feed(first, all.subList(30, cut));
             resumed = new java.util.ArrayList<>(first.extractOutputValues());
             snapshot = first.snapshot(1L, 1L);
         }
-        try (var second = harness()) {
+        try (var second = harness(HISTORY, v1Snapshot)) {
             second.initializeState(snapshot);
             second.open();
             // No model arrives after the restart: v2 comes back from the broadcast state.

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.snapshot.SnapshotFiles;
 import dev.forecaster.schema.ModelSnapshot;
@@ -33,10 +34,16 @@ public final class TestModels {
     }
 
     public static ModelSnapshot randomSnapshot(int hidden, int horizon, long version, long seed, HeadKind head) {
+        return randomSnapshot(hidden, horizon, version, seed, head, InputFeatures.VALUE_ONLY);
+    }
+
+    /** An LSTM reading {@code features} (the value, optionally calendar features). */
+    public static ModelSnapshot randomSnapshot(int hidden, int horizon, long version, long seed, HeadKind head,
+            InputFeatures features) {
         SplittableRandom random = new SplittableRandom(seed);
-        ModelSpec spec = ModelSpec.lstm(hidden, 1, horizon).withHead(head);
+        ModelSpec spec = ModelSpec.lstm(hidden, 1, horizon).withHead(head).withFeatures(features);
         List<Tensor> tensors = new ArrayList<>();
-        tensors.add(tensor("0_W", random, 0.5, 1, 4 * hidden));
+        tensors.add(tensor("0_W", random, 0.5, spec.inputSize(), 4 * hidden));
         tensors.add(tensor("0_RW", random, 0.3, hidden, 4 * hidden));
         tensors.add(tensor("0_b", random, 0.1, 1, 4 * hidden));
         tensors.add(tensor("1_W", random, 0.3, hidden, spec.outputs()));

@@ -17,6 +17,7 @@ import dev.forecaster.model.train.LstmTrainer;
 import dev.forecaster.model.train.TrainingListener;
 import dev.forecaster.model.train.TrainingOptions;
 import dev.forecaster.schema.ModelSnapshot;
+import dev.forecaster.model.series.TimedValues;
 import dev.forecaster.schema.TrainingWindow;
 
 /**
@@ -53,7 +54,7 @@ public final class TrainBenchmark {
         Nd4j.getEnvironment().setMaxMasterThreads(1);
         SplittableRandom random = new SplittableRandom(settings.seed());
         List<TrainingWindow> train = new ArrayList<>();
-        List<double[]> heldOut = new ArrayList<>();
+        List<TimedValues> heldOut = new ArrayList<>();
         List<double[]> full = new ArrayList<>();
         for (int s = 0; s < settings.series(); s++) {
             double level = 50 + 100 * random.nextDouble();
@@ -67,7 +68,7 @@ public final class TrainBenchmark {
             for (TrainingWindow w : TrainingWindows.cut("series-" + s, x, 2 * settings.round().windowLength() + 16,
                     settings.round().windowLength(), 1000)) {
                 if (TrainingWindows.heldOut(w, 5)) {
-                    heldOut.add(TrainingWindows.values(w));
+                    heldOut.add(TrainingWindows.timed(w));
                 } else {
                     train.add(w);
                 }

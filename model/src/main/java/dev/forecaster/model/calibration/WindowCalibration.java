@@ -4,6 +4,7 @@ import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
 import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.series.TimedValues;
 import dev.forecaster.schema.ModelSnapshot;
 
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.TreeMap;
  * as the {@code ValidationGate} scores windows, and every forecast made once {@code warmup}
  * points have been seen is compared, step by step, with the window's later values (steps that
  * run past the window's end are not scored, so far steps have fewer points than near ones; see
- * {@link SpreadCalibrator} for how few is too few).
+ * {@link SpreadCalibrator} for how few is too few). As for the gate, a window without event times
+ * is skipped for a model with calendar features, which cannot run on it.
  */
 public final class WindowCalibration {
 
@@ -29,18 +31,24 @@ public final class WindowCalibration {
      *     forecast is the one made after point {@code warmup}, as the gate's first scored error
      * @throws IllegalArgumentException when the model has no probabilistic head
      */
-    public static SpreadCalibrator.Fit fit(LstmForecaster kernel, List<double[]> windows, int warmup) {
+    public static SpreadCalibrator.Fit fit(LstmForecaster kernel, List<TimedValues> windows, int warmup) {
         int horizon = kernel.spec().horizon();
         if (!kernel.spec().head().probabilistic()) {
             throw new IllegalArgumentException("a " + kernel.spec().head() + " head has no spreads to calibrate");
         }
         SeriesForecaster raw = new SeriesForecaster(kernel, SpreadCalibration.identity(horizon));
         SpreadCalibrator calibrator = new SpreadCalibrator(horizon);
-        for (double[] window : windows) {
+        boolean needsTimes = kernel.spec().features().usesTime();
+        for (TimedValues timed : windows) {
+            if (needsTimes && !timed.hasTimes()) {
+                continue;
+            }
+            double[] window = timed.values();
+            long[] times = timed.hasTimes() ? timed.times() : new long[window.length];
             SeriesScaler scaler = new SeriesScaler();
             RecurrentState state = kernel.newState();
             for (int t = 0; t + 1 < window.length; t++) {
-                SeriesForecaster.Prediction p = raw.predict(scaler, state, window[t]);
+                SeriesForecaster.Prediction p = raw.predict(scaler, state, times[t], window[t]);
                 if (t + 1 < warmup) {
                     continue;
                 }
@@ -59,7 +67,7 @@ public final class WindowCalibration {
      * had any) and the figures say so ({@link SpreadCalibrator.Fit#metrics}).
      * A point head is returned unchanged.
      */
-    public static ModelSnapshot recalibrate(ModelSnapshot snapshot, List<double[]> windows, int warmup,
+    public static ModelSnapshot recalibrate(ModelSnapshot snapshot, List<TimedValues> windows, int warmup,
             String prefix) {
         LstmForecaster kernel = LstmForecaster.fromSnapshot(snapshot);
         if (!kernel.spec().head().probabilistic()) {

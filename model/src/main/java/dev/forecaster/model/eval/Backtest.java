@@ -114,7 +114,21 @@ public final class Backtest {
      */
     public Result run(Forecaster forecaster, double[] series, ForecastSink sink, Listener listener)
             throws java.io.IOException {
+        return run(forecaster, series, null, sink, listener);
+    }
+
+    /**
+     * As {@link #run(Forecaster, double[], ForecastSink, Listener)} for a series with times, which
+     * forecasters with calendar features read.
+     *
+     * @param times epoch milliseconds of every row, or null
+     */
+    public Result run(Forecaster forecaster, double[] series, long[] times, ForecastSink sink,
+            Listener listener) throws java.io.IOException {
         split.requireWithin(series.length);
+        if (times != null && times.length != series.length) {
+            throw new IllegalArgumentException(times.length + " times for " + series.length + " rows");
+        }
         Listener progress = listener == null ? Listener.NONE : listener;
         ZScore z = ZScore.of(series, split.train());
         Map<Integer, ErrorMetrics> metrics = new LinkedHashMap<>();
@@ -133,18 +147,20 @@ public final class Backtest {
             if (sinceFirst == 0 || (mode == Mode.ONLINE && sinceFirst % retrainEvery == 0)) {
                 progress.onFitStart(forecaster.name(), origin);
                 long t0 = System.nanoTime();
-                forecaster.fit(trainingData(series, origin));
+                forecaster.fit(trainingData(series, times, origin));
                 fitNanos += System.nanoTime() - t0;
                 fits++;
             }
             int lookback = forecaster.lookback();
-            double[] history = Arrays.copyOfRange(series, Math.max(0, origin + 1 - lookback), origin + 1);
+            int from = Math.max(0, origin + 1 - lookback);
+            double[] history = Arrays.copyOfRange(series, from, origin + 1);
+            long[] historyTimes = times == null ? null : Arrays.copyOfRange(times, from, origin + 1);
             double[] longest = null;
             for (int h : horizons) {
                 if (origin + h > testEnd - 1) {
                     break;
                 }
-                double[] f = forecaster.forecast(history, h);
+                double[] f = forecaster.forecast(history, historyTimes, h);
                 if (f.length != h) {
                     throw new IllegalStateException(forecaster.name() + " returned " + f.length
                             + " steps for horizon " + h);
@@ -153,7 +169,7 @@ public final class Backtest {
                 for (int k = 0; k < h; k++) {
                     m.add(z.normalise(f[k]), z.normalise(series[origin + 1 + k]));
                 }
-                double[] sd = forecaster.spreads(history, h);
+                double[] sd = forecaster.spreads(history, historyTimes, h);
                 if (sd != null) {
                     Calibration c = calibration.computeIfAbsent(h, x -> new Calibration());
                     for (int k = 0; k < h; k++) {
@@ -167,7 +183,7 @@ public final class Backtest {
             }
             if (sink != null) {
                 if (longest == null) {
-                    longest = forecaster.forecast(history, hMax);
+                    longest = forecaster.forecast(history, historyTimes, hMax);
                 }
                 sink.accept(origin, Arrays.copyOf(longest, Math.min(hMax, testEnd - 1 - origin)));
             }
@@ -179,15 +195,21 @@ public final class Backtest {
 
     /** Everything known at {@code origin}, split as the mode prescribes. */
     TrainingData trainingData(double[] series, int origin) {
+        return trainingData(series, null, origin);
+    }
+
+    TrainingData trainingData(double[] series, long[] times, int origin) {
         if (mode == Mode.FROZEN) {
-            return new TrainingData(Arrays.copyOf(series, split.val().end()), split.train(), split.val());
+            int known = split.val().end();
+            return new TrainingData(Arrays.copyOf(series, known),
+                    times == null ? null : Arrays.copyOf(times, known), split.train(), split.val());
         }
         int known = origin + 1;
         int valStart = known - split.val().length();
         if (valStart <= split.train().start()) {
             throw new IllegalArgumentException("no train rows before origin " + origin);
         }
-        return new TrainingData(Arrays.copyOf(series, known),
+        return new TrainingData(Arrays.copyOf(series, known), times == null ? null : Arrays.copyOf(times, known),
                 new RowRange(split.train().start(), valStart), new RowRange(valStart, known));
     }
 }

@@ -25,6 +25,22 @@ public interface Forecaster {
      */
     double[] forecast(double[] history, int horizon);
 
+    /**
+     * As {@link #forecast(double[], int)}, for forecasters that also read the rows' times (calendar
+     * features); the others ignore them.
+     *
+     * @param times event times (epoch milliseconds) of {@code history}'s rows, or null when the
+     *     series has none
+     */
+    default double[] forecast(double[] history, long[] times, int horizon) {
+        return forecast(history, horizon);
+    }
+
+    /** As {@link #spreads(double[], int)}, with the rows' times (see {@link #forecast(double[], long[], int)}). */
+    default double[] spreads(double[] history, long[] times, int horizon) {
+        return spreads(history, horizon);
+    }
+
     /** How many of the latest values {@link #forecast} reads; callers may pass just those. */
     int lookback();
 

@@ -10,6 +10,7 @@ import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.snapshot.Tensors;
+import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.model.train.TrainingOptions;
 import dev.forecaster.schema.ModelSnapshot;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -67,15 +68,19 @@ public final class RecurrentForecaster implements Forecaster {
      *     predicted standard deviations of the base's error, times per-step factors fitted on the
      *     validation origins after selection so that p10–p90 covers 80 % of them ({@link
      *     SpreadCalibrator})
+     * @param features beside each row's change, calendar features of the row's time (the backtest
+     *     must then pass times)
      */
     public record Options(CellType cell, boolean identityInit, Base base, int hiddenSize, int layers,
             int window, int tbpttLength, int batchSize, int maxIterations, int evalEvery, int patience,
-            double learningRate, double clipNorm, int nlinearLookback, long seed, HeadKind head) {
+            double learningRate, double clipNorm, int nlinearLookback, long seed, HeadKind head,
+            InputFeatures features) {
 
         public Options {
             Objects.requireNonNull(cell, "cell");
             Objects.requireNonNull(base, "base");
             Objects.requireNonNull(head, "head");
+            Objects.requireNonNull(features, "features");
             if (hiddenSize <= 0 || layers <= 0 || window <= 0 || tbpttLength <= 0 || batchSize <= 0
                     || maxIterations < 0 || evalEvery <= 0 || patience <= 0 || nlinearLookback < 2) {
                 throw new IllegalArgumentException("invalid recurrent options " + this);
@@ -88,38 +93,45 @@ public final class RecurrentForecaster implements Forecaster {
         /** One LSTM layer of 64 units. */
         public static Options defaults(Base base, long seed) {
             return new Options(CellType.LSTM, false, base, 64, 1, 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, seed,
-                    HeadKind.POINT);
+                    HeadKind.POINT, InputFeatures.VALUE_ONLY);
         }
 
         public Options withHead(HeadKind newHead) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, newHead);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, newHead, features);
         }
 
         public Options withCell(CellType newCell, boolean identity) {
             return new Options(newCell, identity, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features);
         }
 
         public Options withLayers(int newLayers) {
             return new Options(cell, identityInit, base, hiddenSize, newLayers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features);
         }
 
         public Options withMaxIterations(int iterations) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head);
+                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features);
         }
 
         public Options withNlinearLookback(int lookback) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed, head);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed, head, features);
+        }
+
+        /** The same, reading calendar features of each row's time beside its change. */
+        public Options withFeatures(InputFeatures newFeatures) {
+            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head,
+                    newFeatures);
         }
 
         public Options withShape(int hidden, int windowLength) {
             return new Options(cell, identityInit, base, hidden, layers, windowLength,
                     Math.min(tbpttLength, windowLength), batchSize, maxIterations, evalEvery,
-                    patience, learningRate, clipNorm, nlinearLookback, seed, head);
+                    patience, learningRate, clipNorm, nlinearLookback, seed, head, features);
         }
     }
 
@@ -135,6 +147,7 @@ public final class RecurrentForecaster implements Forecaster {
     private Map<String, Double> fitReport = Map.of();
 
     private double[] cachedHistory;
+    private long[] cachedTimes;
     private double[] cachedForecast;
     /** The cached forecast's standard deviations, series units; null for a point head. */
     private double[] cachedSpreads;
@@ -190,6 +203,11 @@ public final class RecurrentForecaster implements Forecaster {
         RowRange val = data.val();
         int w = options.window();
         int h = maxHorizon;
+        InputFeatures inputs = options.features();
+        long[] times = data.times();
+        if (inputs.usesTime() && times == null) {
+            throw new IllegalArgumentException(name + " reads " + inputs + " but the series has no times");
+        }
         zscore = ZScore.of(x, train);
         int firstInput = 0;
         if (options.base() == Base.NLINEAR) {
@@ -198,9 +216,11 @@ public final class RecurrentForecaster implements Forecaster {
             firstInput = options.nlinearLookback() - 1;
         }
         diffScale = differenceScale(x, train);
-        float[] z = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            z[i] = input(x, i);
+        // Input j of row t at z[j * n + t].
+        int n = x.length;
+        float[] z = new float[n * inputs.width()];
+        for (int i = 0; i < n; i++) {
+            inputs.encode(input(x, i), times == null ? 0L : times[i], z, i, n);
         }
         // Window starts whose every step has a base forecast and labels inside the train rows.
         int firstStart = Math.max(firstInput, train.start() - 1);
@@ -222,19 +242,20 @@ public final class RecurrentForecaster implements Forecaster {
         }
         Residuals residuals = new Residuals(x, z, h, firstStart, lastStart + w - 1, valOrigins);
 
-        ModelSpec spec = new ModelSpec(options.cell(), 1, options.hiddenSize(), options.layers(), h, options.head());
+        ModelSpec spec = new ModelSpec(options.cell(), 1, options.hiddenSize(), options.layers(), h, options.head())
+                .withFeatures(inputs);
         TrainingOptions trainOpts = TrainingOptions.builder()
                 .seed(options.seed()).hiddenSize(options.hiddenSize()).layers(options.layers())
                 .horizon(h).windowLength(w).tbpttLength(options.tbpttLength())
                 .batchSize(options.batchSize()).maxIterations(Math.max(1, options.maxIterations()))
                 .learningRate(options.learningRate()).clipNorm(options.clipNorm())
                 .cellType(options.cell()).identityInit(options.identityInit())
-                .head(options.head()).modelName(name).build();
+                .head(options.head()).features(inputs).modelName(name).build();
         MultiLayerNetwork net = Dl4jModels.build(spec, options.seed(), trainOpts);
         net.getParam(Tensors.headWeights(options.layers())).assign(0);
         net.getParam(Tensors.headBias(options.layers())).assign(0);
 
-        INDArray valFeatures = features(z, valOrigins, w, 0, valOrigins.length, true);
+        INDArray valFeatures = features(z, inputs.width(), valOrigins, w, 0, valOrigins.length, true);
         double initial = valScore(net, valFeatures, residuals, valOrigins.length)[0];
         double best = initial;
         double[] bestScore = valScore(net, valFeatures, residuals, valOrigins.length);
@@ -249,7 +270,7 @@ public final class RecurrentForecaster implements Forecaster {
             for (int b = 0; b < starts.length; b++) {
                 starts[b] = firstStart + random.nextInt(lastStart - firstStart + 1);
             }
-            net.fit(new DataSet(features(z, starts, w, 0, starts.length, false),
+            net.fit(new DataSet(features(z, inputs.width(), starts, w, 0, starts.length, false),
                     residuals.trainLabels(starts, w)));
             iterations = it;
             if (!Double.isFinite(net.score())) {
@@ -292,20 +313,25 @@ public final class RecurrentForecaster implements Forecaster {
         }
         kernel = LstmForecaster.fromSnapshot(snapshot);
         cachedHistory = null;
+        cachedTimes = null;
         LOG.info("{} fitted: {}", name, report);
     }
 
     /**
-     * [n, 1, w] inputs of windows; {@code byOrigin} says whether {@code at} holds the last step of
-     * each window rather than its first.
+     * [count, width, w] inputs of windows; {@code byOrigin} says whether {@code at} holds the last
+     * step of each window rather than its first.
      */
-    private static INDArray features(float[] z, int[] at, int w, int from, int count, boolean byOrigin) {
-        float[] data = new float[count * w];
+    private static INDArray features(float[] z, int width, int[] at, int w, int from, int count,
+            boolean byOrigin) {
+        int n = z.length / width;
+        float[] data = new float[count * width * w];
         for (int i = 0; i < count; i++) {
             int start = byOrigin ? at[from + i] - w + 1 : at[from + i];
-            System.arraycopy(z, start, data, i * w, w);
+            for (int j = 0; j < width; j++) {
+                System.arraycopy(z, j * n + start, data, (i * width + j) * w, w);
+            }
         }
-        return Nd4j.create(data, new long[] {count, 1, w}, 'c');
+        return Nd4j.create(data, new long[] {count, width, w}, 'c');
     }
 
     /** What model selection minimises: the validation NLL of a Gaussian head, else the MSE. */
@@ -456,36 +482,54 @@ public final class RecurrentForecaster implements Forecaster {
      */
     @Override
     public double[] forecast(double[] history, int horizon) {
+        return forecast(history, null, horizon);
+    }
+
+    /**
+     * @throws IllegalArgumentException also when the model reads calendar features and {@code
+     *     times} is null
+     */
+    @Override
+    public double[] forecast(double[] history, long[] times, int horizon) {
         if (kernel == null) {
             throw new IllegalStateException(name + " is not fitted");
         }
         if (horizon > maxHorizon) {
             throw new IllegalArgumentException(name + " forecasts " + maxHorizon + " steps, not " + horizon);
         }
-        forecastMax(history);
+        forecastMax(history, times);
         return java.util.Arrays.copyOf(cachedForecast, horizon);
     }
 
     /** A Gaussian head's predicted standard deviations of the forecast from {@code history}; null for a point head. */
     @Override
     public double[] spreads(double[] history, int horizon) {
-        forecast(history, horizon);
+        return spreads(history, null, horizon);
+    }
+
+    @Override
+    public double[] spreads(double[] history, long[] times, int horizon) {
+        forecast(history, times, horizon);
         return cachedSpreads == null ? null : java.util.Arrays.copyOf(cachedSpreads, horizon);
     }
 
-    private void forecastMax(double[] history) {
+    private void forecastMax(double[] history, long[] times) {
         // The backtest asks for several horizons, means and spreads, from one origin in a row.
-        if (history == cachedHistory) {
+        if (history == cachedHistory && times == cachedTimes) {
             return;
+        }
+        InputFeatures inputs = kernel.spec().features();
+        if (inputs.usesTime() && (times == null || times.length != history.length)) {
+            throw new IllegalArgumentException(name + " reads " + inputs + ": pass the history's times");
         }
         int n = history.length;
         double[] forecast = new double[maxHorizon];
         baseForecast(history, n - 1, forecast);
         RecurrentState state = kernel.newState();
-        float[] in = new float[1];
+        float[] in = new float[inputs.width()];
         float[] out = new float[kernel.spec().outputs()];
         for (int t = Math.max(0, n - options.window()); t < n; t++) {
-            in[0] = input(history, t);
+            inputs.encode(input(history, t), times == null ? 0L : times[t], in);
             kernel.step(state, in, out);
         }
         double[] spreads = options.head() == HeadKind.GAUSSIAN ? new double[maxHorizon] : null;
@@ -500,5 +544,6 @@ public final class RecurrentForecaster implements Forecaster {
         cachedForecast = forecast;
         cachedSpreads = spreads;
         cachedHistory = history;
+        cachedTimes = times;
     }
 }

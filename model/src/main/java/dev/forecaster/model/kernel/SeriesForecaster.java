@@ -1,13 +1,15 @@
 package dev.forecaster.model.kernel;
 
 import dev.forecaster.model.calibration.SpreadCalibration;
+import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.model.scaling.SeriesScaler;
 
 import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * One event of one series: update its normaliser, feed the normalised value through the kernel and
+ * One event of one series: update its normaliser, feed the normalised value (and the calendar
+ * features of its event time, when the model reads them) through the kernel and
  * map the head's outputs back to the series' units: a mean as {@code scaler.denormalise}, a
  * Gaussian head's standard deviation as {@code sd × scaler.scale()} (the same scale, so mean and sd
  * stay in the same coordinates), times the model's per-step {@link SpreadCalibration} factor. The
@@ -20,6 +22,7 @@ public final class SeriesForecaster implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final LstmForecaster kernel;
+    private final InputFeatures features;
     /** Null only in instances serialised before calibration existed; then the kernel's. */
     private SpreadCalibration calibration;
     private transient float[] input;
@@ -40,10 +43,10 @@ public final class SeriesForecaster implements Serializable {
         if (calibration.horizon() != kernel.spec().horizon()) {
             throw new IllegalArgumentException(calibration + " does not fit " + kernel.spec());
         }
-        if (kernel.spec().inputSize() != 1) {
-            throw new IllegalArgumentException(
-                    "SeriesForecaster feeds one value per step; model needs "
-                            + kernel.spec().inputSize() + " inputs");
+        this.features = kernel.spec().features();
+        if (kernel.spec().inputSize() != features.width()) {
+            throw new IllegalArgumentException("SeriesForecaster feeds " + features.names()
+                    + " per step; model needs " + kernel.spec().inputSize() + " inputs");
         }
         allocate();
     }
@@ -53,14 +56,15 @@ public final class SeriesForecaster implements Serializable {
     }
 
     /**
-     * Consumes {@code value} (mutating {@code scaler} and {@code state}) and returns forecasts of
-     * the next {@code horizon} values, element k-1 being k steps ahead, in the series' units.
+     * Consumes {@code value}, observed at {@code eventTime} (epoch milliseconds; only models with
+     * calendar features read it), mutating {@code scaler} and {@code state}, and returns forecasts
+     * of the next {@code horizon} values, element k-1 being k steps ahead, in the series' units.
      *
      * @throws IllegalArgumentException when {@code value} is not finite; neither scaler nor state
      *     is changed then
      */
-    public double[] observe(SeriesScaler scaler, RecurrentState state, double value) {
-        return predict(scaler, state, value).means();
+    public double[] observe(SeriesScaler scaler, RecurrentState state, long eventTime, double value) {
+        return predict(scaler, state, eventTime, value).means();
     }
 
     /**
@@ -73,8 +77,8 @@ public final class SeriesForecaster implements Serializable {
     public record Prediction(double[] means, double[] spreads) {}
 
     /** As {@link #observe}, with the predicted spreads when the model has a probabilistic head. */
-    public Prediction predict(SeriesScaler scaler, RecurrentState state, double value) {
-        step(scaler, state, value);
+    public Prediction predict(SeriesScaler scaler, RecurrentState state, long eventTime, double value) {
+        step(scaler, state, eventTime, value);
         int horizon = kernel.spec().horizon();
         double scale = scaler.scale();
         double[] means = new double[horizon];
@@ -88,12 +92,12 @@ public final class SeriesForecaster implements Serializable {
         return new Prediction(means, spreads);
     }
 
-    private void step(SeriesScaler scaler, RecurrentState state, double value) {
+    private void step(SeriesScaler scaler, RecurrentState state, long eventTime, double value) {
         if (!state.matches(kernel.spec())) {
             throw new IllegalArgumentException(state + " does not fit " + kernel.spec());
         }
         scaler.update(value);
-        input[0] = scaler.normalise(value);
+        features.encode(scaler.normalise(value), eventTime, input);
         kernel.step(state, input, out);
     }
 

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forecaster.model.lifecycle.ParameterAveraging.WorkerResult;
+import dev.forecaster.model.series.TimedValues;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.TrainingWindow;
 
@@ -41,7 +42,7 @@ public final class Retraining {
     private final ValidationGate gate;
     private final RetrainTrigger trigger;
     private final RoundCoordinator rounds;
-    private final Deque<double[]> heldOut = new ArrayDeque<>();
+    private final Deque<TimedValues> heldOut = new ArrayDeque<>();
 
     private ModelSnapshot serving;
     private long nextRound;
@@ -79,13 +80,13 @@ public final class Retraining {
         return rejectedCount;
     }
 
-    public List<double[]> heldOut() {
+    public List<TimedValues> heldOut() {
         return new ArrayList<>(heldOut);
     }
 
     /** A sampled window: held out for the gate, or (for the trainers) only scored for drift. */
     public void onWindow(TrainingWindow window) {
-        double[] values = TrainingWindows.values(window);
+        TimedValues values = TrainingWindows.timed(window);
         if (TrainingWindows.heldOut(window, settings.heldOutEvery())) {
             if (heldOut.size() == settings.heldOutWindows()) {
                 heldOut.removeFirst();

@@ -50,6 +50,7 @@ public record RoundOptions(int localBatches, int batchSize, int windowLength, in
                 .modelName(base.getName())
                 .evaluate(false)
                 .head(spec.head())
+                .features(spec.features())
                 .build();
     }
 }

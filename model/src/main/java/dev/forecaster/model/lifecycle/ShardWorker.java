@@ -10,6 +10,7 @@ import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.train.LstmTrainer;
 import dev.forecaster.model.train.TrainingListener;
 import dev.forecaster.model.train.TrainingOptions;
+import dev.forecaster.model.series.TimedValues;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.TrainingWindow;
 
@@ -69,18 +70,23 @@ public final class ShardWorker {
         TrainingOptions opts = options.trainingOptions(base, round, worker);
         // Shorter windows (young keys) train masked; see LstmTrainer.
         int needed = LstmTrainer.minimumLength(opts.horizon());
+        boolean needsTimes = opts.features().usesTime();
         List<double[]> series = new ArrayList<>();
+        List<long[]> times = new ArrayList<>();
         List<SeriesScaler> scalers = new ArrayList<>();
         for (TrainingWindow w : windows) {
-            if (w.getValues().size() >= needed) {
-                series.add(w.getValues().stream().mapToDouble(Double::doubleValue).toArray());
+            TimedValues timed = TrainingWindows.timed(w);
+            // A window cut before times were recorded cannot feed calendar features.
+            if (timed.size() >= needed && (timed.hasTimes() || !needsTimes)) {
+                series.add(timed.values());
+                times.add(timed.hasTimes() ? timed.times() : null);
                 scalers.add(new SeriesScaler(w.getStartCount(), w.getStartMean(), w.getStartM2()));
             }
         }
         if (series.isEmpty()) {
             return new Trained(new WorkerResult(base, 0), 0, 0);
         }
-        ModelSnapshot trained = new LstmTrainer().train(series, scalers, base, opts, TrainingListener.NONE);
+        ModelSnapshot trained = new LstmTrainer().train(series, times, scalers, base, opts, TrainingListener.NONE);
         long steps = (long) opts.maxIterations() * opts.batchSize() * opts.windowLength();
         return new Trained(new WorkerResult(trained, series.size()), steps,
                 (System.nanoTime() - started) / 1_000_000);

@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.series.SeriesHistory;
+import dev.forecaster.model.series.TimedValues;
 import dev.forecaster.schema.TrainingWindow;
 
 /** Builds and reads {@link TrainingWindow}s. */
@@ -20,10 +21,15 @@ public final class TrainingWindows {
         for (double v : history.values()) {
             values.add(v);
         }
+        List<Long> times = new ArrayList<>(history.size());
+        for (long t : history.times()) {
+            times.add(t);
+        }
         return TrainingWindow.newBuilder()
                 .setSeriesId(seriesId)
                 .setEndTime(Instant.ofEpochMilli(endTime))
                 .setValues(values)
+                .setTimes(times)
                 .setStartCount(start.count())
                 .setStartMean(start.mean())
                 .setStartM2(start.m2())
@@ -41,7 +47,7 @@ public final class TrainingWindows {
         SeriesHistory history = new SeriesHistory(length, new SeriesScaler());
         WindowSampler sampler = new WindowSampler(every, length, Integer.MAX_VALUE, 1);
         for (int t = 0; t < x.length; t++) {
-            history.add(x[t]);
+            history.add(t * stepMillis, x[t]);
             if (sampler.sample(t + 1L, history.size(), length, 0)) {
                 out.add(of(seriesId, t * stepMillis, history, 0));
             }
@@ -51,6 +57,11 @@ public final class TrainingWindows {
 
     public static double[] values(TrainingWindow w) {
         return w.getValues().stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The window's values with their times (none for a window cut before times were recorded). */
+    public static TimedValues timed(TrainingWindow w) {
+        return new TimedValues(w.getTimes().stream().mapToLong(Long::longValue).toArray(), values(w));
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
 import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.series.TimedValues;
 import dev.forecaster.model.snapshot.SnapshotFiles;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Tensor;
@@ -16,7 +17,8 @@ import dev.forecaster.schema.Tensor;
 /**
  * Decides whether a retrained candidate may replace the serving model. The candidate is scored
  * against the serving model and a persistence forecast on held-out windows; it is promoted only
- * when it is sound and better than both by the margin.
+ * when it is sound and better than both by the margin. A window without event times (cut before
+ * they were recorded) is not scored for a model with calendar features, which cannot run on it.
  */
 public final class ValidationGate {
 
@@ -39,7 +41,7 @@ public final class ValidationGate {
         this.warmup = warmup;
     }
 
-    public Decision evaluate(ModelSnapshot candidate, ModelSnapshot serving, List<double[]> heldOut) {
+    public Decision evaluate(ModelSnapshot candidate, ModelSnapshot serving, List<TimedValues> heldOut) {
         if (!candidate.getArchitecture().equals(serving.getArchitecture())) {
             return reject("wrong architecture: " + candidate.getArchitecture() + " vs serving " + serving.getArchitecture(),
                     Map.of());
@@ -81,12 +83,12 @@ public final class ValidationGate {
      * WindowCalibration#recalibrate}); a point head comes back unchanged. Calibration changes
      * spreads only, so it does not change what {@link #evaluate} decides.
      */
-    public ModelSnapshot calibrate(ModelSnapshot candidate, List<double[]> heldOut) {
+    public ModelSnapshot calibrate(ModelSnapshot candidate, List<TimedValues> heldOut) {
         return WindowCalibration.recalibrate(candidate, heldOut, warmup, "gate_");
     }
 
     /** The model's mean squared one-step error on the windows, in their normalised units. */
-    public double oneStepMse(ModelSnapshot model, List<double[]> windows) {
+    public double oneStepMse(ModelSnapshot model, List<TimedValues> windows) {
         return oneStepSquaredError(LstmForecaster.fromSnapshot(model), windows)[0];
     }
 
@@ -94,12 +96,18 @@ public final class ValidationGate {
      * Mean squared one-step error in each window's normalised units (so that series of different
      * magnitudes weigh the same), of the model and of persistence, and the number of points.
      */
-    private double[] oneStepSquaredError(LstmForecaster kernel, List<double[]> windows) {
+    private double[] oneStepSquaredError(LstmForecaster kernel, List<TimedValues> windows) {
         SeriesForecaster forecaster = new SeriesForecaster(kernel);
+        boolean needsTimes = kernel.spec().features().usesTime();
         double model = 0;
         double persistence = 0;
         long n = 0;
-        for (double[] window : windows) {
+        for (TimedValues timed : windows) {
+            if (needsTimes && !timed.hasTimes()) {
+                continue;
+            }
+            double[] window = timed.values();
+            long[] times = timed.hasTimes() ? timed.times() : new long[window.length];
             SeriesScaler scaler = new SeriesScaler();
             RecurrentState state = kernel.newState();
             double[] previous = null;
@@ -112,7 +120,7 @@ public final class ValidationGate {
                     persistence += p * p;
                     n++;
                 }
-                previous = forecaster.observe(scaler, state, window[t]);
+                previous = forecaster.observe(scaler, state, times[t], window[t]);
             }
         }
         return new double[] {n == 0 ? Double.NaN : model / n, n == 0 ? Double.NaN : persistence / n, n};

@@ -21,8 +21,8 @@ public interface ModelPolicy extends Serializable {
      */
     LstmForecaster prepare(SeriesState state);
 
-    /** After the key consumed {@code value}. */
-    default void observed(SeriesState state, double value) {}
+    /** After the key consumed {@code value}, observed at {@code eventTime}. */
+    default void observed(SeriesState state, long eventTime, double value) {}
 
     static ModelPolicy fixed(LstmForecaster model) {
         return new FixedModel(model);

@@ -103,11 +103,11 @@ public final class SeriesProcessor implements Serializable {
             means = new double[policy.horizon()];
             Arrays.fill(means, value);
         } else {
-            SeriesForecaster.Prediction p = forecaster(model).predict(state.scaler, state.recurrent, value);
+            SeriesForecaster.Prediction p = forecaster(model).predict(state.scaler, state.recurrent, eventTime, value);
             means = p.means();
             spreads = p.spreads();
         }
-        policy.observed(state, value);
+        policy.observed(state, eventTime, value);
         state.observations++;
         state.stepMillis = StepEstimator.next(state.stepMillis, state.lastEventTime, eventTime);
         state.lastEventTime = Math.max(state.lastEventTime, eventTime);

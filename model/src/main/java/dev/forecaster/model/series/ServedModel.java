@@ -80,8 +80,8 @@ public final class ServedModel implements ModelPolicy {
     }
 
     @Override
-    public void observed(SeriesState state, double value) {
-        state.history.add(value);
+    public void observed(SeriesState state, long eventTime, double value) {
+        state.history.add(eventTime, value);
     }
 
     /** The recurrent state the served model reaches over the history, from a zero state. */
@@ -91,8 +91,10 @@ public final class ServedModel implements ModelPolicy {
         }
         RecurrentState state = model.newState();
         SeriesScaler scaler = history.startScaler();
-        for (double v : history.values()) {
-            replay.observe(scaler, state, v);
+        double[] values = history.values();
+        long[] times = history.times();
+        for (int i = 0; i < values.length; i++) {
+            replay.observe(scaler, state, times[i], values[i]);
         }
         return state;
     }

@@ -5,6 +5,7 @@ import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.calibration.SpreadCalibration;
 import dev.forecaster.model.calibration.SpreadCalibrator;
 import dev.forecaster.model.dl4j.Dl4jModels;
+import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.schema.ModelSnapshot;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -31,7 +32,9 @@ import java.util.TreeMap;
  * {@link SeriesScaler} walks each series in order, and at step t, after {@code update(x_t)}, the
  * feature is {@code normalise(x_t)} and the label for k steps ahead is {@code (x_{t+k} - mean_t) /
  * scale_t}, clamped, using the statistics at t. The network thus learns to forecast in the same
- * coordinates the operator denormalises from.
+ * coordinates the operator denormalises from. A model with calendar features ({@link
+ * ModelSpec#features()}) also reads, at step t, those of x_t's event time, encoded as the
+ * operator encodes them ({@link InputFeatures#encode}); it then needs every value's time.
  *
  * <p>Training windows are {@code windowLength} consecutive steps sampled at random (seeded) from
  * all series, and the network starts each window from a zero recurrent state. At serving time the
@@ -89,20 +92,28 @@ public final class LstmTrainer {
      */
     public ModelSnapshot train(List<double[]> series, TrainingOptions opts,
             TrainingListener listener) {
-        return train(series, null, null, opts, listener);
+        return train(series, null, null, null, opts, listener);
+    }
+
+    /** As {@link #train(List, List, List, ModelSnapshot, TrainingOptions, TrainingListener)} without times. */
+    public ModelSnapshot train(List<double[]> series, List<SeriesScaler> startScalers,
+            ModelSnapshot warmStart, TrainingOptions opts, TrainingListener listener) {
+        return train(series, null, startScalers, warmStart, opts, listener);
     }
 
     /**
      * As {@link #train(List, TrainingOptions, TrainingListener)}, for series that are the recent
      * part of longer ones, optionally continuing from an earlier model.
      *
+     * @param times per series, the event time (epoch milliseconds) of each value; required when the
+     *     model reads calendar features, ignored otherwise (may be null then)
      * @param startScalers per series, the normalisation statistics of everything before its first
      *     value (copied, not modified), so features and labels are normalised as serving did at
      *     each step; null means every series starts from nothing
      * @param warmStart parameters to start from instead of a seeded initialisation; must have the
      *     architecture of {@code opts}. Adam's moments are not in snapshots, so they restart.
      */
-    public ModelSnapshot train(List<double[]> series, List<SeriesScaler> startScalers,
+    public ModelSnapshot train(List<double[]> series, List<long[]> times, List<SeriesScaler> startScalers,
             ModelSnapshot warmStart, TrainingOptions opts, TrainingListener listener) {
         Objects.requireNonNull(series, "series");
         if (startScalers != null && startScalers.size() != series.size()) {
@@ -112,6 +123,11 @@ public final class LstmTrainer {
         Objects.requireNonNull(opts, "opts");
         TrainingListener progress = listener == null ? TrainingListener.NONE : listener;
         ModelSpec spec = opts.spec();
+        InputFeatures inputs = spec.features();
+        if (inputs.usesTime() && (times == null || times.size() != series.size())) {
+            throw new IllegalArgumentException("The model reads " + inputs
+                    + ": every series needs its event times");
+        }
         if (warmStart != null && !ModelSpec.fromAvro(warmStart.getArchitecture()).equals(spec)) {
             throw new IllegalArgumentException("Cannot continue training a "
                     + ModelSpec.fromAvro(warmStart.getArchitecture()) + " as a " + spec);
@@ -125,7 +141,12 @@ public final class LstmTrainer {
         for (int s = 0; s < series.size(); s++) {
             double[] values = Objects.requireNonNull(series.get(s), "series " + s);
             SeriesScaler start = startScalers == null ? new SeriesScaler() : startScalers.get(s).copy();
-            Prepared p = Prepared.of(values, horizon, start);
+            long[] t = inputs.usesTime() ? Objects.requireNonNull(times.get(s), "times " + s) : null;
+            if (t != null && t.length != values.length) {
+                throw new IllegalArgumentException("Series " + s + " has " + values.length
+                        + " values but " + t.length + " times");
+            }
+            Prepared p = Prepared.of(values, t, horizon, start, inputs);
             data.add(p);
             cutWindows(s, values.length, length, horizon, opts.validationFraction(), train, val);
         }
@@ -145,7 +166,7 @@ public final class LstmTrainer {
 
         Map<String, Double> metrics = new TreeMap<>();
         if (opts.evaluate() && !valEval.isEmpty()) {
-            metrics.put("val_mse_initial", mse(net, data, valEval, length, horizon));
+            metrics.put("val_mse_initial", mse(net, data, valEval, length, horizon, inputs.width()));
             metrics.put("val_mse_persistence", persistenceMse(data, valEval, length, horizon));
         }
 
@@ -154,7 +175,7 @@ public final class LstmTrainer {
             for (int i = 0; i < batch.length; i++) {
                 batch[i] = train.get(random.nextInt(train.size()));
             }
-            DataSet ds = new DataSet(features(data, batch, batch.length, length),
+            DataSet ds = new DataSet(features(data, batch, batch.length, length, inputs.width()),
                     labels(data, batch, batch.length, length, horizon),
                     null, labelMask(batch, batch.length, length));
             net.fit(ds);
@@ -167,16 +188,16 @@ public final class LstmTrainer {
         }
 
         if (opts.evaluate()) {
-            metrics.put("train_mse", mse(net, data, trainEval, length, horizon));
+            metrics.put("train_mse", mse(net, data, trainEval, length, horizon, inputs.width()));
         }
         if (opts.evaluate() && !valEval.isEmpty()) {
-            double valMse = mse(net, data, valEval, length, horizon);
+            double valMse = mse(net, data, valEval, length, horizon, inputs.width());
             metrics.put("val_mse", valMse);
             progress.onValidation(valMse);
         }
         SpreadCalibration calibration = null;
         if (spec.head().probabilistic()) {
-            calibration = calibrate(net, data, valEval, length, horizon, warmStart, metrics);
+            calibration = calibrate(net, data, valEval, length, horizon, inputs.width(), warmStart, metrics);
         }
         metrics.put("train_windows", (double) train.size());
         metrics.put("val_windows", (double) val.size());
@@ -201,7 +222,7 @@ public final class LstmTrainer {
      * @return the calibration to store, or null for none
      */
     private static SpreadCalibration calibrate(MultiLayerNetwork net, List<Prepared> data, List<Window> windows,
-            int length, int horizon, ModelSnapshot warmStart, Map<String, Double> metrics) {
+            int length, int horizon, int width, ModelSnapshot warmStart, Map<String, Double> metrics) {
         SpreadCalibrator calibrator = new SpreadCalibrator(horizon);
         Window[] chunk = new Window[Math.max(1, Math.min(EVAL_BATCH, windows.size()))];
         for (int from = 0; from < windows.size(); from += chunk.length) {
@@ -209,7 +230,7 @@ public final class LstmTrainer {
             for (int i = 0; i < mb; i++) {
                 chunk[i] = windows.get(from + i);
             }
-            INDArray predicted = net.output(features(data, chunk, mb, length), false);
+            INDArray predicted = net.output(features(data, chunk, mb, length, width), false);
             float[] y = Dl4jModels.rowMajor(predicted);
             int outputs = (int) predicted.size(1);
             float[] target = labelArray(data, chunk, mb, length, horizon);
@@ -297,7 +318,7 @@ public final class LstmTrainer {
      * A Gaussian head's outputs are [means | log-sds] per window; only the means are scored.
      */
     private static double mse(MultiLayerNetwork net, List<Prepared> data, List<Window> windows,
-            int length, int horizon) {
+            int length, int horizon, int width) {
         double sum = 0;
         long count = 0;
         Window[] chunk = new Window[Math.min(EVAL_BATCH, windows.size())];
@@ -306,7 +327,7 @@ public final class LstmTrainer {
             for (int i = 0; i < mb; i++) {
                 chunk[i] = windows.get(from + i);
             }
-            INDArray predicted = net.output(features(data, chunk, mb, length), false);
+            INDArray predicted = net.output(features(data, chunk, mb, length, width), false);
             float[] y = Dl4jModels.rowMajor(predicted);
             int outputs = (int) predicted.size(1);
             float[] target = labelArray(data, chunk, mb, length, horizon);
@@ -334,7 +355,7 @@ public final class LstmTrainer {
             Prepared p = data.get(w.series());
             for (int t = w.start(); t < w.start() + w.steps(); t++) {
                 for (int k = 0; k < horizon; k++) {
-                    double e = p.labels[t * horizon + k] - p.features[t];
+                    double e = p.labels[t * horizon + k] - p.value(t);
                     sum += e * e;
                     count++;
                 }
@@ -343,14 +364,17 @@ public final class LstmTrainer {
         return sum / count;
     }
 
-    /** [mb, 1, length]; a short window's steps after its last labelled one are zero. */
-    private static INDArray features(List<Prepared> data, Window[] windows, int mb, int length) {
-        float[] f = new float[mb * length];
+    /** [mb, width, length]; a short window's steps after its last labelled one are zero. */
+    static INDArray features(List<Prepared> data, Window[] windows, int mb, int length, int width) {
+        float[] f = new float[mb * width * length];
         for (int i = 0; i < mb; i++) {
             Window w = windows[i];
-            System.arraycopy(data.get(w.series()).features, w.start(), f, i * length, w.steps());
+            float[] inputs = data.get(w.series()).features;
+            for (int j = 0; j < width; j++) {
+                System.arraycopy(inputs, j * inputs.length / width + w.start(), f, (i * width + j) * length, w.steps());
+            }
         }
-        return Nd4j.create(f, new long[] {mb, 1, length}, 'c');
+        return Nd4j.create(f, new long[] {mb, width, length}, 'c');
     }
 
     /** [mb, length], 1 on labelled steps; null when every window is full. */
@@ -400,7 +424,7 @@ public final class LstmTrainer {
 
     /** Features and labels of one series, normalised as the operator would at each step. */
     static final class Prepared {
-        /** features[t] = normalised x_t. */
+        /** Input j at step t is features[j * n + t]; input 0 is the normalised x_t. */
         final float[] features;
         /** labels[t * horizon + k - 1] = x_{t+k} normalised with the statistics at t; 0 when t+k is past the end. */
         final float[] labels;
@@ -410,17 +434,23 @@ public final class LstmTrainer {
             this.labels = labels;
         }
 
-        static Prepared of(double[] x, int horizon) {
-            return of(x, horizon, new SeriesScaler());
+        /** Normalised x_t. */
+        float value(int t) {
+            return features[t];
         }
 
-        static Prepared of(double[] x, int horizon, SeriesScaler scaler) {
+        static Prepared of(double[] x, int horizon) {
+            return of(x, null, horizon, new SeriesScaler(), InputFeatures.VALUE_ONLY);
+        }
+
+        /** @param times event times of x, or null for a model that does not read them */
+        static Prepared of(double[] x, long[] times, int horizon, SeriesScaler scaler, InputFeatures inputs) {
             int n = x.length;
-            float[] features = new float[n];
+            float[] features = new float[n * inputs.width()];
             float[] labels = new float[n * horizon];
             for (int t = 0; t < n; t++) {
                 scaler.update(x[t]);
-                features[t] = scaler.normalise(x[t]);
+                inputs.encode(scaler.normalise(x[t]), times == null ? 0L : times[t], features, t, n);
                 for (int k = 1; k <= horizon && t + k < n; k++) {
                     labels[t * horizon + k - 1] = scaler.normalise(x[t + k]);
                 }

@@ -95,8 +95,8 @@ public final class OnlineTraining implements ModelPolicy {
     }
 
     @Override
-    public void observed(SeriesState state, double value) {
-        state.history.add(value);
+    public void observed(SeriesState state, long eventTime, double value) {
+        state.history.add(eventTime, value);
     }
 
     private void train(SeriesState state) {
@@ -108,10 +108,11 @@ public final class OnlineTraining implements ModelPolicy {
                 .evaluate(false)
                 .build();
         double[] values = state.history.values();
+        long[] times = state.history.times();
         ModelSnapshot snapshot;
         try {
-            snapshot = new LstmTrainer().train(List.of(values), List.of(state.history.startScaler()),
-                    state.ownModel, opts, TrainingListener.NONE);
+            snapshot = new LstmTrainer().train(List.of(values), List.of(times),
+                    List.of(state.history.startScaler()), state.ownModel, opts, TrainingListener.NONE);
         } catch (IllegalStateException diverged) {
             // Keep serving the previous model (or persistence); the next scheduled training retries.
             LOG.warn("Training {} after {} observations failed; keeping the current model: {}",
@@ -125,8 +126,8 @@ public final class OnlineTraining implements ModelPolicy {
         RecurrentState recurrent = kernel.newState();
         SeriesScaler scaler = state.history.startScaler();
         SeriesForecaster replay = new SeriesForecaster(kernel);
-        for (double v : values) {
-            replay.observe(scaler, recurrent, v);
+        for (int i = 0; i < values.length; i++) {
+            replay.observe(scaler, recurrent, times[i], values[i]);
         }
         state.ownModel = snapshot;
         state.ownKernel = kernel;

@@ -3,6 +3,7 @@ package dev.forecaster.model.train;
 import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.features.InputFeatures;
 
 import java.io.Serializable;
 import java.util.Objects;
@@ -22,6 +23,8 @@ import java.util.Objects;
  * @param identityInit start an RNN's recurrent weights at the identity matrix (IRNN); RNN only
  * @param head point forecasts (trained on MSE) or a Gaussian per step (trained on its negative
  *     log-likelihood)
+ * @param features the inputs per step: the value, plus calendar features of the event time if
+ *     chosen (the series' times must then be given to the trainer)
  */
 public record TrainingOptions(
         long seed,
@@ -39,7 +42,8 @@ public record TrainingOptions(
         boolean evaluate,
         CellType cellType,
         boolean identityInit,
-        HeadKind head) implements Serializable {
+        HeadKind head,
+        InputFeatures features) implements Serializable {
 
     public TrainingOptions {
         positive("hiddenSize", hiddenSize);
@@ -69,6 +73,7 @@ public record TrainingOptions(
         }
         // Options Java-serialised before heads existed have none: they trained point heads.
         head = head == null ? HeadKind.POINT : head;
+        features = features == null ? InputFeatures.VALUE_ONLY : features;
     }
 
     public static TrainingOptions defaults() {
@@ -96,12 +101,13 @@ public record TrainingOptions(
                 .evaluate(evaluate)
                 .cellType(cellType)
                 .identityInit(identityInit)
-                .head(head);
+                .head(head)
+                .features(features);
     }
 
     /** The architecture these options train. */
     public ModelSpec spec() {
-        return ModelSpec.of(cellType, hiddenSize, layers, horizon).withHead(head);
+        return ModelSpec.of(cellType, hiddenSize, layers, horizon).withHead(head).withFeatures(features);
     }
 
     private static void positive(String name, int value) {
@@ -127,8 +133,14 @@ public record TrainingOptions(
         private CellType cellType = CellType.LSTM;
         private boolean identityInit;
         private HeadKind head = HeadKind.POINT;
+        private InputFeatures features = InputFeatures.VALUE_ONLY;
 
         private Builder() {}
+
+        public Builder features(InputFeatures features) {
+            this.features = features;
+            return this;
+        }
 
         public Builder head(HeadKind head) {
             this.head = head;
@@ -213,7 +225,7 @@ public record TrainingOptions(
         public TrainingOptions build() {
             return new TrainingOptions(seed, hiddenSize, layers, horizon, windowLength, tbpttLength,
                     batchSize, maxIterations, learningRate, clipNorm, validationFraction, modelName,
-                    evaluate, cellType, identityInit, head);
+                    evaluate, cellType, identityInit, head, features);
         }
     }
 }

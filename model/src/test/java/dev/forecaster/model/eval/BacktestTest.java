@@ -43,6 +43,58 @@ class BacktestTest {
                 () -> TimeSeries.readCsv(syntheticCsv(dir, 10), "date", "nope"));
     }
 
+    /** Forecasters that read times get, at every origin, the times of exactly the rows they get. */
+    @Test
+    void timesTravelWithTheirRows() throws IOException {
+        int n = 400;
+        double[] x = new double[n];
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            times[i] = 1_000L * i * i;
+        }
+        Split split = new Split(new RowRange(0, 200), new RowRange(200, 300), new RowRange(300, 360));
+        List<Integer> fitRows = new ArrayList<>();
+        Forecaster timed = new Forecaster() {
+            @Override
+            public String name() {
+                return "timed";
+            }
+
+            @Override
+            public void fit(TrainingData data) {
+                for (int i = 0; i < data.series().length; i++) {
+                    assertEquals(1_000L * i * i, data.times()[i]);
+                }
+                fitRows.add(data.series().length);
+            }
+
+            @Override
+            public double[] forecast(double[] history, int horizon) {
+                throw new AssertionError("the backtest must pass the times");
+            }
+
+            @Override
+            public double[] forecast(double[] history, long[] t, int horizon) {
+                assertEquals(history.length, t.length);
+                for (int i = 0; i < history.length; i++) {
+                    long row = (long) history[i];
+                    assertEquals(1_000L * row * row, t[i]);
+                }
+                return new double[horizon];
+            }
+
+            @Override
+            public int lookback() {
+                return 10;
+            }
+        };
+        new Backtest(split, List.of(6), Backtest.Mode.ONLINE, 20).run(timed, x, times, null, null);
+        assertEquals(List.of(300, 320, 340), fitRows);
+        assertThrows(IllegalArgumentException.class,
+                () -> new Backtest(split, List.of(6), Backtest.Mode.FROZEN, 1).run(timed, x, new long[3], null, null));
+    }
+
     @Test
     void forecastsFileHasEveryOriginAndStepUpToTheTestEnd() throws IOException {
         TimeSeries s = TimeSeries.readCsv(syntheticCsv(dir, 400), "date", "OT");

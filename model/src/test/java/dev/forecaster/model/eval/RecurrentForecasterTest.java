@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
+import dev.forecaster.model.features.InputFeatures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,7 +37,8 @@ class RecurrentForecasterTest {
     private static RecurrentForecaster small(CellType cell, boolean identity, RecurrentForecaster.Base base,
             int iterations, HeadKind head) {
         RecurrentForecaster.Options o = new RecurrentForecaster.Options(cell, identity, base, 8, 1, 24,
-                24, 8, iterations, 5, 2, 1e-2, 1.0, 24, 3, head);
+                24, 8, iterations, 5, 2, 1e-2, 1.0, 24, 3, head,
+                InputFeatures.VALUE_ONLY);
         return new RecurrentForecaster(cell.name().toLowerCase(), o, List.of(4, 12));
     }
 
@@ -117,6 +119,34 @@ class RecurrentForecasterTest {
         for (int k = 0; k < 12; k++) {
             assertTrue(f.spreadCalibration().factor(k) < 0.8, "step " + (k + 1) + " shrinks: " + f.spreadCalibration());
         }
+    }
+
+    /**
+     * With calendar features the network reads each row's time: fitting and forecasting need the
+     * times, and the same values at other hours give another forecast.
+     */
+    @Test
+    void calendarFeaturesReadTheRowsTimes() {
+        double[] x = series(400);
+        long[] times = new long[x.length];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = 1_704_067_200_000L + i * 3_600_000L;
+        }
+        RecurrentForecaster.Options o = new RecurrentForecaster.Options(CellType.GRU, false,
+                RecurrentForecaster.Base.PERSISTENCE, 8, 1, 24, 24, 8, 30, 5, 2, 1e-2, 1.0, 24, 3, HeadKind.POINT,
+                InputFeatures.parse("hour_of_day,day_of_week", "UTC"));
+        RecurrentForecaster f = new RecurrentForecaster("gru", o, List.of(4, 12));
+        TrainingData untimed = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
+        assertThrows(IllegalArgumentException.class, () -> f.fit(untimed));
+        f.fit(new TrainingData(Arrays.copyOf(x, 300), Arrays.copyOf(times, 300), new RowRange(0, 200),
+                new RowRange(200, 300)));
+        double[] history = Arrays.copyOfRange(x, 296, 320);
+        long[] at = Arrays.copyOfRange(times, 296, 320);
+        double[] forecast = f.forecast(history, at, 12);
+        assertArrayEquals(forecast, f.forecast(history.clone(), at.clone(), 12));
+        long[] later = Arrays.stream(at).map(t -> t + 5 * 3_600_000L).toArray();
+        assertTrue(Math.abs(forecast[0] - f.forecast(history, later, 12)[0]) > 1e-9, "the hour must matter");
+        assertThrows(IllegalArgumentException.class, () -> f.forecast(history, 12));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.calibration.SpreadCalibration;
+import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.train.SyntheticSeries;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SeriesForecasterTest {
 
     /**
+     * A model with calendar features gets, at every event, the normalised value followed by the
+     * encoding of that event's time; the same value at another hour is another input.
+     */
+    @Test
+    void calendarFeaturesComeFromTheEventTime() {
+        InputFeatures calendar = InputFeatures.parse("hour_of_day,day_of_week", "Europe/Paris");
+        ModelSpec spec = ModelSpec.of(CellType.LSTM, 10, 1, 3).withFeatures(calendar);
+        LstmForecaster kernel = LstmForecaster.fromSnapshot(RandomModels.snapshot(spec, 9L, 0.5));
+        SeriesForecaster forecaster = new SeriesForecaster(kernel);
+        SeriesScaler scaler = new SeriesScaler();
+        RecurrentState state = kernel.newState();
+        SeriesScaler refScaler = new SeriesScaler();
+        RecurrentState refState = kernel.newState();
+        float[] in = new float[5];
+        float[] out = new float[3];
+        long start = java.time.Instant.parse("2024-03-30T20:00:00Z").toEpochMilli();
+        for (int t = 0; t < 40; t++) {
+            // Across the switch to summer time in Paris (31 March 2024, 01:00 UTC).
+            long time = start + t * 1_800_000L;
+            double v = 50 + 3 * Math.sin(t / 3.0);
+            double[] means = forecaster.observe(scaler, state, time, v);
+            refScaler.update(v);
+            calendar.encode(refScaler.normalise(v), time, in);
+            kernel.step(refState, in, out);
+            for (int k = 0; k < 3; k++) {
+                assertEquals(refScaler.denormalise(out[k]), means[k], 1e-9, "t=" + t);
+            }
+        }
+        double[] atNine = forecaster.observe(scaler.copy(), state.copy(), start + 13 * 3_600_000L, 50);
+        double[] atNoon = forecaster.observe(scaler.copy(), state.copy(), start + 16 * 3_600_000L, 50);
+        assertTrue(Math.abs(atNine[0] - atNoon[0]) > 1e-6, "the hour must reach the model");
+        // Unnamed extra inputs (kernel tests) are nothing a series can feed.
+        ModelSpec unnamed = new ModelSpec(CellType.LSTM, 3, 4, 1, 2);
+        assertThrows(IllegalArgumentException.class,
+                () -> new SeriesForecaster(LstmForecaster.fromSnapshot(RandomModels.snapshot(unnamed, 1L, 0.5))));
+    }
+
+    /**
      * A Gaussian head's spreads come back in the series' units: the kernel's normalised sd times
      * the scaler's scale after the update, the same coordinates as the mean. A point head has none.
      */
@@ -37,7 +76,7 @@ class SeriesForecasterTest {
         float[] out = new float[spec.outputs()];
         for (int t = 0; t < 50; t++) {
             double v = 1000 + 40 * Math.sin(t / 4.0);
-            SeriesForecaster.Prediction p = forecaster.predict(scaler, state, v);
+            SeriesForecaster.Prediction p = forecaster.predict(scaler, state, 0L, v);
             refScaler.update(v);
             kernel.step(refState, new float[] {refScaler.normalise(v)}, out);
             for (int k = 0; k < 4; k++) {
@@ -49,7 +88,7 @@ class SeriesForecasterTest {
         assertEquals(refState, state);
         ModelSpec pointSpec = spec.withHead(HeadKind.POINT);
         SeriesForecaster point = new SeriesForecaster(LstmForecaster.fromSnapshot(RandomModels.snapshot(pointSpec, 7L, 0.3)));
-        SeriesForecaster.Prediction p = point.predict(new SeriesScaler(), RecurrentState.zeros(pointSpec), 3.0);
+        SeriesForecaster.Prediction p = point.predict(new SeriesScaler(), RecurrentState.zeros(pointSpec), 0L, 3.0);
         assertEquals(4, p.means().length);
         assertEquals(null, p.spreads());
     }
@@ -73,9 +112,9 @@ class SeriesForecasterTest {
         RecurrentState[] states = {plainKernel.newState(), calibratedKernel.newState(), calibratedKernel.newState()};
         for (int t = 0; t < 40; t++) {
             double v = 50 + 5 * Math.sin(t / 3.0);
-            SeriesForecaster.Prediction p = plain.predict(scalers[0], states[0], v);
-            SeriesForecaster.Prediction c = calibrated.predict(scalers[1], states[1], v);
-            SeriesForecaster.Prediction o = overridden.predict(scalers[2], states[2], v);
+            SeriesForecaster.Prediction p = plain.predict(scalers[0], states[0], 0L, v);
+            SeriesForecaster.Prediction c = calibrated.predict(scalers[1], states[1], 0L, v);
+            SeriesForecaster.Prediction o = overridden.predict(scalers[2], states[2], 0L, v);
             assertArrayEquals(p.means(), c.means(), "means are not calibrated");
             assertArrayEquals(p.spreads(), o.spreads(), "the identity gives the raw spreads exactly");
             double[] p10 = HeadKind.quantile(p.means(), p.spreads(), -HeadKind.Z90);
@@ -102,8 +141,8 @@ class SeriesForecasterTest {
             copy = (SeriesForecaster) in.readObject();
         }
         assertEquals(factors, copy.kernel().spreadCalibration());
-        SeriesForecaster.Prediction before = calibrated.predict(scalers[1].copy(), states[1].copy(), 51);
-        SeriesForecaster.Prediction after = copy.predict(scalers[1].copy(), states[1].copy(), 51);
+        SeriesForecaster.Prediction before = calibrated.predict(scalers[1].copy(), states[1].copy(), 0L, 51);
+        SeriesForecaster.Prediction after = copy.predict(scalers[1].copy(), states[1].copy(), 0L, 51);
         assertArrayEquals(before.spreads(), after.spreads());
     }
 
@@ -127,7 +166,7 @@ class SeriesForecasterTest {
         int scored = 0;
         int scoredLast = 0;
         for (int t = 0; t + 1 < x.length; t++) {
-            double[] forecast = forecaster.observe(scaler, state, x[t]);
+            double[] forecast = forecaster.observe(scaler, state, t, x[t]);
             assertEquals(horizon, forecast.length);
             if (t < BURN_IN) {
                 continue;
@@ -160,7 +199,7 @@ class SeriesForecasterTest {
         RecurrentState manualState = kernel.newState();
         float[] out = new float[kernel.spec().horizon()];
         for (double v : new double[] {100, 104, 97, 120, 101}) {
-            double[] forecast = forecaster.observe(scaler, state, v);
+            double[] forecast = forecaster.observe(scaler, state, 0L, v);
             manualScaler.update(v);
             kernel.step(manualState, new float[] {manualScaler.normalise(v)}, out);
             double[] expected = new double[out.length];
@@ -191,7 +230,7 @@ class SeriesForecasterTest {
         SeriesScaler sa = new SeriesScaler();
         SeriesScaler sb = new SeriesScaler();
         for (double v : new double[] {3, 1, 4, 1, 5, 9, 2, 6}) {
-            assertArrayEquals(forecaster.observe(sa, a, v), copy.observe(sb, b, v));
+            assertArrayEquals(forecaster.observe(sa, a, 0L, v), copy.observe(sb, b, 0L, v));
         }
     }
 
@@ -201,7 +240,7 @@ class SeriesForecasterTest {
         SeriesForecaster forecaster = new SeriesForecaster(kernel);
         SeriesScaler scaler = new SeriesScaler();
         RecurrentState wrong = new RecurrentState(new float[1][3], new float[1][3]);
-        assertThrows(IllegalArgumentException.class, () -> forecaster.observe(scaler, wrong, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> forecaster.observe(scaler, wrong, 0L, 1.0));
         assertEquals(new SeriesScaler(), scaler);
     }
 }

@@ -1,5 +1,8 @@
 package dev.forecaster.model.lifecycle;
 
+import dev.forecaster.model.series.TimedValues;
+import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.features.InputFeatures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,18 +28,10 @@ class ShardedTrainingTest {
 
     @Test
     void twoWorkersReachTheValidationLossOfOneWithinTwoPercent() {
-        List<TrainingWindow> train = new ArrayList<>();
-        List<double[]> heldOut = new ArrayList<>();
         List<double[]> series = SyntheticSeries.sines(8, 480, 5);
-        for (int s = 0; s < series.size(); s++) {
-            for (TrainingWindow w : TrainingWindows.cut("s" + s, series.get(s), 96, 24, 1000)) {
-                if (TrainingWindows.heldOut(w, 5)) {
-                    heldOut.add(TrainingWindows.values(w));
-                } else {
-                    train.add(w);
-                }
-            }
-        }
+        List<TrainingWindow> train = new ArrayList<>();
+        List<TimedValues> heldOut = new ArrayList<>();
+        cutAndHoldOut(series, 1000, train, heldOut);
         ModelSnapshot initial = SyntheticSeries.smallModel();
         ValidationGate scorer = new ValidationGate(0.0, 10.0, 16);
         double initialLoss = scorer.oneStepMse(initial, heldOut);
@@ -84,22 +79,48 @@ class ShardedTrainingTest {
         ModelSnapshot base = new LstmTrainer().train(series,
                 SyntheticSeries.smallOptions().toBuilder().cellType(cell).maxIterations(5).build(), TrainingListener.NONE);
         List<TrainingWindow> train = new ArrayList<>();
-        List<double[]> heldOut = new ArrayList<>();
-        for (int s = 0; s < series.size(); s++) {
-            for (TrainingWindow w : TrainingWindows.cut("s" + s, series.get(s), 96, 24, 1000)) {
-                if (TrainingWindows.heldOut(w, 5)) {
-                    heldOut.add(TrainingWindows.values(w));
-                } else {
-                    train.add(w);
-                }
-            }
-        }
+        List<TimedValues> heldOut = new ArrayList<>();
+        cutAndHoldOut(series, 1000, train, heldOut);
         ShardedTraining.Outcome out = new ShardedTraining(2, 1000, train).run(base, 2, OPTIONS);
         assertEquals(base.getArchitecture(), out.model().getArchitecture());
         ValidationGate scorer = new ValidationGate(0.0, 10.0, 16);
         double before = scorer.oneStepMse(base, heldOut);
         double after = scorer.oneStepMse(out.model(), heldOut);
         assertTrue(after < before, cell + ": held-out loss " + before + " -> " + after);
+    }
+
+    /**
+     * A base with calendar features trains in rounds on the windows' times; windows cut before times
+     * were recorded cannot feed it and are left out rather than fed made-up times.
+     */
+    @Test
+    void roundsKeepTheBasesCalendarFeaturesAndTrainOnTheWindowsTimes() {
+        InputFeatures calendar = InputFeatures.parse("hour_of_day", "UTC");
+        long hour = 3_600_000L;
+        List<double[]> series = SyntheticSeries.sines(4, 300, 5);
+        List<long[]> times = new ArrayList<>();
+        for (double[] x : series) {
+            times.add(java.util.stream.LongStream.range(0, x.length).map(t -> t * hour).toArray());
+        }
+        ModelSnapshot base = new LstmTrainer().train(series, times, null, null,
+                SyntheticSeries.smallOptions().toBuilder().features(calendar).maxIterations(5).build(),
+                TrainingListener.NONE);
+        List<TrainingWindow> train = new ArrayList<>();
+        List<TimedValues> heldOut = new ArrayList<>();
+        cutAndHoldOut(series, hour, train, heldOut);
+        ShardedTraining.Outcome out = new ShardedTraining(2, 1000, train).run(base, 2, OPTIONS);
+        assertEquals(base.getArchitecture(), out.model().getArchitecture());
+        assertEquals(calendar, ModelSpec.fromAvro(out.model().getArchitecture()).features());
+        ValidationGate scorer = new ValidationGate(0.0, 10.0, 16);
+        double before = scorer.oneStepMse(base, heldOut);
+        double after = scorer.oneStepMse(out.model(), heldOut);
+        assertTrue(after < before, "held-out loss " + before + " -> " + after);
+
+        ShardWorker untimed = new ShardWorker(0, 10);
+        untimed.add(TrainingWindow.newBuilder(train.get(0)).setTimes(List.of()).build());
+        assertEquals(0, untimed.train(base, 0, OPTIONS).result().samples());
+        List<TimedValues> withoutTimes = heldOut.stream().map(w -> TimedValues.untimed(w.values())).toList();
+        assertTrue(Double.isNaN(scorer.oneStepMse(base, withoutTimes)), "nothing scorable without times");
     }
 
     @Test
@@ -109,5 +130,19 @@ class ShardedTrainingTest {
         ShardWorker.Trained trained = empty.train(initial, 0, OPTIONS);
         assertEquals(0, trained.result().samples());
         assertEquals(initial, trained.result().snapshot());
+    }
+
+    /** Windows of 96 points every 24 of each series; one in five held out, as the trainer job does. */
+    private static void cutAndHoldOut(List<double[]> series, long stepMillis, List<TrainingWindow> train,
+            List<TimedValues> heldOut) {
+        for (int s = 0; s < series.size(); s++) {
+            for (TrainingWindow w : TrainingWindows.cut("s" + s, series.get(s), 96, 24, stepMillis)) {
+                if (TrainingWindows.heldOut(w, 5)) {
+                    heldOut.add(TrainingWindows.timed(w));
+                } else {
+                    train.add(w);
+                }
+            }
+        }
     }
 }

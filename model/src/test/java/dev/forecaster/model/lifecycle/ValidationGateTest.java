@@ -21,6 +21,7 @@ import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
 import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.series.TimedValues;
 import dev.forecaster.model.snapshot.SnapshotFiles;
 import dev.forecaster.model.train.SyntheticSeries;
 import dev.forecaster.schema.ModelSnapshot;
@@ -29,7 +30,8 @@ import dev.forecaster.schema.Tensor;
 class ValidationGateTest {
 
     private final ValidationGate gate = new ValidationGate(0.02, 3.0, 24);
-    private final List<double[]> heldOut = SyntheticSeries.sines(3, 300, 99L);
+    private final List<TimedValues> heldOut =
+            SyntheticSeries.sines(3, 300, 99L).stream().map(TimedValues::untimed).toList();
 
     private static ModelSnapshot perturbed(ModelSnapshot like, long seed, double scale, boolean nan) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -111,8 +113,8 @@ class ValidationGateTest {
             SeriesScaler rawScaler = new SeriesScaler();
             RecurrentState rawState = kernel.newState();
             for (int t = 0; t + horizon < x.length; t++) {
-                SeriesForecaster.Prediction p = served.predict(scaler, state, x[t]);
-                SeriesForecaster.Prediction r = raw.predict(rawScaler, rawState, x[t]);
+                SeriesForecaster.Prediction p = served.predict(scaler, state, 0L, x[t]);
+                SeriesForecaster.Prediction r = raw.predict(rawScaler, rawState, 0L, x[t]);
                 if (t + 1 >= 24) {
                     for (int k = 0; k < horizon; k++) {
                         fresh.add(p.means()[k], p.spreads()[k], x[t + 1 + k]);
@@ -125,7 +127,7 @@ class ValidationGateTest {
                 uncalibrated.coverage(), fresh.coverage(), calibrated.getMetrics());
         assertEquals(0.80, fresh.coverage(), 0.07);
 
-        ModelSnapshot tooFew = gate.calibrate(calibrated, List.of(java.util.Arrays.copyOf(heldOut.get(0), 30)));
+        ModelSnapshot tooFew = gate.calibrate(calibrated, List.of(TimedValues.untimed(java.util.Arrays.copyOf(heldOut.get(0).values(), 30))));
         assertEquals(factors, SpreadCalibration.of(tooFew));
         assertTrue(tooFew.getMetrics().get("gate_calibration_points") < 50, tooFew.getMetrics().toString());
         assertFalse(tooFew.getMetrics().containsKey("gate_spread_factor_median"));

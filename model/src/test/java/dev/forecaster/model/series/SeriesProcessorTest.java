@@ -124,7 +124,7 @@ class SeriesProcessorTest {
         for (int i = 0; i < 237; i++) {
             double x = 5 + 3 * random.nextGaussian();
             live.update(x);
-            history.add(x);
+            history.add(i, x);
         }
         assertEquals(50, history.size());
         SeriesScaler walked = history.startScaler();

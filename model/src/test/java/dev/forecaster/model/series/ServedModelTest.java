@@ -44,19 +44,20 @@ class ServedModelTest {
         }
         SeriesScaler windowStart = state.history.startScaler();
         double[] window = state.history.values();
+        long[] times = state.history.times();
         policy.serve(next);
 
         // Reference: a key that ran the new model over the same buffered window from its start.
         SeriesForecaster reference = new SeriesForecaster(next);
         RecurrentState refState = next.newState();
         SeriesScaler refScaler = windowStart.copy();
-        for (double v : window) {
-            reference.observe(refScaler, refState, v);
+        for (int i = 0; i < window.length; i++) {
+            reference.observe(refScaler, refState, times[i], window[i]);
         }
         for (int t = 200; t < 300; t++) {
             SeriesProcessor.Step step = processor.observe(state, t, x[t]);
             assertEquals(2L, step.modelVersion());
-            assertArrayEquals(reference.observe(refScaler, refState, x[t]), step.means(), "t=" + t);
+            assertArrayEquals(reference.observe(refScaler, refState, t, x[t]), step.means(), "t=" + t);
         }
         // Once for the key's first event, once for the swap.
         assertEquals(2, policy.rebuilds());
@@ -75,7 +76,7 @@ class ServedModelTest {
         SeriesScaler refScaler = new SeriesScaler();
         for (int t = 0; t < 50; t++) {
             double v = 100 + random.nextGaussian();
-            double[] expected = reference.observe(refScaler, refState, v);
+            double[] expected = reference.observe(refScaler, refState, t, v);
             if (t == 20) {
                 // A restored state of another version (e.g. after a restart that served another model).
                 state.modelVersion = 99;

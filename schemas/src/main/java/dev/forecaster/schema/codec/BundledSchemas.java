@@ -34,7 +34,11 @@ public final class BundledSchemas {
             // Forecast before the p10 and p90 quantiles were added.
             "Forecast-v2.avsc",
             // ModelSnapshot before ArchitectureSpec.head was added (every model a point forecaster).
-            "ModelSnapshot-v1.avsc");
+            "ModelSnapshot-v1.avsc",
+            // ModelSnapshot before ArchitectureSpec.calendarZone was added (no calendar features).
+            "ModelSnapshot-v2.avsc",
+            // TrainingWindow before the values' event times were added.
+            "TrainingWindow-v1.avsc");
 
     private static final SchemaStore.Cache STORE = build();
 

@@ -64,6 +64,36 @@ class ModelSnapshotEvolutionTest {
     }
 
     @Test
+    void snapshotWrittenBeforeCalendarZonesDecodesInUtc() throws IOException {
+        Schema v2 = BundledSchemas.load("/schemas/history/ModelSnapshot-v2.avsc");
+        Schema oldArchitecture = v2.getField("architecture").schema();
+        assertNull(oldArchitecture.getField("calendarZone"), "the history file is the schema before the change");
+        GenericRecord architecture = new GenericData.Record(oldArchitecture);
+        architecture.put("cellType", "LSTM");
+        architecture.put("inputSize", 1);
+        architecture.put("hiddenSize", 8);
+        architecture.put("layers", 1);
+        architecture.put("horizon", 3);
+        architecture.put("inputFeatures", List.of("value"));
+        architecture.put("head", "GAUSSIAN");
+        GenericRecord old = new GenericData.Record(v2);
+        old.put("name", "v2");
+        old.put("version", 3L);
+        old.put("parentVersion", 2L);
+        old.put("architecture", architecture);
+        old.put("tensors", List.of());
+        old.put("scaling", Map.of());
+        old.put("metrics", Map.of());
+        old.put("createdAt", 1_700_000_000_000L);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old).array();
+
+        ModelSnapshot read = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).decode(bytes);
+        assertEquals("GAUSSIAN", read.getArchitecture().getHead());
+        assertEquals(List.of("value"), read.getArchitecture().getInputFeatures());
+        assertEquals("UTC", read.getArchitecture().getCalendarZone(), "the added field takes its default");
+    }
+
+    @Test
     void theHeadRoundTrips() throws IOException {
         ArchitectureSpec spec = ArchitectureSpec.newBuilder().setCellType("LSTM").setInputSize(1)
                 .setHiddenSize(4).setLayers(1).setHorizon(2).setHead("GAUSSIAN").build();
