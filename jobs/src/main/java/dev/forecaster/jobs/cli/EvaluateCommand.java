@@ -43,7 +43,8 @@ import java.util.stream.Stream;
             "relative to the last value or CELL-nlinear forecasting NLinear's residuals, CELL one of lstm, gru,",
             "rnn (Elman, tanh) and irnn (Elman with identity-initialised recurrent weights).",
             "With --head gaussian the recurrent models (named MODEL-gaussian in the tables) forecast a Gaussian per",
-            "step, and a second table gives their calibration per horizon: coverage of the p10-p90 interval",
+            "step, its spreads calibrated per step on the validation origins (p10-p90 covering 80 % of them),",
+            "and a second table gives their calibration per horizon: coverage of the p10-p90 interval",
             "(ideal 0.80), mean CRPS and mean NLL, in the same normalised units."
         })
 public final class EvaluateCommand extends UsageErrors implements Callable<Integer> {
@@ -126,7 +127,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     int window;
 
     @Option(names = "--head", defaultValue = "point", converter = HeadOption.class,
-            description = "Head of the recurrent models: point (MSE) or gaussian (a mean and a standard deviation per step, trained and selected on their likelihood) (default: ${DEFAULT-VALUE}).")
+            description = "Head of the recurrent models: point (MSE) or gaussian (a mean and a standard deviation per step, trained and selected on their likelihood, the standard deviations then calibrated on the validation rows) (default: ${DEFAULT-VALUE}).")
     HeadKind head;
 
     @Mixin

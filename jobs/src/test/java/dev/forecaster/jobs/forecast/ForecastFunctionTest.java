@@ -179,6 +179,37 @@ class ForecastFunctionTest {
         }
     }
 
+    /**
+     * A calibrated Gaussian model (the same parameters plus per-step spread factors) emits the same
+     * means, its spreads times the factors, and p10/p90 moved accordingly.
+     */
+    @Test
+    void calibratedGaussianForecastsCarryTheCalibratedSpreads() throws Exception {
+        dev.forecaster.schema.ModelSnapshot raw = TestModels.randomSnapshot(16, 6, 1L, 7L, dev.forecaster.model.HeadKind.GAUSSIAN);
+        double[] factors = {0.5, 0.6, 0.8, 1.0, 1.5, 2.0};
+        LstmForecaster calibratedModel = LstmForecaster.fromSnapshot(
+                dev.forecaster.model.calibration.SpreadCalibration.of(factors).attachTo(raw));
+        try (var plain = harness(LstmForecaster.fromSnapshot(raw)); var calibrated = harness(calibratedModel)) {
+            plain.open();
+            calibrated.open();
+            feed(plain, Observations.interleaved(List.of("a"), 30, 1L));
+            feed(calibrated, Observations.interleaved(List.of("a"), 30, 1L));
+            List<Forecast> p = plain.extractOutputValues();
+            List<Forecast> c = calibrated.extractOutputValues();
+            assertEquals(p.size(), c.size());
+            assertTrue(c.size() >= 25, "forecasts: " + c.size());
+            for (int i = 0; i < p.size(); i++) {
+                assertEquals(p.get(i).getMeans(), c.get(i).getMeans());
+                for (int k = 0; k < 6; k++) {
+                    double sd = c.get(i).getSpreads().get(k);
+                    assertEquals(p.get(i).getSpreads().get(k) * (float) factors[k], sd, 1e-9 * sd);
+                    assertEquals(c.get(i).getMeans().get(k) - 1.2815515655446004 * sd, c.get(i).getP10().get(k), 1e-9);
+                    assertEquals(c.get(i).getMeans().get(k) + 1.2815515655446004 * sd, c.get(i).getP90().get(k), 1e-9);
+                }
+            }
+        }
+    }
+
     @Test
     void spikeAfterWarmUpScoresHigh() throws Exception {
         List<Observation> series = new ArrayList<>(Observations.interleaved(List.of("a"), 400, 4L));

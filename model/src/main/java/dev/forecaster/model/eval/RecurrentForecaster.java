@@ -3,6 +3,8 @@ package dev.forecaster.model.eval;
 import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.calibration.SpreadCalibration;
+import dev.forecaster.model.calibration.SpreadCalibrator;
 import dev.forecaster.model.dl4j.Dl4jModels;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
@@ -63,7 +65,9 @@ public final class RecurrentForecaster implements Forecaster {
      * @param identityInit start the recurrent weights at the identity (IRNN); RNN cells only
      * @param head a point head (trained on MSE, selected on validation MSE) or a Gaussian one
      *     (trained on its NLL, selected on validation NLL); a Gaussian forecaster's spreads are its
-     *     predicted standard deviations of the base's error
+     *     predicted standard deviations of the base's error, times per-step factors fitted on the
+     *     validation origins after selection so that p10–p90 covers 80 % of them ({@link
+     *     SpreadCalibrator})
      * @param features beside each row's change, calendar features of the row's time (the backtest
      *     must then pass times)
      */
@@ -164,9 +168,25 @@ public final class RecurrentForecaster implements Forecaster {
         return options;
     }
 
-    /** Figures of the last fit: iterations run, best iteration, validation MSE before and after. */
+    /**
+     * Figures of the last fit: iterations run, best iteration, validation MSE before and after;
+     * for a Gaussian head also the validation NLL and the p10–p90 coverage of the validation
+     * origins before ({@code val_cover80_raw}) and after ({@code val_cover80}) calibration.
+     */
     public Map<String, Double> fitReport() {
         return fitReport;
+    }
+
+    /**
+     * The per-step factors the spreads are multiplied by (the identity for a point head).
+     *
+     * @throws IllegalStateException before {@link #fit}
+     */
+    public SpreadCalibration spreadCalibration() {
+        if (kernel == null) {
+            throw new IllegalStateException(name + " is not fitted");
+        }
+        return kernel.spreadCalibration();
     }
 
     @Override
@@ -281,8 +301,16 @@ public final class RecurrentForecaster implements Forecaster {
             report.put("val_nll_base", initialNll);
             report.put("val_nll", bestScore[1]);
         }
+        SpreadCalibrator.Fit calibration = null;
+        if (options.head() == HeadKind.GAUSSIAN) {
+            calibration = calibrate(net, valFeatures, residuals, valOrigins.length);
+            report.putAll(calibration.metrics("val_"));
+        }
         fitReport = report;
         ModelSnapshot snapshot = Dl4jModels.toSnapshot(net, spec, name, 1L, null, report);
+        if (calibration != null && calibration.fitted()) {
+            snapshot = calibration.calibration().attachTo(snapshot);
+        }
         kernel = LstmForecaster.fromSnapshot(snapshot);
         cachedHistory = null;
         cachedTimes = null;
@@ -343,6 +371,31 @@ public final class RecurrentForecaster implements Forecaster {
         }
         double cells = (double) count * h;
         return new double[] {sum / cells, nll == 0 ? Double.NaN : nll / cells};
+    }
+
+    /**
+     * The spread calibration of the selected Gaussian network on the validation origins (the ones
+     * model selection scored): its raw sds against the residuals they predict, per step.
+     */
+    private static SpreadCalibrator.Fit calibrate(MultiLayerNetwork net, INDArray valFeatures, Residuals residuals,
+            int count) {
+        int h = residuals.horizon;
+        long w = valFeatures.size(2);
+        SpreadCalibrator calibrator = new SpreadCalibrator(h);
+        for (int from = 0; from < count; from += EVAL_BATCH) {
+            int n = Math.min(EVAL_BATCH, count - from);
+            INDArray in = valFeatures.get(NDArrayIndex.interval(from, from + n), NDArrayIndex.all(),
+                    NDArrayIndex.all());
+            float[][] last = net.output(in, false)
+                    .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(w - 1)).toFloatMatrix();
+            for (int i = 0; i < n; i++) {
+                float[] target = residuals.valLabels[from + i];
+                for (int k = 0; k < h; k++) {
+                    calibrator.add(k, last[i][k], HeadKind.sd(last[i][h + k]), target[k]);
+                }
+            }
+        }
+        return calibrator.fit();
     }
 
     /** The base forecast's errors, in normalised units, that the network learns to predict. */
@@ -483,8 +536,9 @@ public final class RecurrentForecaster implements Forecaster {
         for (int k = 0; k < maxHorizon; k++) {
             forecast[k] += out[k] * zscore.std();
             if (spreads != null) {
-                // The network's sd is of the base's error in units of the train std, as its mean is.
-                spreads[k] = out[maxHorizon + k] * zscore.std();
+                // The network's sd is of the base's error in units of the train std, as its mean is;
+                // calibrated on the validation origins.
+                spreads[k] = out[maxHorizon + k] * zscore.std() * kernel.spreadCalibration().factor(k);
             }
         }
         cachedForecast = forecast;

@@ -3,6 +3,7 @@ package dev.forecaster.model.kernel;
 import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.calibration.SpreadCalibration;
 import dev.forecaster.model.snapshot.Tensors;
 import dev.forecaster.schema.ModelSnapshot;
 
@@ -69,12 +70,17 @@ public final class LstmForecaster implements Serializable {
     private final float[] headW;
     /** [outputs]. */
     private final float[] headB;
+    /**
+     * The snapshot's spread factors, which {@link #step} does not apply (its outputs are the raw
+     * head's); {@link SeriesForecaster} does. Null in instances serialised before it existed.
+     */
+    private final SpreadCalibration spreadCalibration;
 
     /** Rebuilt after deserialisation, so the receiving JVM chooses its own kernel. */
     private transient StepKernel kernel;
 
     private LstmForecaster(ModelSpec spec, String name, long version, float[][] w, float[][] rw,
-            float[][] b, float[] headW, float[] headB) {
+            float[][] b, float[] headW, float[] headB, SpreadCalibration spreadCalibration) {
         this.spec = spec;
         this.name = name;
         this.version = version;
@@ -83,6 +89,7 @@ public final class LstmForecaster implements Serializable {
         this.b = b;
         this.headW = headW;
         this.headB = headB;
+        this.spreadCalibration = spreadCalibration;
         this.kernel = StepKernels.create(weights());
     }
 
@@ -92,7 +99,7 @@ public final class LstmForecaster implements Serializable {
 
     /**
      * @throws IllegalArgumentException when the snapshot's cell type is unknown or its tensors are
-     *     missing or of the wrong shape
+     *     missing or of the wrong shape (the optional {@link SpreadCalibration#TENSOR} included)
      */
     public static LstmForecaster fromSnapshot(ModelSnapshot snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
@@ -111,8 +118,8 @@ public final class LstmForecaster implements Serializable {
         }
         float[] headW = Tensors.floats(snapshot, Tensors.headWeights(layers), hidden, spec.outputs());
         float[] headB = Tensors.floats(snapshot, Tensors.headBias(layers), spec.outputs());
-        return new LstmForecaster(
-                spec, snapshot.getName(), snapshot.getVersion(), w, rw, b, headW, headB);
+        return new LstmForecaster(spec, snapshot.getName(), snapshot.getVersion(), w, rw, b, headW, headB,
+                SpreadCalibration.of(snapshot));
     }
 
     public ModelSpec spec() {
@@ -125,6 +132,14 @@ public final class LstmForecaster implements Serializable {
 
     public long version() {
         return version;
+    }
+
+    /**
+     * The multipliers of the head's standard deviations that serving applies after {@link #step}
+     * (the identity for a point head or an uncalibrated snapshot).
+     */
+    public SpreadCalibration spreadCalibration() {
+        return spreadCalibration != null ? spreadCalibration : SpreadCalibration.identity(spec.horizon());
     }
 
     public RecurrentState newState() {

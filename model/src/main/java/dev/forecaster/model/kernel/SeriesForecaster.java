@@ -1,5 +1,6 @@
 package dev.forecaster.model.kernel;
 
+import dev.forecaster.model.calibration.SpreadCalibration;
 import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.model.scaling.SeriesScaler;
 
@@ -11,7 +12,8 @@ import java.util.Objects;
  * features of its event time, when the model reads them) through the kernel and
  * map the head's outputs back to the series' units: a mean as {@code scaler.denormalise}, a
  * Gaussian head's standard deviation as {@code sd × scaler.scale()} (the same scale, so mean and sd
- * stay in the same coordinates). The scaler and recurrent state belong to the
+ * stay in the same coordinates), times the model's per-step {@link SpreadCalibration} factor. The
+ * scaler and recurrent state belong to the
  * caller (keyed state); this class holds only the shared kernel and reusable buffers, so it has the
  * same one-thread-at-a-time rule as {@link LstmForecaster#step}.
  */
@@ -21,11 +23,26 @@ public final class SeriesForecaster implements Serializable {
 
     private final LstmForecaster kernel;
     private final InputFeatures features;
+    /** Null only in instances serialised before calibration existed; then the kernel's. */
+    private SpreadCalibration calibration;
     private transient float[] input;
     private transient float[] out;
 
+    /** Serves the kernel's snapshot's spread calibration. */
     public SeriesForecaster(LstmForecaster kernel) {
+        this(kernel, kernel.spreadCalibration());
+    }
+
+    /**
+     * With spreads multiplied by {@code calibration} instead; {@link SpreadCalibration#identity}
+     * gives the head's raw spreads, which is what fitting a new calibration needs.
+     */
+    public SeriesForecaster(LstmForecaster kernel, SpreadCalibration calibration) {
         this.kernel = Objects.requireNonNull(kernel, "kernel");
+        this.calibration = Objects.requireNonNull(calibration, "calibration");
+        if (calibration.horizon() != kernel.spec().horizon()) {
+            throw new IllegalArgumentException(calibration + " does not fit " + kernel.spec());
+        }
         this.features = kernel.spec().features();
         if (kernel.spec().inputSize() != features.width()) {
             throw new IllegalArgumentException("SeriesForecaster feeds " + features.names()
@@ -54,8 +71,8 @@ public final class SeriesForecaster implements Serializable {
      * A forecast in the series' units.
      *
      * @param means element k-1 is the mean k steps ahead
-     * @param spreads the standard deviations of the same steps, for a model with a probabilistic
-     *     head; null for a point head
+     * @param spreads the standard deviations of the same steps, calibrated, for a model with a
+     *     probabilistic head; null for a point head
      */
     public record Prediction(double[] means, double[] spreads) {}
 
@@ -69,7 +86,7 @@ public final class SeriesForecaster implements Serializable {
         for (int k = 0; k < horizon; k++) {
             means[k] = scaler.denormalise(out[k]);
             if (spreads != null) {
-                spreads[k] = out[horizon + k] * scale;
+                spreads[k] = out[horizon + k] * scale * calibration.factor(k);
             }
         }
         return new Prediction(means, spreads);
@@ -92,6 +109,9 @@ public final class SeriesForecaster implements Serializable {
     private void readObject(java.io.ObjectInputStream in)
             throws java.io.IOException, ClassNotFoundException {
         in.defaultReadObject();
+        if (calibration == null) {
+            calibration = kernel.spreadCalibration();
+        }
         allocate();
     }
 }

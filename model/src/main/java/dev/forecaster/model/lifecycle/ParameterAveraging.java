@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.forecaster.model.calibration.SpreadCalibration;
 import dev.forecaster.model.snapshot.SnapshotFiles;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Tensor;
@@ -13,6 +14,8 @@ import dev.forecaster.schema.Tensor;
 /**
  * One synchronisation round of data-parallel training: the workers' parameters are averaged,
  * weighted by the samples each worker trained on, into the candidate of the next global version.
+ * The base's {@link SpreadCalibration} factors are not parameters: the candidate carries the
+ * base's, whatever the workers report, until {@code Retraining} recalibrates it.
  */
 public final class ParameterAveraging {
 
@@ -41,7 +44,8 @@ public final class ParameterAveraging {
             throw new IllegalArgumentException("no worker trained on any sample");
         }
         Map<String, double[]> sums = new HashMap<>();
-        for (Tensor t : base.getTensors()) {
+        List<Tensor> parameters = SpreadCalibration.withoutTensor(base.getTensors());
+        for (Tensor t : parameters) {
             sums.put(t.getName(), new double[SnapshotFiles.bytesToFloats(t.getData()).length]);
         }
         for (WorkerResult worker : workers) {
@@ -50,12 +54,13 @@ public final class ParameterAveraging {
                 throw new IllegalArgumentException("worker architecture " + s.getArchitecture()
                         + " differs from the base " + base.getArchitecture());
             }
-            if (s.getTensors().size() != sums.size()) {
-                throw new IllegalArgumentException("worker has " + s.getTensors().size()
-                        + " tensors, the base " + sums.size());
+            List<Tensor> workerParameters = SpreadCalibration.withoutTensor(s.getTensors());
+            if (workerParameters.size() != sums.size()) {
+                throw new IllegalArgumentException("worker has " + workerParameters.size()
+                        + " parameter tensors, the base " + sums.size());
             }
             double weight = (double) worker.samples() / total;
-            for (Tensor t : s.getTensors()) {
+            for (Tensor t : workerParameters) {
                 double[] sum = sums.get(t.getName());
                 float[] values = SnapshotFiles.bytesToFloats(t.getData());
                 if (sum == null || sum.length != values.length) {
@@ -67,7 +72,7 @@ public final class ParameterAveraging {
             }
         }
         List<Tensor> averaged = new ArrayList<>();
-        for (Tensor t : base.getTensors()) {
+        for (Tensor t : parameters) {
             double[] sum = sums.get(t.getName());
             float[] values = new float[sum.length];
             for (int i = 0; i < values.length; i++) {
@@ -75,6 +80,10 @@ public final class ParameterAveraging {
             }
             averaged.add(Tensor.newBuilder(t)
                     .setData(java.nio.ByteBuffer.wrap(SnapshotFiles.floatsToBytes(values))).build());
+        }
+        Tensor calibration = SpreadCalibration.tensorOf(base);
+        if (calibration != null) {
+            averaged.add(calibration);
         }
         return ModelSnapshot.newBuilder(base)
                 .setVersion(base.getVersion() + 1)

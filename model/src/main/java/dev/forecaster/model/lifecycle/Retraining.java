@@ -162,6 +162,9 @@ public final class Retraining {
             return new Actions(Optional.of(open(candidate, "CONTINUE", now)), Optional.empty(), Optional.empty());
         }
         roundsLeft = 0;
+        if (finite) {
+            candidate = calibrated(candidate);
+        }
         ValidationGate.Decision decision = gate.evaluate(candidate, serving, heldOut());
         if (!decision.promoted()) {
             return reject(decision.reason() + " " + decision.metrics(), now);
@@ -184,6 +187,20 @@ public final class Retraining {
         promotedCount++;
         trigger.onRetrained(now);
         return new Actions(Optional.empty(), Optional.of(promoted), Optional.empty());
+    }
+
+    /**
+     * The averaged network's spreads are not the base's, so the base's factors, which averaging
+     * carried over, no longer fit them: refit them on the gate's held-out windows. A candidate
+     * whose forecasts cannot be calibrated (not finite) keeps the base's; the gate rejects it.
+     */
+    private ModelSnapshot calibrated(ModelSnapshot candidate) {
+        try {
+            return gate.calibrate(candidate, heldOut());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Candidate spreads not recalibrated: {}", e.getMessage());
+            return candidate;
+        }
     }
 
     private Actions reject(String why, long now) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.forecaster.model.calibration.WindowCalibration;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
@@ -73,6 +74,17 @@ public final class ValidationGate {
             return reject("not better than persistence", metrics);
         }
         return new Decision(true, "better than serving and persistence", metrics);
+    }
+
+    /**
+     * {@code candidate} with its Gaussian head's spread calibration refitted on the held-out
+     * windows, scored from the same warm-up as {@link #evaluate}, and the fit's figures added to
+     * its metrics as {@code gate_cover80_raw}, {@code gate_cover80}, … ({@link
+     * WindowCalibration#recalibrate}); a point head comes back unchanged. Calibration changes
+     * spreads only, so it does not change what {@link #evaluate} decides.
+     */
+    public ModelSnapshot calibrate(ModelSnapshot candidate, List<TimedValues> heldOut) {
+        return WindowCalibration.recalibrate(candidate, heldOut, warmup, "gate_");
     }
 
     /** The model's mean squared one-step error on the windows, in their normalised units. */

@@ -15,7 +15,9 @@ import java.util.List;
  * layer {@code i} has {@code i_W} [nIn x 4H], {@code i_RW} [H x 4H] and {@code i_b} [4H]; the
  * head, at layer index {@code L = layers}, has {@code L_W} [H x outputs] and {@code L_b}
  * [outputs], outputs being the horizon for a point head and twice it for a Gaussian one (means,
- * then log-sds). All data is row-major float32 little-endian.
+ * then log-sds). All data is row-major float32 little-endian. A Gaussian model may also carry
+ * {@code spread_calibration} [H], which is not a network parameter ({@link
+ * dev.forecaster.model.calibration.SpreadCalibration}).
  */
 public final class Tensors {
 

@@ -1,6 +1,9 @@
 package dev.forecaster.model.train;
 
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.calibration.SpreadCalibration;
+import dev.forecaster.model.calibration.SpreadCalibrator;
 import dev.forecaster.model.dl4j.Dl4jModels;
 import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.model.scaling.SeriesScaler;
@@ -80,8 +83,9 @@ public final class LstmTrainer {
      * parent (callers publishing it to a registry set their own lineage). Metrics, in normalised
      * units: {@code train_mse}, {@code val_mse}, {@code val_mse_initial} (untrained network), {@code
      * val_mse_persistence} (forecasting every step as the last value), and window counts. For a
-     * Gaussian head ({@link TrainingOptions#head()}) the loss is the Gaussian NLL and the MSE
-     * metrics score its means.
+     * Gaussian head ({@link TrainingOptions#head()}) the loss is the Gaussian NLL, the MSE
+     * metrics score its means, and the snapshot carries the spread calibration fitted on the
+     * held-out windows (see {@code calibrate}; metrics {@code val_cover80_raw}, {@code val_cover80}).
      *
      * @throws IllegalArgumentException when no series is long enough to train on ({@link
      *     #minimumLength(int)} points)
@@ -191,6 +195,10 @@ public final class LstmTrainer {
             metrics.put("val_mse", valMse);
             progress.onValidation(valMse);
         }
+        SpreadCalibration calibration = null;
+        if (spec.head().probabilistic()) {
+            calibration = calibrate(net, data, valEval, length, horizon, inputs.width(), warmStart, metrics);
+        }
         metrics.put("train_windows", (double) train.size());
         metrics.put("val_windows", (double) val.size());
         metrics.put("iterations", (double) opts.maxIterations());
@@ -199,7 +207,53 @@ public final class LstmTrainer {
         ModelSnapshot snapshot =
                 Dl4jModels.toSnapshot(net, spec, opts.modelName(), 1L, null, metrics);
         snapshot.getScaling().put("warmup", (double) WARMUP);
-        return snapshot;
+        return calibration == null ? snapshot : calibration.attachTo(snapshot);
+    }
+
+    /**
+     * The spread calibration of a Gaussian head, fitted on the held-out windows ({@link
+     * SpreadCalibrator}): each window's last step, the one with the most context (as at serving,
+     * whose state has seen the whole history), from zero state as {@code val_mse} is, gives one
+     * point per forecast step. Adds {@code val_cover80_raw}, {@code val_cover80} and the factors'
+     * range to {@code metrics}. Without held-out windows (rounds, per-key online training), or too
+     * few of them, the warm start's factors carry over: a few more minibatches move the spreads
+     * little, and they are what served so far; a cold start then has none.
+     *
+     * @return the calibration to store, or null for none
+     */
+    private static SpreadCalibration calibrate(MultiLayerNetwork net, List<Prepared> data, List<Window> windows,
+            int length, int horizon, int width, ModelSnapshot warmStart, Map<String, Double> metrics) {
+        SpreadCalibrator calibrator = new SpreadCalibrator(horizon);
+        Window[] chunk = new Window[Math.max(1, Math.min(EVAL_BATCH, windows.size()))];
+        for (int from = 0; from < windows.size(); from += chunk.length) {
+            int mb = Math.min(chunk.length, windows.size() - from);
+            for (int i = 0; i < mb; i++) {
+                chunk[i] = windows.get(from + i);
+            }
+            INDArray predicted = net.output(features(data, chunk, mb, length, width), false);
+            float[] y = Dl4jModels.rowMajor(predicted);
+            int outputs = (int) predicted.size(1);
+            float[] target = labelArray(data, chunk, mb, length, horizon);
+            for (int i = 0; i < mb; i++) {
+                int t = chunk[i].steps() - 1;
+                for (int k = 0; k < horizon; k++) {
+                    double mean = y[(i * outputs + k) * length + t];
+                    double sd = HeadKind.sd(y[(i * outputs + horizon + k) * length + t]);
+                    calibrator.add(k, mean, sd, target[(i * horizon + k) * length + t]);
+                }
+            }
+        }
+        SpreadCalibrator.Fit fit = calibrator.fit();
+        if (!windows.isEmpty()) {
+            metrics.putAll(fit.metrics("val_"));
+        }
+        if (fit.fitted()) {
+            return fit.calibration();
+        }
+        if (warmStart != null && SpreadCalibration.present(warmStart)) {
+            return SpreadCalibration.of(warmStart);
+        }
+        return null;
     }
 
     /** Fewest points a series needs to give a (short, masked) training window. */

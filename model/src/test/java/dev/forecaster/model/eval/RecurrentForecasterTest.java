@@ -56,9 +56,15 @@ class RecurrentForecasterTest {
         RecurrentForecaster untrained = small(CellType.LSTM, false, RecurrentForecaster.Base.PERSISTENCE, 0, HeadKind.GAUSSIAN);
         untrained.fit(data);
         assertArrayEquals(new Persistence().forecast(history, 12), untrained.forecast(history, 12), 1e-9);
+        // One train std per step, times the factors calibrated on the validation origins.
         double[] flat = new double[12];
-        Arrays.fill(flat, std);
+        for (int k = 0; k < 12; k++) {
+            flat[k] = std * untrained.spreadCalibration().factor(k);
+        }
         assertArrayEquals(flat, untrained.spreads(history, 12), 1e-6 * std);
+        // Persistence of a sine: one train std is too wide one step ahead and too narrow 12 steps ahead.
+        assertTrue(untrained.spreadCalibration().factor(0) < 1 && untrained.spreadCalibration().factor(11) > 1,
+                untrained.spreadCalibration().toString());
 
         RecurrentForecaster a = small(CellType.LSTM, false, RecurrentForecaster.Base.PERSISTENCE, 60, HeadKind.GAUSSIAN);
         RecurrentForecaster b = small(CellType.LSTM, false, RecurrentForecaster.Base.PERSISTENCE, 60, HeadKind.GAUSSIAN);
@@ -74,6 +80,45 @@ class RecurrentForecasterTest {
         RecurrentForecaster point = small(RecurrentForecaster.Base.PERSISTENCE, 0);
         point.fit(data);
         assertEquals(null, point.spreads(history, 4), "a point head has no spreads");
+    }
+
+    /**
+     * A Gaussian head trained on noisy months and used on calm ones (noise sd 1 in the train rows,
+     * 0.3 from the validation rows on) predicts spreads far too wide: its raw p10–p90 covers nearly
+     * every test value. Calibrated on the validation origins, the same forecasts' intervals cover
+     * about 80 % of the held-out test values, and the means do not change.
+     */
+    @Test
+    void calibrationOnValidationBringsAnOverWideHeadToEightyPercentOnTest() {
+        java.util.Random random = new java.util.Random(5);
+        double[] x = new double[1400];
+        for (int t = 0; t < x.length; t++) {
+            x[t] = 10 + 3 * Math.sin(2 * Math.PI * t / 24) + (t < 600 ? 1.0 : 0.3) * random.nextGaussian();
+        }
+        TrainingData data = new TrainingData(Arrays.copyOf(x, 1000), new RowRange(0, 600), new RowRange(600, 1000));
+        RecurrentForecaster f = small(CellType.LSTM, false, RecurrentForecaster.Base.PERSISTENCE, 60, HeadKind.GAUSSIAN);
+        f.fit(data);
+        Calibration raw = new Calibration();
+        Calibration calibrated = new Calibration();
+        for (int origin = 999; origin + 12 < x.length; origin++) {
+            double[] history = Arrays.copyOf(x, origin + 1);
+            double[] means = f.forecast(history, 12);
+            double[] sd = f.spreads(history, 12);
+            for (int k = 0; k < 12; k++) {
+                raw.add(means[k], sd[k] / f.spreadCalibration().factor(k), x[origin + 1 + k]);
+                calibrated.add(means[k], sd[k], x[origin + 1 + k]);
+            }
+        }
+        System.out.printf("test p10-p90 coverage raw %.3f, calibrated %.3f; CRPS %.4f -> %.4f; NLL %.3f -> %.3f; %s%n",
+                raw.coverage(), calibrated.coverage(), raw.crps(), calibrated.crps(), raw.nll(), calibrated.nll(),
+                f.fitReport());
+        assertTrue(raw.coverage() > 0.93, "the raw spreads are over-wide: " + raw.coverage());
+        assertEquals(0.80, calibrated.coverage(), 0.06);
+        assertEquals(0.80, f.fitReport().get("val_cover80"), 0.03);
+        assertTrue(calibrated.crps() < raw.crps(), "narrower, right-sized spreads score a lower CRPS");
+        for (int k = 0; k < 12; k++) {
+            assertTrue(f.spreadCalibration().factor(k) < 0.8, "step " + (k + 1) + " shrinks: " + f.spreadCalibration());
+        }
     }
 
     /**

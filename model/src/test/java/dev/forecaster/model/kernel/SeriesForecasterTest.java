@@ -3,6 +3,7 @@ package dev.forecaster.model.kernel;
 import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.calibration.SpreadCalibration;
 import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.train.SyntheticSeries;
@@ -90,6 +91,59 @@ class SeriesForecasterTest {
         SeriesForecaster.Prediction p = point.predict(new SeriesScaler(), RecurrentState.zeros(pointSpec), 0L, 3.0);
         assertEquals(4, p.means().length);
         assertEquals(null, p.spreads());
+    }
+
+    /**
+     * A snapshot's spread factors scale each step's spread, and so move p10/p90, while the means
+     * and the recurrent state are those of the uncalibrated model; the identity reproduces the
+     * raw spreads bit for bit, and an explicit calibration overrides the snapshot's.
+     */
+    @Test
+    void calibrationMultipliesEachStepsSpreadAndNothingElse() throws IOException, ClassNotFoundException {
+        ModelSpec spec = ModelSpec.of(CellType.LSTM, 10, 1, 3).withHead(HeadKind.GAUSSIAN);
+        dev.forecaster.schema.ModelSnapshot raw = RandomModels.snapshot(spec, 5L, 0.3);
+        SpreadCalibration factors = SpreadCalibration.of(new double[] {0.5, 1.0, 2.5});
+        LstmForecaster plainKernel = LstmForecaster.fromSnapshot(raw);
+        LstmForecaster calibratedKernel = LstmForecaster.fromSnapshot(factors.attachTo(raw));
+        SeriesForecaster plain = new SeriesForecaster(plainKernel);
+        SeriesForecaster calibrated = new SeriesForecaster(calibratedKernel);
+        SeriesForecaster overridden = new SeriesForecaster(calibratedKernel, SpreadCalibration.identity(3));
+        SeriesScaler[] scalers = {new SeriesScaler(), new SeriesScaler(), new SeriesScaler()};
+        RecurrentState[] states = {plainKernel.newState(), calibratedKernel.newState(), calibratedKernel.newState()};
+        for (int t = 0; t < 40; t++) {
+            double v = 50 + 5 * Math.sin(t / 3.0);
+            SeriesForecaster.Prediction p = plain.predict(scalers[0], states[0], 0L, v);
+            SeriesForecaster.Prediction c = calibrated.predict(scalers[1], states[1], 0L, v);
+            SeriesForecaster.Prediction o = overridden.predict(scalers[2], states[2], 0L, v);
+            assertArrayEquals(p.means(), c.means(), "means are not calibrated");
+            assertArrayEquals(p.spreads(), o.spreads(), "the identity gives the raw spreads exactly");
+            double[] p10 = HeadKind.quantile(p.means(), p.spreads(), -HeadKind.Z90);
+            double[] c10 = HeadKind.quantile(c.means(), c.spreads(), -HeadKind.Z90);
+            double[] c90 = HeadKind.quantile(c.means(), c.spreads(), HeadKind.Z90);
+            for (int k = 0; k < 3; k++) {
+                assertEquals(p.spreads()[k] * factors.factor(k), c.spreads()[k], 1e-12);
+                assertEquals(c.means()[k] - c10[k], c90[k] - c.means()[k], 1e-9, "p10/p90 stay symmetric");
+            }
+            assertTrue(c10[0] > p10[0] && c10[2] < p10[2], "p10 moves in towards the mean at step 1, out at step 3");
+            assertEquals(p10[1], c10[1], 1e-12);
+        }
+        assertEquals(states[0], states[1]);
+        assertThrows(IllegalArgumentException.class,
+                () -> new SeriesForecaster(calibratedKernel, SpreadCalibration.identity(4)));
+
+        // Flink ships the forecaster (and its kernel) to task managers by Java serialisation.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(calibrated);
+        }
+        SeriesForecaster copy;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (SeriesForecaster) in.readObject();
+        }
+        assertEquals(factors, copy.kernel().spreadCalibration());
+        SeriesForecaster.Prediction before = calibrated.predict(scalers[1].copy(), states[1].copy(), 0L, 51);
+        SeriesForecaster.Prediction after = copy.predict(scalers[1].copy(), states[1].copy(), 0L, 51);
+        assertArrayEquals(before.spreads(), after.spreads());
     }
 
     /** Points before scoring starts, so the scaler and state have settled. */

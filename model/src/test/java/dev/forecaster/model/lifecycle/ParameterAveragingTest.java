@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.calibration.SpreadCalibration;
 import dev.forecaster.model.lifecycle.ParameterAveraging.WorkerResult;
 import dev.forecaster.model.snapshot.SnapshotFiles;
 import dev.forecaster.model.snapshot.Tensors;
@@ -70,5 +71,32 @@ class ParameterAveragingTest {
         ModelSnapshot missing = ModelSnapshot.newBuilder(base).setTensors(fewer).build();
         assertThrows(IllegalArgumentException.class,
                 () -> ParameterAveraging.average(base, List.of(new WorkerResult(missing, 1))));
+    }
+
+    /**
+     * Spread factors are not parameters: the candidate carries the base's whether a worker reports
+     * none, the same or other factors, and they never count as a missing parameter.
+     */
+    @Test
+    void spreadFactorsAreCarriedFromTheBaseNotAveraged() {
+        ModelSnapshot gaussian = SyntheticSeries.smallGaussianModel();
+        int horizon = ModelSpec.fromAvro(gaussian.getArchitecture()).horizon();
+        double[] f = new double[horizon];
+        java.util.Arrays.fill(f, 0.6);
+        SpreadCalibration baseFactors = SpreadCalibration.of(f);
+        ModelSnapshot base = baseFactors.attachTo(gaussian);
+        ModelSnapshot uncalibratedWorker = filled(gaussian, 1f);
+        ModelSnapshot otherFactorsWorker = filled(base, 3f); // every tensor 3, its factors included
+        ModelSnapshot avg = ParameterAveraging.average(base, List.of(
+                new WorkerResult(uncalibratedWorker, 1), new WorkerResult(otherFactorsWorker, 1)));
+        assertEquals(baseFactors, SpreadCalibration.of(avg));
+        assertEquals(gaussian.getTensors().size() + 1, avg.getTensors().size());
+        for (Tensor t : SpreadCalibration.withoutTensor(avg.getTensors())) {
+            for (float v : SnapshotFiles.bytesToFloats(t.getData())) {
+                assertEquals(2f, v, 1e-6f, t.getName());
+            }
+        }
+        ModelSnapshot fromUncalibratedBase = ParameterAveraging.average(gaussian, List.of(new WorkerResult(otherFactorsWorker, 1)));
+        assertEquals(false, SpreadCalibration.present(fromUncalibratedBase), "no factors appear from workers");
     }
 }

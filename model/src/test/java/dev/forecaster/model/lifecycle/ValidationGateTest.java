@@ -1,7 +1,9 @@
 package dev.forecaster.model.lifecycle;
 
-import dev.forecaster.model.series.TimedValues;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -11,7 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.calibration.SpreadCalibration;
+import dev.forecaster.model.eval.Calibration;
+import dev.forecaster.model.kernel.LstmForecaster;
+import dev.forecaster.model.kernel.RecurrentState;
+import dev.forecaster.model.kernel.SeriesForecaster;
+import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.series.TimedValues;
 import dev.forecaster.model.snapshot.SnapshotFiles;
 import dev.forecaster.model.train.SyntheticSeries;
 import dev.forecaster.schema.ModelSnapshot;
@@ -70,5 +80,60 @@ class ValidationGateTest {
         ValidationGate.Decision wrong = gate.evaluate(otherShape, trained, heldOut);
         assertFalse(wrong.promoted());
         assertTrue(wrong.reason().contains("architecture"), wrong.reason());
+    }
+
+    /**
+     * The gate refits a Gaussian candidate's spread factors on its held-out windows, replacing
+     * stale ones, and its served p10–p90 then covers about 80 % of windows it has not seen; its
+     * means, and so the gate's decision, do not change. Too few held-out points keep the factors
+     * the candidate had; a point head is left alone.
+     */
+    @Test
+    void aGaussianCandidateIsRecalibratedOnTheHeldOutWindows() {
+        ModelSnapshot model = SyntheticSeries.smallGaussianModel();
+        int horizon = ModelSpec.fromAvro(model.getArchitecture()).horizon();
+        double[] stale = new double[horizon];
+        java.util.Arrays.fill(stale, 5.0);
+        ModelSnapshot candidate = SpreadCalibration.of(stale).attachTo(model);
+        ModelSnapshot calibrated = gate.calibrate(candidate, heldOut);
+        SpreadCalibration factors = SpreadCalibration.of(calibrated);
+        assertNotEquals(SpreadCalibration.of(stale), factors);
+        assertEquals(0.80, calibrated.getMetrics().get("gate_cover80"), 0.03, calibrated.getMetrics().toString());
+        assertTrue(calibrated.getMetrics().get("gate_calibration_points") > 1000, calibrated.getMetrics().toString());
+        assertEquals(gate.oneStepMse(candidate, heldOut), gate.oneStepMse(calibrated, heldOut));
+
+        Calibration fresh = new Calibration();
+        Calibration uncalibrated = new Calibration();
+        LstmForecaster kernel = LstmForecaster.fromSnapshot(calibrated);
+        for (double[] x : SyntheticSeries.sines(3, 300, 123L)) {
+            SeriesForecaster served = new SeriesForecaster(kernel);
+            SeriesForecaster raw = new SeriesForecaster(kernel, SpreadCalibration.identity(horizon));
+            SeriesScaler scaler = new SeriesScaler();
+            RecurrentState state = kernel.newState();
+            SeriesScaler rawScaler = new SeriesScaler();
+            RecurrentState rawState = kernel.newState();
+            for (int t = 0; t + horizon < x.length; t++) {
+                SeriesForecaster.Prediction p = served.predict(scaler, state, 0L, x[t]);
+                SeriesForecaster.Prediction r = raw.predict(rawScaler, rawState, 0L, x[t]);
+                if (t + 1 >= 24) {
+                    for (int k = 0; k < horizon; k++) {
+                        fresh.add(p.means()[k], p.spreads()[k], x[t + 1 + k]);
+                        uncalibrated.add(r.means()[k], r.spreads()[k], x[t + 1 + k]);
+                    }
+                }
+            }
+        }
+        System.out.printf("unseen windows: p10-p90 coverage %.3f raw, %.3f calibrated (gate: %s)%n",
+                uncalibrated.coverage(), fresh.coverage(), calibrated.getMetrics());
+        assertEquals(0.80, fresh.coverage(), 0.07);
+
+        ModelSnapshot tooFew = gate.calibrate(calibrated, List.of(TimedValues.untimed(java.util.Arrays.copyOf(heldOut.get(0).values(), 30))));
+        assertEquals(factors, SpreadCalibration.of(tooFew));
+        assertTrue(tooFew.getMetrics().get("gate_calibration_points") < 50, tooFew.getMetrics().toString());
+        assertFalse(tooFew.getMetrics().containsKey("gate_spread_factor_median"));
+
+        ModelSnapshot point = SyntheticSeries.smallModel();
+        assertSame(point, gate.calibrate(point, heldOut));
+        assertEquals(HeadKind.POINT, ModelSpec.fromAvro(point.getArchitecture()).head());
     }
 }

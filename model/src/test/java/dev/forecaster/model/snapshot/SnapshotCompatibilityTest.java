@@ -56,6 +56,9 @@ class SnapshotCompatibilityTest {
 
         List<String> expected = Files.readAllLines(dir.resolve(fixture + ".outputs.csv"), StandardCharsets.UTF_8);
         assertSameOutputs(expected, outputs(LstmForecaster.fromSnapshot(snapshot)), 1e-6);
+        // They predate spread calibration: their spreads are served as the head gives them.
+        assertEquals(dev.forecaster.model.calibration.SpreadCalibration.identity(3),
+                LstmForecaster.fromSnapshot(snapshot).spreadCalibration());
         // The expected values are DL4J's too: the fixture loads into the training network unchanged.
         assertSameOutputs(expected, dl4jOutputs(Dl4jModels.fromSnapshot(snapshot, 1L), 3), 1e-5);
     }

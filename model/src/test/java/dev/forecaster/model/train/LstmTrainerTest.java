@@ -3,6 +3,8 @@ package dev.forecaster.model.train;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Tensor;
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.HeadKind;
+import dev.forecaster.model.calibration.SpreadCalibration;
 import dev.forecaster.model.snapshot.SnapshotFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,6 +69,33 @@ class LstmTrainerTest {
             assertEquals(a.getData(), b.getData(), "tensor " + a.getName() + " differs between runs");
         }
         assertEquals(first.getMetrics(), second.getMetrics());
+    }
+
+    /**
+     * A Gaussian head's snapshot carries spread factors fitted on its held-out windows (one point
+     * per window and step), with the coverage before and after among its metrics. A warm-started
+     * run without held-out windows (a round's worker, a key's own retraining) keeps the factors
+     * it started from; a cold one without held-out windows has none.
+     */
+    @Test
+    void aGaussianHeadIsCalibratedOnItsHeldOutWindows() {
+        List<double[]> series = SyntheticSeries.sines(4, 600, 1);
+        TrainingOptions opts = SyntheticSeries.smallOptions().toBuilder().head(HeadKind.GAUSSIAN).build();
+        ModelSnapshot model = new LstmTrainer().train(series, opts, TrainingListener.NONE);
+        Map<String, Double> m = model.getMetrics();
+        System.out.println("gaussian metrics: " + m);
+        assertTrue(SpreadCalibration.present(model), m.toString());
+        SpreadCalibration factors = SpreadCalibration.of(model);
+        assertFalse(factors.isIdentity());
+        assertEquals(m.get("val_windows") * opts.horizon(), m.get("val_calibration_points"));
+        assertEquals(0.80, m.get("val_cover80"), 0.03);
+        assertTrue(m.containsKey("val_cover80_raw") && m.containsKey("val_spread_factor_median"), m.toString());
+
+        TrainingOptions noHeldOut = opts.toBuilder().validationFraction(0.0).evaluate(false).maxIterations(5).build();
+        ModelSnapshot continued = new LstmTrainer().train(series, null, model, noHeldOut, TrainingListener.NONE);
+        assertEquals(factors, SpreadCalibration.of(continued));
+        assertFalse(continued.getMetrics().containsKey("val_cover80"));
+        assertFalse(SpreadCalibration.present(SyntheticSeries.smallGaussianModel()));
     }
 
     @Test

@@ -43,6 +43,20 @@ public final class SyntheticSeries {
         return smallModel;
     }
 
+    private static ModelSnapshot smallGaussianModel;
+
+    /**
+     * {@link #smallModel()} with a Gaussian head, trained without held-out windows, so it carries
+     * no spread calibration; trained once per test JVM.
+     */
+    public static synchronized ModelSnapshot smallGaussianModel() {
+        if (smallGaussianModel == null) {
+            smallGaussianModel = new LstmTrainer().train(sines(4, 600, 1), smallOptions().toBuilder()
+                    .head(dev.forecaster.model.HeadKind.GAUSSIAN).validationFraction(0.0).build(), TrainingListener.NONE);
+        }
+        return smallGaussianModel;
+    }
+
     /** Small settings that train in about a second on one core. */
     public static TrainingOptions smallOptions() {
         return TrainingOptions.builder()
