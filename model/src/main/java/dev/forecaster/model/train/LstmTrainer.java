@@ -224,25 +224,14 @@ public final class LstmTrainer {
     private static SpreadCalibration calibrate(MultiLayerNetwork net, List<Prepared> data, List<Window> windows,
             int length, int horizon, int width, ModelSnapshot warmStart, Map<String, Double> metrics) {
         SpreadCalibrator calibrator = new SpreadCalibrator(horizon);
-        Window[] chunk = new Window[Math.max(1, Math.min(EVAL_BATCH, windows.size()))];
-        for (int from = 0; from < windows.size(); from += chunk.length) {
-            int mb = Math.min(chunk.length, windows.size() - from);
-            for (int i = 0; i < mb; i++) {
-                chunk[i] = windows.get(from + i);
+        forEachOutput(net, data, windows, length, horizon, width, (window, y, yAt, target, targetAt) -> {
+            int t = window.steps() - 1;
+            for (int k = 0; k < horizon; k++) {
+                double mean = y[yAt + k * length + t];
+                double sd = HeadKind.sd(y[yAt + (horizon + k) * length + t]);
+                calibrator.add(k, mean, sd, target[targetAt + k * length + t]);
             }
-            INDArray predicted = net.output(features(data, chunk, mb, length, width), false);
-            float[] y = Dl4jModels.rowMajor(predicted);
-            int outputs = (int) predicted.size(1);
-            float[] target = labelArray(data, chunk, mb, length, horizon);
-            for (int i = 0; i < mb; i++) {
-                int t = chunk[i].steps() - 1;
-                for (int k = 0; k < horizon; k++) {
-                    double mean = y[(i * outputs + k) * length + t];
-                    double sd = HeadKind.sd(y[(i * outputs + horizon + k) * length + t]);
-                    calibrator.add(k, mean, sd, target[(i * horizon + k) * length + t]);
-                }
-            }
-        }
+        });
         SpreadCalibrator.Fit fit = calibrator.fit();
         if (!windows.isEmpty()) {
             metrics.putAll(fit.metrics("val_"));
@@ -319,32 +308,48 @@ public final class LstmTrainer {
      */
     private static double mse(MultiLayerNetwork net, List<Prepared> data, List<Window> windows,
             int length, int horizon, int width) {
-        double sum = 0;
-        long count = 0;
-        Window[] chunk = new Window[Math.min(EVAL_BATCH, windows.size())];
+        double[] sum = new double[1];
+        long[] count = new long[1];
+        // Only the means are scored; steps past a window's end are not.
+        forEachOutput(net, data, windows, length, horizon, width, (window, y, yAt, target, targetAt) -> {
+            for (int k = 0; k < horizon; k++) {
+                for (int t = 0; t < window.steps(); t++) {
+                    double e = y[yAt + k * length + t] - target[targetAt + k * length + t];
+                    sum[0] += e * e;
+                    count[0]++;
+                }
+            }
+        });
+        return sum[0] / count[0];
+    }
+
+    /**
+     * One window's network outputs and labels: output j at step t is {@code y[yAt + j·length + t]}
+     * (a Gaussian head's outputs are [means | log-sds]), label k at step t is {@code target[targetAt
+     * + k·length + t]}.
+     */
+    private interface WindowOutput {
+        void accept(Window window, float[] y, int yAt, float[] target, int targetAt);
+    }
+
+    /** Runs the network, from zero state, over the windows in chunks and hands each window's outputs to {@code visitor}. */
+    private static void forEachOutput(MultiLayerNetwork net, List<Prepared> data, List<Window> windows, int length,
+            int horizon, int width, WindowOutput visitor) {
+        Window[] chunk = new Window[Math.max(1, Math.min(EVAL_BATCH, windows.size()))];
         for (int from = 0; from < windows.size(); from += chunk.length) {
             int mb = Math.min(chunk.length, windows.size() - from);
             for (int i = 0; i < mb; i++) {
                 chunk[i] = windows.get(from + i);
             }
             INDArray predicted = net.output(features(data, chunk, mb, length, width), false);
+            // [mb, outputs, length] row-major, time the fastest axis.
             float[] y = Dl4jModels.rowMajor(predicted);
             int outputs = (int) predicted.size(1);
             float[] target = labelArray(data, chunk, mb, length, horizon);
-            // [mb, outputs, length] row-major, time the fastest axis; a Gaussian head's outputs
-            // are [means | log-sds], and only the means are scored. Steps past a window's end are not.
             for (int i = 0; i < mb; i++) {
-                int steps = chunk[i].steps();
-                for (int k = 0; k < horizon; k++) {
-                    for (int t = 0; t < steps; t++) {
-                        double e = y[(i * outputs + k) * length + t] - target[(i * horizon + k) * length + t];
-                        sum += e * e;
-                        count++;
-                    }
-                }
+                visitor.accept(chunk[i], y, i * outputs * length, target, i * horizon * length);
             }
         }
-        return sum / count;
     }
 
     private static double persistenceMse(List<Prepared> data, List<Window> windows, int length,
