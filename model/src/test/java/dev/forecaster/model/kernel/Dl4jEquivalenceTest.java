@@ -4,6 +4,7 @@ import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.dl4j.Dl4jModels;
+import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.model.snapshot.Tensors;
 import dev.forecaster.model.train.TrainingOptions;
 import dev.forecaster.schema.ModelSnapshot;
@@ -39,16 +40,21 @@ class Dl4jEquivalenceTest {
     /** Keys stepped together: more than one tile of the batch path, and not a multiple of one. */
     private static final int KEYS = 5;
 
-    @ParameterizedTest(name = "{0}, {1} layer(s) of {2}, horizon {3}, {4} head")
+    @ParameterizedTest(name = "{0}, {1} layer(s) of {2}, horizon {3}, {4} head, calendar inputs {5}")
     @CsvSource({
-        "LSTM, 1, 64, 24, POINT", "LSTM, 2, 16, 5, POINT",
-        "GRU, 1, 32, 24, POINT", "GRU, 2, 12, 5, POINT",
-        "RNN, 1, 64, 24, POINT", "RNN, 2, 20, 5, POINT",
-        "LSTM, 1, 64, 24, GAUSSIAN", "LSTM, 2, 16, 5, GAUSSIAN",
-        "GRU, 1, 32, 24, GAUSSIAN", "GRU, 2, 12, 5, GAUSSIAN",
-        "RNN, 1, 64, 24, GAUSSIAN", "RNN, 2, 20, 5, GAUSSIAN"})
-    void everyKernelMatchesDl4j(CellType cell, int layers, int hidden, int horizon, HeadKind head) {
+        "LSTM, 1, 64, 24, POINT, false", "LSTM, 2, 16, 5, POINT, false",
+        "GRU, 1, 32, 24, POINT, false", "GRU, 2, 12, 5, POINT, false",
+        "RNN, 1, 64, 24, POINT, false", "RNN, 2, 20, 5, POINT, false",
+        "LSTM, 1, 64, 24, GAUSSIAN, false", "LSTM, 2, 16, 5, GAUSSIAN, false",
+        "GRU, 1, 32, 24, GAUSSIAN, false", "GRU, 2, 12, 5, GAUSSIAN, false",
+        "RNN, 1, 64, 24, GAUSSIAN, false", "RNN, 2, 20, 5, GAUSSIAN, false",
+        // Five inputs per step (the value, hour and day of week as sin/cos) in the first layer.
+        "LSTM, 2, 16, 5, POINT, true", "GRU, 1, 32, 24, GAUSSIAN, true", "RNN, 2, 20, 5, POINT, true"})
+    void everyKernelMatchesDl4j(CellType cell, int layers, int hidden, int horizon, HeadKind head, boolean calendar) {
         ModelSpec spec = ModelSpec.of(cell, hidden, layers, horizon).withHead(head);
+        if (calendar) {
+            spec = spec.withFeatures(InputFeatures.parse("hour_of_day,day_of_week", "UTC"));
+        }
         MultiLayerNetwork net = randomNetwork(spec, 11L * hidden + layers);
         LstmForecaster forecaster = LstmForecaster.fromSnapshot(snapshot(net, spec));
         double worst = maxDeviation(net, forecaster);
@@ -165,8 +171,9 @@ class Dl4jEquivalenceTest {
         }
         int horizon = spec.horizon();
         int outputs = spec.outputs();
-        float[][] in = new float[KEYS][1];
-        float[] x = new float[KEYS];
+        int inputs = spec.inputSize();
+        float[][] in = new float[KEYS][inputs];
+        float[] x = new float[KEYS * inputs];
         float[][] outs = new float[KEYS][outputs];
         Random random = new Random(spec.hiddenSize() * 31L + spec.layers());
 
@@ -178,9 +185,9 @@ class Dl4jEquivalenceTest {
         for (int t = 0; t < STEPS; t++) {
             for (int k = 0; k < KEYS; k++) {
                 RandomModels.input(random, t + k, in[k]);
-                x[k] = in[k][0];
+                System.arraycopy(in[k], 0, x, k * inputs, inputs);
             }
-            INDArray expected = net.rnnTimeStep(Nd4j.create(x, new long[] {KEYS, 1, 1}, 'c'));
+            INDArray expected = net.rnnTimeStep(Nd4j.create(x, new long[] {KEYS, inputs, 1}, 'c'));
             assertEquals((long) KEYS * outputs, expected.length());
             for (int m = 0; m < single.length + batched.length; m++) {
                 RecurrentState[] s = states.get(m);
