@@ -87,16 +87,9 @@ public final class Dl4jModels {
             throw new IllegalArgumentException(
                     "Identity recurrent initialisation applies to RNN cells, not " + spec.cellType());
         }
-        NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .dataType(DataType.FLOAT)
-                .weightInit(WeightInit.XAVIER)
-                .updater(new Adam(opts.learningRate()))
-                .gradientNormalization(GradientNormalization.ClipL2PerLayer)
-                .gradientNormalizationThreshold(opts.clipNorm())
-                .list();
+        NeuralNetConfiguration.ListBuilder layers = trainingRecipe(seed, opts.learningRate(), opts.clipNorm()).list();
         for (int l = 0; l < spec.layers(); l++) {
-            layers.layer(l, recurrentLayer(spec, l, opts.identityInit()));
+            layers.layer(l, recurrentLayer(spec.cellType(), spec.layerInputs(l), spec.hiddenSize(), opts.identityInit()));
         }
         RnnOutputLayer.Builder head = spec.head() == HeadKind.GAUSSIAN
                 ? new RnnOutputLayer.Builder(new GaussianNll())
@@ -119,10 +112,23 @@ public final class Dl4jModels {
         return net;
     }
 
-    private static Layer recurrentLayer(ModelSpec spec, int layer, boolean identityInit) {
-        int nIn = spec.layerInputs(layer);
-        int hidden = spec.hiddenSize();
-        return switch (spec.cellType()) {
+    /**
+     * What every network here trains with: float parameters drawn Xavier from {@code seed}, Adam,
+     * and per-layer L2 gradient clipping against exploding gradients.
+     */
+    static NeuralNetConfiguration.Builder trainingRecipe(long seed, double learningRate, double clipNorm) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(new Adam(learningRate))
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                .gradientNormalizationThreshold(clipNorm);
+    }
+
+    /** One recurrent layer of {@code cell}; {@code identityInit} starts an Elman layer's recurrent weights at I. */
+    static Layer recurrentLayer(CellType cell, int nIn, int hidden, boolean identityInit) {
+        return switch (cell) {
             case LSTM -> new LSTM.Builder()
                     .nIn(nIn)
                     .nOut(hidden)

@@ -1,22 +1,13 @@
 package dev.forecaster.model.dl4j;
 
-import dev.forecaster.model.CellType;
 import dev.forecaster.model.interpolation.InterpolationOptions;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
@@ -45,13 +36,7 @@ public final class InterpolationNetworks {
 
     /** An initialised network for {@code opts}, its parameters drawn from {@code seed}. */
     public static ComputationGraph build(InterpolationOptions opts, long seed) {
-        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .dataType(DataType.FLOAT)
-                .weightInit(WeightInit.XAVIER)
-                .updater(new Adam(opts.learningRate()))
-                .gradientNormalization(GradientNormalization.ClipL2PerLayer)
-                .gradientNormalizationThreshold(opts.clipNorm())
+        ComputationGraphConfiguration.GraphBuilder g = Dl4jModels.trainingRecipe(seed, opts.learningRate(), opts.clipNorm())
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(InputType.recurrent(1));
@@ -60,8 +45,8 @@ public final class InterpolationNetworks {
         String backward = "reversed";
         for (int l = 0; l < opts.layers(); l++) {
             int nIn = l == 0 ? 1 : opts.hidden();
-            g.addLayer("fwd" + l, recurrentLayer(opts.cell(), nIn, opts.hidden()), forward);
-            g.addLayer("bwd" + l, recurrentLayer(opts.cell(), nIn, opts.hidden()), backward);
+            g.addLayer("fwd" + l, Dl4jModels.recurrentLayer(opts.cell(), nIn, opts.hidden(), false), forward);
+            g.addLayer("bwd" + l, Dl4jModels.recurrentLayer(opts.cell(), nIn, opts.hidden(), false), backward);
             forward = "fwd" + l;
             backward = "bwd" + l;
         }
@@ -77,23 +62,5 @@ public final class InterpolationNetworks {
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
         return net;
-    }
-
-    private static Layer recurrentLayer(CellType cell, int nIn, int hidden) {
-        return switch (cell) {
-            case LSTM -> new LSTM.Builder()
-                    .nIn(nIn)
-                    .nOut(hidden)
-                    .activation(Activation.TANH)
-                    .gateActivationFunction(Activation.SIGMOID)
-                    .build();
-            case GRU -> new GruLayer(nIn, hidden);
-            case RNN -> new SimpleRnn.Builder()
-                    .nIn(nIn)
-                    .nOut(hidden)
-                    .activation(Activation.TANH)
-                    .biasInit(0.0)
-                    .build();
-        };
     }
 }
