@@ -117,6 +117,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--lookback", defaultValue = "336", description = "NLinear input length (default: ${DEFAULT-VALUE}).")
     int lookback;
 
+    @Option(names = "--base-block", defaultValue = "" + RecurrentForecaster.DEFAULT_BASE_BLOCK, paramLabel = "STEPS",
+            description = "MODEL-nlinear: the NLinear base forecasts the head's steps in blocks of this many, each fitted on every train window with labels up to the block's end; 0 = one model of all the steps, fitted only on windows that have them all (default: ${DEFAULT-VALUE}).")
+    int baseBlock;
+
     @Option(names = {"--hidden", "--lstm-hidden"}, defaultValue = "64", description = "Hidden units per recurrent layer (default: ${DEFAULT-VALUE}).")
     int hidden;
 
@@ -146,8 +150,8 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             throw usage("--horizons must be positive integers, were " + horizons);
         }
         List<String> names = models.stream().map(m -> m.strip().toLowerCase(Locale.ROOT)).distinct().toList();
-        if (hidden <= 0 || layers <= 0 || window <= 0 || iterations < 0) {
-            throw usage("--hidden, --layers and --window must be positive and --iterations not negative");
+        if (hidden <= 0 || layers <= 0 || window <= 0 || iterations < 0 || baseBlock < 0) {
+            throw usage("--hidden, --layers and --window must be positive and --iterations and --base-block not negative");
         }
         if (ensemble < 1) {
             throw usage("--ensemble must be at least 1, was " + ensemble);
@@ -308,7 +312,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                                             seed + i)
                                     .withCell(CELLS.get(cell), cell.equals("irnn"))
                                     .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
-                                    .withNlinearLookback(lookback).withHead(head)
+                                    .withNlinearLookback(lookback).withHead(head).withBaseBlock(baseBlock)
                                     .withFeatures(calendar.features()),
                             hs));
                 }

@@ -1,6 +1,7 @@
 package dev.forecaster.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class EvaluateCommandTest {
         assertEquals(0, r.code());
         for (String option : new String[] {"--csv", "--horizons", "--models", "--mode", "--forecasts-out", "--retrain-every",
                 "--hidden", "--layers", "--window", "--iterations", "gru", "irnn", "--calendar", "--calendar-zone",
-                "hour_of_day", "--ensemble"}) {
+                "hour_of_day", "--ensemble", "--base-block"}) {
             assertTrue(r.out().contains(option), option);
         }
     }
@@ -53,6 +54,7 @@ class EvaluateCommandTest {
                 {"evaluate", "--csv", file, "--models", "prophet"},
                 {"evaluate", "--csv", file, "--models", "elman"},
                 {"evaluate", "--csv", file, "--models", "gru", "--layers", "0"},
+                {"evaluate", "--csv", file, "--models", "gru-nlinear", "--base-block", "-1"},
                 {"evaluate", "--csv", file, "--train", "0-10"},
                 {"evaluate", "--csv", file, "--train", "0:20", "--val", "10:30", "--test", "30:50"},
                 {"evaluate", "--csv", file, "--train", "0:20", "--val", "20:30", "--test", "30:60"},
@@ -93,6 +95,28 @@ class EvaluateCommandTest {
         try (var files = Files.list(dir)) {
             assertEquals(0, files.filter(p -> p.toString().endsWith(".tmp")).count());
         }
+    }
+
+    /**
+     * An untrained residual model forecasts its base: with --base-block 0 exactly NLinear's own
+     * forecasts, with blocks a base whose first steps were fitted on more windows.
+     */
+    @Test
+    void theResidualModelsBaseFollowsBaseBlock() throws IOException {
+        Path file = csv(200);
+        List<List<String>> forecasts = new ArrayList<>();
+        for (String[] choice : new String[][] {{"nlinear", "0"}, {"lstm-nlinear", "0"}, {"lstm-nlinear", "2"}}) {
+            Path out = dir.resolve(choice[0] + "-" + choice[1] + ".csv");
+            Captured r = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150",
+                    "--test", "150:180", "--horizons", "4", "--models", "nlinear,lstm-nlinear", "--lookback", "24",
+                    "--hidden", "4", "--window", "12", "--iterations", "0", "--base-block", choice[1],
+                    "--forecasts-model", choice[0], "--forecasts-out", out.toString());
+            assertEquals(0, r.code(), r.err());
+            forecasts.add(Files.readAllLines(out));
+        }
+        assertEquals(forecasts.get(0), forecasts.get(1));
+        assertEquals(forecasts.get(0).size(), forecasts.get(2).size());
+        assertNotEquals(forecasts.get(0), forecasts.get(2));
     }
 
     /** A seed ensemble fits one member per seed and reports the average under its own name. */

@@ -54,6 +54,9 @@ public final class RecurrentForecaster implements Forecaster {
     private static final int MAX_VAL_ORIGINS = 512;
     private static final int EVAL_BATCH = 128;
 
+    /** Steps per block of the stepwise NLinear base, unless options say otherwise. */
+    public static final int DEFAULT_BASE_BLOCK = 24;
+
     /** What the network corrects. */
     public enum Base {
         PERSISTENCE,
@@ -70,11 +73,15 @@ public final class RecurrentForecaster implements Forecaster {
      *     SpreadCalibrator})
      * @param features beside each row's change, calendar features of the row's time (the backtest
      *     must then pass times)
+     * @param baseBlock for an NLinear base: its steps come in blocks of this many, each fitted on
+     *     every train window with labels up to the block's end ({@link NLinear#stepwise}); 0 fits
+     *     one model of all the head's steps on the windows that have all of them (the first
+     *     version, which left the newest train windows out of the first steps)
      */
     public record Options(CellType cell, boolean identityInit, Base base, int hiddenSize, int layers,
             int window, int tbpttLength, int batchSize, int maxIterations, int evalEvery, int patience,
             double learningRate, double clipNorm, int nlinearLookback, long seed, HeadKind head,
-            InputFeatures features) {
+            InputFeatures features, int baseBlock) {
 
         public Options {
             Objects.requireNonNull(cell, "cell");
@@ -82,7 +89,8 @@ public final class RecurrentForecaster implements Forecaster {
             Objects.requireNonNull(head, "head");
             Objects.requireNonNull(features, "features");
             if (hiddenSize <= 0 || layers <= 0 || window <= 0 || tbpttLength <= 0 || batchSize <= 0
-                    || maxIterations < 0 || evalEvery <= 0 || patience <= 0 || nlinearLookback < 2) {
+                    || maxIterations < 0 || evalEvery <= 0 || patience <= 0 || nlinearLookback < 2
+                    || baseBlock < 0) {
                 throw new IllegalArgumentException("invalid recurrent options " + this);
             }
             if (identityInit && cell != CellType.RNN) {
@@ -93,45 +101,55 @@ public final class RecurrentForecaster implements Forecaster {
         /** One LSTM layer of 64 units. */
         public static Options defaults(Base base, long seed) {
             return new Options(CellType.LSTM, false, base, 64, 1, 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, seed,
-                    HeadKind.POINT, InputFeatures.VALUE_ONLY);
+                    HeadKind.POINT, InputFeatures.VALUE_ONLY, DEFAULT_BASE_BLOCK);
         }
 
         public Options withHead(HeadKind newHead) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, newHead, features);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, newHead, features, baseBlock);
         }
 
         public Options withCell(CellType newCell, boolean identity) {
             return new Options(newCell, identity, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock);
         }
 
         public Options withLayers(int newLayers) {
             return new Options(cell, identityInit, base, hiddenSize, newLayers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock);
         }
 
         public Options withMaxIterations(int iterations) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features);
+                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock);
         }
 
         public Options withNlinearLookback(int lookback) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed, head, features);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed, head, features, baseBlock);
         }
 
         /** The same, reading calendar features of each row's time beside its change. */
         public Options withFeatures(InputFeatures newFeatures) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                     maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head,
-                    newFeatures);
+                    newFeatures, baseBlock);
         }
 
         public Options withShape(int hidden, int windowLength) {
             return new Options(cell, identityInit, base, hidden, layers, windowLength,
                     Math.min(tbpttLength, windowLength), batchSize, maxIterations, evalEvery,
-                    patience, learningRate, clipNorm, nlinearLookback, seed, head, features);
+                    patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock);
+        }
+
+        /**
+         * The same with the NLinear base fitted in blocks of {@code block} steps ({@link
+         * NLinear#stepwise}), or as one model of all the head's steps when 0.
+         */
+        public Options withBaseBlock(int block) {
+            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
+                    block);
         }
     }
 
@@ -211,7 +229,9 @@ public final class RecurrentForecaster implements Forecaster {
         zscore = ZScore.of(x, train);
         int firstInput = 0;
         if (options.base() == Base.NLINEAR) {
-            nlinear = new NLinear(options.nlinearLookback(), List.of(h));
+            nlinear = options.baseBlock() > 0
+                    ? NLinear.stepwise(options.nlinearLookback(), h, options.baseBlock())
+                    : new NLinear(options.nlinearLookback(), List.of(h));
             nlinear.fit(data);
             firstInput = options.nlinearLookback() - 1;
         }

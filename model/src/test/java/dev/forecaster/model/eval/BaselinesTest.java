@@ -60,4 +60,38 @@ class BaselinesTest {
         }
         assertThrows(IllegalArgumentException.class, () -> model.forecast(new double[8], 6));
     }
+
+    @Test
+    void stepwiseNlinearTakesEachBlockFromTheModelFittedUpToItsEnd() {
+        // A noisy series: every block's coefficients differ from those of the longer models.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        double[] x = new double[1000];
+        for (int t = 1; t < x.length; t++) {
+            x[t] = 0.9 * x[t - 1] + Math.sin(0.2 * t) + random.nextGaussian();
+        }
+        TrainingData data = new TrainingData(java.util.Arrays.copyOf(x, 800), SPLIT.train(), SPLIT.val());
+        NLinear stepwise = NLinear.stepwise(16, 10, 4);
+        stepwise.fit(data);
+        NLinear[] blocks = {new NLinear(16, List.of(4)), new NLinear(16, List.of(8)), new NLinear(16, List.of(10))};
+        for (NLinear block : blocks) {
+            block.fit(data);
+        }
+        NLinear longest = blocks[2];
+        boolean differs = false;
+        for (int origin = 820; origin < 990; origin += 13) {
+            double[] history = java.util.Arrays.copyOfRange(x, 0, origin + 1);
+            double[] f = stepwise.forecast(history, 10);
+            for (int k = 0; k < 10; k++) {
+                NLinear owner = blocks[k < 4 ? 0 : k < 8 ? 1 : 2];
+                assertEquals(owner.forecast(history, owner == blocks[0] ? 4 : owner == blocks[1] ? 8 : 10)[k], f[k],
+                        "origin " + origin + " step " + (k + 1));
+                differs |= Math.abs(longest.forecast(history, 10)[k] - f[k]) > 1e-6;
+            }
+            // A shorter horizon is the same steps, cut.
+            assertArrayEquals(java.util.Arrays.copyOf(f, 6), stepwise.forecast(history, 6));
+        }
+        assertEquals(true, differs, "the first blocks should differ from the 10-step model's first steps");
+        assertThrows(IllegalArgumentException.class, () -> stepwise.forecast(new double[20], 11));
+        assertThrows(IllegalArgumentException.class, () -> NLinear.stepwise(16, 10, 0));
+    }
 }

@@ -38,7 +38,7 @@ class RecurrentForecasterTest {
             int iterations, HeadKind head) {
         RecurrentForecaster.Options o = new RecurrentForecaster.Options(cell, identity, base, 8, 1, 24,
                 24, 8, iterations, 5, 2, 1e-2, 1.0, 24, 3, head,
-                InputFeatures.VALUE_ONLY);
+                InputFeatures.VALUE_ONLY, RecurrentForecaster.DEFAULT_BASE_BLOCK);
         return new RecurrentForecaster(cell.name().toLowerCase(), o, List.of(4, 12));
     }
 
@@ -134,7 +134,7 @@ class RecurrentForecasterTest {
         }
         RecurrentForecaster.Options o = new RecurrentForecaster.Options(CellType.GRU, false,
                 RecurrentForecaster.Base.PERSISTENCE, 8, 1, 24, 24, 8, 30, 5, 2, 1e-2, 1.0, 24, 3, HeadKind.POINT,
-                InputFeatures.parse("hour_of_day,day_of_week", "UTC"));
+                InputFeatures.parse("hour_of_day,day_of_week", "UTC"), RecurrentForecaster.DEFAULT_BASE_BLOCK);
         RecurrentForecaster f = new RecurrentForecaster("gru", o, List.of(4, 12));
         TrainingData untimed = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
         assertThrows(IllegalArgumentException.class, () -> f.fit(untimed));
@@ -157,6 +157,34 @@ class RecurrentForecasterTest {
         lstm.fit(data);
         double[] history = Arrays.copyOf(x, 320);
         assertArrayEquals(new Persistence().forecast(history, 12), lstm.forecast(history, 12), 1e-9);
+    }
+
+    @Test
+    void anNlinearBaseComesInBlocksUnlessTheBlockIsZero() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        double[] x = series(400);
+        for (int t = 0; t < x.length; t++) {
+            x[t] += random.nextGaussian();
+        }
+        TrainingData data = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
+        double[] history = Arrays.copyOf(x, 330);
+        RecurrentForecaster.Options untrained = RecurrentForecaster.Options.defaults(RecurrentForecaster.Base.NLINEAR, 3)
+                .withShape(8, 24).withMaxIterations(0).withNlinearLookback(24);
+
+        RecurrentForecaster blocks = new RecurrentForecaster("lstm-nlinear", untrained.withBaseBlock(4), List.of(4, 12));
+        blocks.fit(data);
+        NLinear stepwise = NLinear.stepwise(24, 12, 4);
+        stepwise.fit(data);
+        assertArrayEquals(stepwise.forecast(history, 12), blocks.forecast(history, 12), 1e-9);
+
+        RecurrentForecaster single = new RecurrentForecaster("lstm-nlinear", untrained.withBaseBlock(0), List.of(4, 12));
+        single.fit(data);
+        NLinear twelve = new NLinear(24, List.of(12));
+        twelve.fit(data);
+        assertArrayEquals(twelve.forecast(history, 12), single.forecast(history, 12), 1e-9);
+        assertTrue(Math.abs(blocks.forecast(history, 1)[0] - single.forecast(history, 1)[0]) > 1e-6,
+                "the first block is fitted on more windows than the 12-step model");
+        assertThrows(IllegalArgumentException.class, () -> untrained.withBaseBlock(-1));
     }
 
     @ParameterizedTest(name = "{0}, identity init {1}")
