@@ -8,6 +8,7 @@ import dev.forecaster.model.eval.Forecaster;
 import dev.forecaster.model.eval.ForecastsCsv;
 import dev.forecaster.model.eval.NLinear;
 import dev.forecaster.model.eval.Persistence;
+import dev.forecaster.model.eval.Prefitted;
 import dev.forecaster.model.eval.RecurrentForecaster;
 import dev.forecaster.model.eval.ResultTable;
 import dev.forecaster.model.eval.RowRange;
@@ -229,6 +230,13 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                 } else if (f instanceof EnsembleForecaster e) {
                     for (Forecaster m : e.members()) {
                         err.println("evaluate: " + m.name() + " last fit " + ((RecurrentForecaster) m).fitReport());
+                    }
+                    if (backtestMode == Backtest.Mode.FROZEN) {
+                        // The members' own scores, from the fits the ensemble made: how much averaging gained.
+                        for (Forecaster m : e.members()) {
+                            results.add(backtest.run(new Prefitted(m), series.values(), epochMillis(series), null,
+                                    listener));
+                        }
                     }
                 }
             }

@@ -133,6 +133,20 @@ class EvaluateCommandTest {
         String err = r.stderr();
         assertTrue(err.contains("evaluate: rnn-nlinear-ens2#7 last fit") && err.contains("evaluate: rnn-nlinear-ens2#8 last fit"), err);
         assertTrue(err.contains("forecasts of rnn-nlinear-ens2 written"), err);
+        // Each member's own row, from the ensemble's fit: the same figures as a single fit with its seed.
+        Captured single = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150",
+                "--test", "150:180", "--horizons", "4", "--models", "rnn-nlinear", "--lookback", "24", "--hidden", "4",
+                "--window", "12", "--iterations", "2", "--seed", "8");
+        assertEquals(0, single.code(), single.err());
+        assertEquals(scores(single.stdout(), "rnn-nlinear"), scores(text, "rnn-nlinear-ens2#8"), text);
+        assertTrue(text.contains("| rnn-nlinear-ens2#7 | frozen |"), text);
+    }
+
+    /** The MSE and MAE cells of a model's row in an evaluate table. */
+    private static List<String> scores(String table, String model) {
+        String row = table.lines().filter(l -> l.startsWith("| " + model + " |")).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + model + " in\n" + table));
+        return List.of(row.split("\\|")).subList(3, 5);
     }
 
     /**
