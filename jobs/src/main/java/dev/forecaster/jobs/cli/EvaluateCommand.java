@@ -231,6 +231,9 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                     for (Forecaster m : e.members()) {
                         err.println("evaluate: " + m.name() + " last fit " + ((RecurrentForecaster) m).fitReport());
                     }
+                    if (!e.calibrationReport().isEmpty()) {
+                        err.println("evaluate: " + f.name() + " mixture calibration " + e.calibrationReport());
+                    }
                     if (backtestMode == Backtest.Mode.FROZEN) {
                         // The members' own scores, from the fits the ensemble made: how much averaging gained.
                         for (Forecaster m : e.members()) {
@@ -324,7 +327,8 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                                     .withFeatures(calendar.features()),
                             hs));
                 }
-                yield ensemble == 1 ? members.get(0) : new EnsembleForecaster(label(name), members);
+                yield ensemble == 1 ? members.get(0) : new EnsembleForecaster(label(name), members,
+                        hs.stream().mapToInt(Integer::intValue).max().orElseThrow());
             }
         };
     }
