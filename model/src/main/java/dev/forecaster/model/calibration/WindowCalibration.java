@@ -38,13 +38,12 @@ public final class WindowCalibration {
         }
         SeriesForecaster raw = new SeriesForecaster(kernel, SpreadCalibration.identity(horizon));
         SpreadCalibrator calibrator = new SpreadCalibrator(horizon);
-        boolean needsTimes = kernel.spec().features().usesTime();
         for (TimedValues timed : windows) {
-            if (needsTimes && !timed.hasTimes()) {
+            if (!timed.canFeed(kernel.spec().features())) {
                 continue;
             }
             double[] window = timed.values();
-            long[] times = timed.hasTimes() ? timed.times() : new long[window.length];
+            long[] times = timed.timesOrZeros();
             SeriesScaler scaler = new SeriesScaler();
             RecurrentState state = kernel.newState();
             for (int t = 0; t + 1 < window.length; t++) {

@@ -70,14 +70,13 @@ public final class ShardWorker {
         TrainingOptions opts = options.trainingOptions(base, round, worker);
         // Shorter windows (young keys) train masked; see LstmTrainer.
         int needed = LstmTrainer.minimumLength(opts.horizon());
-        boolean needsTimes = opts.features().usesTime();
         List<double[]> series = new ArrayList<>();
         List<long[]> times = new ArrayList<>();
         List<SeriesScaler> scalers = new ArrayList<>();
         for (TrainingWindow w : windows) {
             TimedValues timed = TrainingWindows.timed(w);
             // A window cut before times were recorded cannot feed calendar features.
-            if (timed.size() >= needed && (timed.hasTimes() || !needsTimes)) {
+            if (timed.size() >= needed && timed.canFeed(opts.features())) {
                 series.add(timed.values());
                 times.add(timed.hasTimes() ? timed.times() : null);
                 scalers.add(new SeriesScaler(w.getStartCount(), w.getStartMean(), w.getStartM2()));

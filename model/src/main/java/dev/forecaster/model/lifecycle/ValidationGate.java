@@ -98,16 +98,15 @@ public final class ValidationGate {
      */
     private double[] oneStepSquaredError(LstmForecaster kernel, List<TimedValues> windows) {
         SeriesForecaster forecaster = new SeriesForecaster(kernel);
-        boolean needsTimes = kernel.spec().features().usesTime();
         double model = 0;
         double persistence = 0;
         long n = 0;
         for (TimedValues timed : windows) {
-            if (needsTimes && !timed.hasTimes()) {
+            if (!timed.canFeed(kernel.spec().features())) {
                 continue;
             }
             double[] window = timed.values();
-            long[] times = timed.hasTimes() ? timed.times() : new long[window.length];
+            long[] times = timed.timesOrZeros();
             SeriesScaler scaler = new SeriesScaler();
             RecurrentState state = kernel.newState();
             double[] previous = null;

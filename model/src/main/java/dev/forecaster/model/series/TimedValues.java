@@ -1,5 +1,7 @@
 package dev.forecaster.model.series;
 
+import dev.forecaster.model.features.InputFeatures;
+
 import java.util.Objects;
 
 /**
@@ -26,6 +28,16 @@ public record TimedValues(long[] times, double[] values) {
 
     public boolean hasTimes() {
         return times.length == values.length;
+    }
+
+    /** Whether a model reading {@code features} can step over these values: calendar features need the times. */
+    public boolean canFeed(InputFeatures features) {
+        return hasTimes() || !features.usesTime();
+    }
+
+    /** The times, or zeros when they are unknown (which only value-only models, ignoring them, may be given). */
+    public long[] timesOrZeros() {
+        return hasTimes() ? times : new long[values.length];
     }
 
     public int size() {
