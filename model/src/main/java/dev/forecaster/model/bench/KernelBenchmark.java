@@ -36,6 +36,9 @@ import java.util.Random;
  * <p>The FLOP bound divides the FLOPs of one step ({@link #flopsPerStep}) by the single-core
  * float rate that ND4J's sgemm reaches on this machine in the same run: a step cannot be faster
  * than its arithmetic at that rate, so {@code ratio_to_bound} says how far the kernel is from it.
+ * Each kernel figure's bound comes from sgemm calls interleaved with its own timed rounds (one
+ * after each round), because the rate a shared machine gives one core drifts by up to 2× within
+ * seconds: a bound taken at other moments of the run would mostly measure the drift.
  *
  * <p>Results go to {@code out}, progress to {@code err}.
  */
@@ -52,7 +55,8 @@ public final class KernelBenchmark {
      * @param dl4jEvents events per timed DL4J per-event round (also its warm-up)
      * @param dl4jBatchCalls minibatch calls per timed DL4J batch round (also its warm-up)
      * @param gemmSize n of the n×n×n sgemm
-     * @param gemmRounds sgemm rounds at each of its sample points (start, after each width, end)
+     * @param gemmRounds sgemm rounds at each of its sample points (start, after each width, end);
+     *     one more call follows each timed kernel round
      */
     public record Settings(List<Integer> hiddenSizes, int reportHidden, int horizon, int keys, int batch,
             Duration warmup, Duration round, int rounds, int dl4jEvents, int dl4jBatchCalls, int dl4jRounds,
@@ -177,8 +181,8 @@ public final class KernelBenchmark {
                 kernel, Runtime.version(), Runtime.getRuntime().availableProcessors(), s.horizon(), s.keys(), s.batch());
         out.flush();
 
-        // sgemm is sampled at the start, between the kernel sizes and at the end, so that a burst
-        // of load from elsewhere skews one sample point rather than the whole bound.
+        // sgemm is sampled at the start, between the kernel sizes and at the end for the sgemm line;
+        // the bounds use the calls paired with each figure's own rounds.
         Gemm gemm = new Gemm(err);
         gemm.sample();
 
@@ -186,17 +190,17 @@ public final class KernelBenchmark {
         // (until then they run thousands of times slower) before any figure is taken.
         int smallest = s.hiddenSizes().stream().min(Integer::compare).orElseThrow();
         progress(err, "warming up the kernel (JIT)");
-        singleEvents(models.get(smallest), values, keyOrder);
-        batches(models.get(smallest), values, random);
+        singleEvents(models.get(smallest), values, keyOrder, null);
+        batches(models.get(smallest), values, random, null);
 
-        Map<Integer, Stats[]> timings = new HashMap<>();
+        Map<Integer, Timing[]> timings = new HashMap<>();
         for (int hidden : s.hiddenSizes()) {
             LstmForecaster model = models.get(hidden);
             progress(err, "kernel H=" + hidden + ", one event at a time");
-            Stats single = singleEvents(model, values, keyOrder);
+            Timing single = singleEvents(model, values, keyOrder, gemm);
             progress(err, "kernel H=" + hidden + ", batches of " + s.batch());
-            Stats batched = batches(model, values, random);
-            timings.put(hidden, new Stats[] {single, batched});
+            Timing batched = batches(model, values, random, gemm);
+            timings.put(hidden, new Timing[] {single, batched});
             gemm.sample();
         }
 
@@ -208,9 +212,10 @@ public final class KernelBenchmark {
         gemm.sample();
 
         // The other cells at the report width, each against DL4J's per-event serving.
-        Map<CellType, Stats[]> cellTimings = new EnumMap<>(CellType.class);
-        cellTimings.put(CellType.LSTM, new Stats[] {timings.get(s.reportHidden())[0],
-                timings.get(s.reportHidden())[1], dl4jEvent});
+        Map<CellType, Timing[]> cellTimings = new EnumMap<>(CellType.class);
+        Map<CellType, Stats> cellDl4j = new EnumMap<>(CellType.class);
+        cellTimings.put(CellType.LSTM, timings.get(s.reportHidden()));
+        cellDl4j.put(CellType.LSTM, dl4jEvent);
         for (CellType cell : CellType.values()) {
             if (cell == CellType.LSTM) {
                 continue;
@@ -221,12 +226,12 @@ public final class KernelBenchmark {
             LstmForecaster model = LstmForecaster.fromSnapshot(
                     Dl4jModels.toSnapshot(cellNet, spec, "bench", 1L, null, null));
             progress(err, cell + " kernel H=" + s.reportHidden() + ", one event at a time");
-            Stats single = singleEvents(model, values, keyOrder);
+            Timing single = singleEvents(model, values, keyOrder, gemm);
             progress(err, cell + " kernel H=" + s.reportHidden() + ", batches of " + s.batch());
-            Stats batched = batches(model, values, random);
+            Timing batched = batches(model, values, random, gemm);
             progress(err, cell + " DL4J H=" + s.reportHidden() + ", rnnTimeStep per event with a state swap");
-            Stats perEvent = dl4jPerEvent(cellNet, values, keyOrder);
-            cellTimings.put(cell, new Stats[] {single, batched, perEvent});
+            cellDl4j.put(cell, dl4jPerEvent(cellNet, values, keyOrder));
+            cellTimings.put(cell, new Timing[] {single, batched});
         }
         gemm.sample();
 
@@ -237,10 +242,10 @@ public final class KernelBenchmark {
                 System.getenv("OPENBLAS_CORETYPE"), fmt(gflops.median()), gflops.range(), gemm.gflops.size());
         List<StepFigures> steps = new ArrayList<>();
         for (int hidden : s.hiddenSizes()) {
-            Stats single = timings.get(hidden)[0];
-            Stats batched = timings.get(hidden)[1];
+            Stats single = timings.get(hidden)[0].ns();
+            Stats batched = timings.get(hidden)[1].ns();
             long flops = flopsPerStep(1, hidden, 1, s.horizon());
-            double boundNs = flops / gflops.median();
+            double boundNs = flops / Timing.pairedGflops(timings.get(hidden)).median();
             steps.add(new StepFigures(hidden, flops, single, batched, boundNs));
             out.printf(Locale.ROOT, "step H=%d flop_per_step=%d single_ns_per_event=%s single_range=%s"
                             + " batch_ns_per_event=%s batch_range=%s flop_bound_ns=%s single_ratio=%s batch_ratio=%s%n",
@@ -256,9 +261,10 @@ public final class KernelBenchmark {
 
         List<CellFigures> cells = new ArrayList<>();
         for (CellType cell : CellType.values()) {
-            Stats[] t = cellTimings.get(cell);
+            Timing[] timing = cellTimings.get(cell);
+            Stats[] t = {timing[0].ns(), timing[1].ns(), cellDl4j.get(cell)};
             long flops = flopsPerStep(cell, 1, s.reportHidden(), 1, s.horizon());
-            double boundNs = flops / gflops.median();
+            double boundNs = flops / Timing.pairedGflops(timing).median();
             cells.add(new CellFigures(cell, new StepFigures(s.reportHidden(), flops, t[0], t[1], boundNs), t[2]));
             out.printf(Locale.ROOT, "cell=%s H=%d flop_per_step=%d single_ns_per_event=%s single_range=%s"
                             + " batch_ns_per_event=%s batch_range=%s flop_bound_ns=%s single_ratio=%s batch_ratio=%s"
@@ -279,6 +285,18 @@ public final class KernelBenchmark {
         return new Summary(kernel, gflops, steps, dl4jEvent, dl4jBatch, cells, last);
     }
 
+    /**
+     * A kernel figure: ns per event of each timed round, and the sgemm rate measured right after
+     * each round (empty when no sgemm was paired).
+     */
+    private record Timing(Stats ns, double[] gflops) {
+
+        /** The sgemm samples of several figures taken together, e.g. one width's two paths. */
+        static Stats pairedGflops(Timing... timings) {
+            return Stats.of(Arrays.stream(timings).flatMapToDouble(t -> Arrays.stream(t.gflops())).toArray());
+        }
+    }
+
     /** Times {@code iterations} repetitions of something, returning elapsed nanoseconds. */
     @FunctionalInterface
     private interface Workload {
@@ -289,9 +307,10 @@ public final class KernelBenchmark {
      * Warms up for at least {@link Settings#warmup}, and on while the loop keeps getting faster (the
      * first calls of Vector API code run interpreted, thousands of times slower, and C2 takes a
      * while to get to them), re-sizing the runs as it speeds up; then returns ns per unit of each
-     * timed round, an iteration being {@code units} units.
+     * timed round, an iteration being {@code units} units. With a {@code gemm}, one sgemm call
+     * follows each timed round, its rate being the round's bound sample.
      */
-    private double[] timedRounds(Workload work, double units) {
+    private Timing timedRounds(Workload work, double units, Gemm gemm) {
         long roundNs = settings.round().toNanos();
         long start = System.nanoTime();
         long minEnd = start + settings.warmup().toNanos();
@@ -311,10 +330,14 @@ public final class KernelBenchmark {
         } while (System.nanoTime() < minEnd || stale < 3 && System.nanoTime() < maxEnd);
         long perRound = Math.max(1, (long) (roundNs / nsPerIteration));
         double[] ns = new double[settings.rounds()];
+        double[] gflops = new double[gemm == null ? 0 : ns.length];
         for (int r = 0; r < ns.length; r++) {
             ns[r] = work.run(perRound) / (perRound * units);
+            if (gemm != null) {
+                gflops[r] = gemm.once();
+            }
         }
-        return ns;
+        return new Timing(Stats.of(ns), gflops);
     }
 
     /** One untimed round, then {@code rounds} timed ones of {@code iterations} each. */
@@ -327,12 +350,12 @@ public final class KernelBenchmark {
         return ns;
     }
 
-    private Stats singleEvents(LstmForecaster model, float[] values, int[] keyOrder) {
+    private Timing singleEvents(LstmForecaster model, float[] values, int[] keyOrder, Gemm gemm) {
         RecurrentState[] states = states(model);
         float[] in = new float[1];
         float[] out = new float[settings.horizon()];
         int[] cursor = {0};
-        double[] ns = timedRounds(n -> {
+        return timedRounds(n -> {
             int c = cursor[0];
             double acc = 0;
             long t0 = System.nanoTime();
@@ -345,11 +368,10 @@ public final class KernelBenchmark {
             cursor[0] = c;
             sink += acc;
             return t1 - t0;
-        }, 1);
-        return Stats.of(ns);
+        }, 1, gemm);
     }
 
-    private Stats batches(LstmForecaster model, float[] values, Random random) {
+    private Timing batches(LstmForecaster model, float[] values, Random random, Gemm gemm) {
         int batch = settings.batch();
         RecurrentState[] all = states(model);
         List<RecurrentState> shuffled = new ArrayList<>(Arrays.asList(all));
@@ -362,7 +384,7 @@ public final class KernelBenchmark {
         float[][] inputs = new float[batch][1];
         float[][] outs = new float[batch][settings.horizon()];
         int[] cursor = {0};
-        double[] ns = timedRounds(n -> {
+        return timedRounds(n -> {
             int c = cursor[0];
             double acc = 0;
             long t0 = System.nanoTime();
@@ -377,8 +399,7 @@ public final class KernelBenchmark {
             cursor[0] = c;
             sink += acc;
             return t1 - t0;
-        }, batch);
-        return Stats.of(ns);
+        }, batch, gemm);
     }
 
     private RecurrentState[] states(LstmForecaster model) {
@@ -488,6 +509,17 @@ public final class KernelBenchmark {
             for (double v : ns) {
                 gflops.add(flops / v);
             }
+        }
+
+        /** One sgemm call (after at least one {@link #sample}): its GFLOP/s, also kept in {@link #gflops}. */
+        double once() {
+            long t0 = System.nanoTime();
+            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            long t1 = System.nanoTime();
+            sink += c.getFloat(0);
+            double rate = 2.0 * settings.gemmSize() * settings.gemmSize() * settings.gemmSize() / Math.max(1, t1 - t0);
+            gflops.add(rate);
+            return rate;
         }
     }
 

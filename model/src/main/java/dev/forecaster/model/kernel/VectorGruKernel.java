@@ -32,9 +32,9 @@ final class VectorGruKernel implements StepKernel {
     /** Columns of the gate matrix (r, z, padding) and of the candidate matrix (n, padding). */
     private final int colsA;
     private final int colsB;
-    private final float[][] packedA;
+    private final AlignedFloats.Slice[] packedA;
     private final float[][] biasA;
-    private final float[][] packedB;
+    private final AlignedFloats.Slice[] packedB;
     private final float[][] biasB;
     private final VectorHead head;
 
@@ -58,9 +58,9 @@ final class VectorGruKernel implements StepKernel {
         colsA = roundUp(2 * hp, PANEL);
         colsB = roundUp(hp, PANEL);
         nIn = new int[layers];
-        packedA = new float[layers][];
+        packedA = new AlignedFloats.Slice[layers];
         biasA = new float[layers][];
-        packedB = new float[layers][];
+        packedB = new AlignedFloats.Slice[layers];
         biasB = new float[layers][];
         int srcCols = 3 * hidden;
         int maxRows = 0;
@@ -112,7 +112,7 @@ final class VectorGruKernel implements StepKernel {
 
     @Override
     public String describe() {
-        return "vector (" + S.vectorBitSize() + "-bit, " + L + " float lanes)";
+        return VectorPanels.describe();
     }
 
     @Override

@@ -21,9 +21,10 @@ final class VectorHead {
     private final int gaussianHorizon;
     /**
      * Blocks of L outputs, each [H x L], so that each block's pass over h reads memory in order;
-     * zero beyond horizon.
+     * zero beyond horizon; from {@link #headOffset} on, 64-byte aligned.
      */
     private final float[] headW;
+    private final int headOffset;
     private final float[] headB;
     private final float[] outP;
 
@@ -32,11 +33,13 @@ final class VectorHead {
         outputs = weights.spec().outputs();
         outputsP = VectorPanels.roundUp(outputs, L);
         gaussianHorizon = weights.gaussian() ? weights.spec().horizon() : 0;
-        headW = new float[hidden * outputsP];
+        AlignedFloats.Slice slice = AlignedFloats.allocate(hidden * outputsP);
+        headW = slice.array();
+        headOffset = slice.offset();
         for (int k = 0; k < hidden; k++) {
             for (int m = 0; m < outputs; m++) {
                 int q = m / L;
-                headW[(q * hidden + k) * L + m % L] = weights.headW()[k * outputs + m];
+                headW[headOffset + (q * hidden + k) * L + m % L] = weights.headW()[k * outputs + m];
             }
         }
         headB = new float[outputsP];
@@ -65,7 +68,7 @@ final class VectorHead {
             FloatVector s1 = s0;
             FloatVector s2 = s0;
             FloatVector s3 = s0;
-            int w = q * hidden;
+            int w = headOffset + q * hidden;
             int k = 0;
             for (; k + 3 < hidden; k += 4, w += 4 * L) {
                 s0 = FloatVector.fromArray(S, headW, w).fma(FloatVector.broadcast(S, h[k]), s0);

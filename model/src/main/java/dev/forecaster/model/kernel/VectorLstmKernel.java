@@ -45,8 +45,8 @@ final class VectorLstmKernel implements StepKernel {
     private final int panels;
     private final int layers;
     private final int[] nIn;
-    /** Per layer: panels × rows × PANEL floats. */
-    private final float[][] packed;
+    /** Per layer: panels × rows × PANEL floats, 64-byte aligned. */
+    private final AlignedFloats.Slice[] packed;
     /** Per layer: [4·hp], zero in the padding. */
     private final float[][] bias;
     private final VectorHead head;
@@ -73,7 +73,7 @@ final class VectorLstmKernel implements StepKernel {
         panels = gates / PANEL;
         layers = weights.spec().layers();
         nIn = new int[layers];
-        packed = new float[layers][];
+        packed = new AlignedFloats.Slice[layers];
         bias = new float[layers][];
         int maxRows = 0;
         for (int l = 0; l < layers; l++) {
@@ -129,7 +129,7 @@ final class VectorLstmKernel implements StepKernel {
 
     @Override
     public String describe() {
-        return "vector (" + S.vectorBitSize() + "-bit, " + L + " float lanes)";
+        return VectorPanels.describe();
     }
 
     @Override
@@ -144,7 +144,8 @@ final class VectorLstmKernel implements StepKernel {
             float[] h = state.h[l];
             System.arraycopy(l == 0 ? input : state.h[l - 1], 0, xh, 0, inputs);
             System.arraycopy(h, 0, xh, inputs, hidden);
-            float[] wp = packed[l];
+            float[] wp = packed[l].array();
+            int w0 = packed[l].offset();
             float[] bp = bias[l];
             int stride = rows * PANEL;
             // Each pair's exps right after it: the next pair's loop waits on L2 most of the time,
@@ -152,12 +153,12 @@ final class VectorLstmKernel implements StepKernel {
             int pairs = panels / 2;
             for (int q = 0; q < pairs; q++) {
                 int p = 2 * (reverse ? pairs - 1 - q : q);
-                VectorPanels.tile1x8(wp, p * stride, stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
+                VectorPanels.tile1x8(wp, w0 + p * stride, stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
                 denominators(z, p * PANEL, 2 * PANEL);
             }
             if ((panels & 1) != 0) {
                 int p = panels - 1;
-                VectorPanels.tile1x4(wp, p * stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
+                VectorPanels.tile1x4(wp, w0 + p * stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
                 denominators(z, p * PANEL, PANEL);
             }
             hRefs[0] = h;

@@ -54,6 +54,11 @@ final class VectorPanels {
 
     private VectorPanels() {}
 
+    /** The vector kernels' one-line description: vector width and weight alignment. */
+    static String describe() {
+        return "vector (" + S.vectorBitSize() + "-bit, " + L + " float lanes; " + AlignedFloats.describe() + ")";
+    }
+
     static int roundUp(int n, int multiple) {
         return (n + multiple - 1) / multiple * multiple;
     }
@@ -64,37 +69,44 @@ final class VectorPanels {
         float at(int row, int col);
     }
 
-    /** Packs a [rows x cols] matrix, cols a multiple of {@link #PANEL}, panel by panel. */
-    static float[] pack(int rows, int cols, Source source) {
+    /**
+     * Packs a [rows x cols] matrix, cols a multiple of {@link #PANEL}, panel by panel, into 64-byte
+     * aligned storage ({@link AlignedFloats}): with 512-bit vectors every load is then one cache
+     * line.
+     */
+    static AlignedFloats.Slice pack(int rows, int cols, Source source) {
         int panels = cols / PANEL;
-        float[] out = new float[panels * rows * PANEL];
+        AlignedFloats.Slice slice = AlignedFloats.allocate(panels * rows * PANEL);
+        float[] out = slice.array();
         for (int p = 0; p < panels; p++) {
             for (int r = 0; r < rows; r++) {
-                int dst = (p * rows + r) * PANEL;
+                int dst = slice.offset() + (p * rows + r) * PANEL;
                 for (int c = 0; c < PANEL; c++) {
                     out[dst + c] = source.at(r, p * PANEL + c);
                 }
             }
         }
-        return out;
+        return slice;
     }
 
     /**
-     * One key: {@code z[0, panels·PANEL) = b + xh·W} for packed {@code wp}. Two panels at a time
+     * One key: {@code z[0, panels·PANEL) = b + xh·W} for {@code W} packed in {@code wp}. Two panels at a time
      * (eight accumulators, enough independent FMAs to hide their latency); {@code reverse} walks
      * the pairs from the end, see {@code VectorLstmKernel#step}.
      */
-    static void multiply(float[] wp, float[] bp, int panels, int rows, float[] xh, float[] z,
+    static void multiply(AlignedFloats.Slice wp, float[] bp, int panels, int rows, float[] xh, float[] z,
             boolean reverse) {
         int stride = rows * PANEL;
+        float[] w = wp.array();
+        int w0 = wp.offset();
         int pairs = panels / 2;
         for (int q = 0; q < pairs; q++) {
             int p = 2 * (reverse ? pairs - 1 - q : q);
-            tile1x8(wp, p * stride, stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
+            tile1x8(w, w0 + p * stride, stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
         }
         if ((panels & 1) != 0) {
             int p = panels - 1;
-            tile1x4(wp, p * stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
+            tile1x4(w, w0 + p * stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
         }
     }
 
@@ -104,11 +116,12 @@ final class VectorPanels {
      * tiles of 4 keys (2 below 512-bit vectors, where 16 accumulators would not fit in the 16
      * registers) share every weight load, and the panel stays in L1 from one tile to the next.
      */
-    static void multiplyBatch(float[] wp, float[] bp, int panels, int rows, float[] xh, int nb,
-            float[] z, int zStride) {
+    static void multiplyBatch(AlignedFloats.Slice packed, float[] bp, int panels, int rows, float[] xh,
+            int nb, float[] z, int zStride) {
         int stride = rows * PANEL;
+        float[] wp = packed.array();
         for (int p = 0; p < panels; p++) {
-            int w = p * stride;
+            int w = packed.offset() + p * stride;
             int b = p * PANEL;
             int i = 0;
             if (WIDE) {

@@ -22,7 +22,7 @@ final class VectorRnnKernel implements StepKernel {
     private final int cols;
     private final int layers;
     private final int[] nIn;
-    private final float[][] packed;
+    private final AlignedFloats.Slice[] packed;
     private final float[][] bias;
     private final VectorHead head;
 
@@ -38,7 +38,7 @@ final class VectorRnnKernel implements StepKernel {
         cols = roundUp(hp, PANEL);
         layers = weights.spec().layers();
         nIn = new int[layers];
-        packed = new float[layers][];
+        packed = new AlignedFloats.Slice[layers];
         bias = new float[layers][];
         int maxRows = 0;
         for (int l = 0; l < layers; l++) {
@@ -67,7 +67,7 @@ final class VectorRnnKernel implements StepKernel {
 
     @Override
     public String describe() {
-        return "vector (" + S.vectorBitSize() + "-bit, " + L + " float lanes)";
+        return VectorPanels.describe();
     }
 
     @Override
