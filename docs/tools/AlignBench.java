@@ -9,6 +9,13 @@ import java.nio.*;
  * where the JVM placed the array), then direct buffers through FloatVector.fromByteBuffer.
  *
  *   java --add-modules jdk.incubator.vector docs/tools/AlignBench.java
+ *
+ * With an argument, the G1 region size in bytes (java -XX:+PrintFlagsFinal -version | grep
+ * G1HeapRegionSize), it also reads a humongous array (at least half a region: G1 starts it at a
+ * region's bottom and never moves it) from the same four offsets, "humongous+12" being the one
+ * AlignedFloats uses (16-byte header + 48 bytes = 64): it should be the fast one in every JVM.
+ *
+ *   java -XX:+UseG1GC --add-modules jdk.incubator.vector docs/tools/AlignBench.java 4194304
  */
 public class AlignBench {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -56,6 +63,8 @@ public class AlignBench {
         for (int i = 0; i < 64; i++) x[i] = i * 0.01f;
         float[] arr = new float[N + 16];
         for (int i = 0; i < arr.length; i++) arr[i] = (i % 7) * 0.1f;
+        float[] humongous = args.length > 0 ? new float[Integer.parseInt(args[0]) / 4] : null;
+        if (humongous != null) System.arraycopy(arr, 0, humongous, 0, arr.length);
         ByteBuffer bb = ByteBuffer.allocateDirect(N * 4 + 128).alignedSlice(64).order(ByteOrder.nativeOrder());
         for (int i = 0; i < N; i++) bb.putFloat(i * 4, (i % 7) * 0.1f);
         // A second buffer, 16 bytes off alignment, as a heap array's data may be.
@@ -64,7 +73,11 @@ public class AlignBench {
         for (int i = 0; i < N; i++) mis.putFloat(i * 4, (i % 7) * 0.1f);
         float sink = 0;
         for (int round = 0; round < 6; round++) {
-            for (String kind : new String[] {"array+0", "array+4", "array+8", "array+12", "buffer-aligned", "buffer+16"}) {
+            String[] kinds = humongous == null
+                    ? new String[] {"array+0", "array+4", "array+8", "array+12", "buffer-aligned", "buffer+16"}
+                    : new String[] {"array+0", "array+4", "array+8", "array+12", "humongous+0", "humongous+4",
+                            "humongous+8", "humongous+12"};
+            for (String kind : kinds) {
                 int reps = 200_000;
                 long t0 = System.nanoTime();
                 for (int i = 0; i < reps; i++) {
@@ -74,6 +87,10 @@ public class AlignBench {
                         case "array+8" -> sink += passArray(arr, 8, x);
                         case "array+12" -> sink += passArray(arr, 12, x);
                         case "buffer-aligned" -> sink += passBuffer(bb, x);
+                        case "humongous+0" -> sink += passArray(humongous, 0, x);
+                        case "humongous+4" -> sink += passArray(humongous, 4, x);
+                        case "humongous+8" -> sink += passArray(humongous, 8, x);
+                        case "humongous+12" -> sink += passArray(humongous, 12, x);
                         default -> sink += passBuffer(mis, x);
                     }
                 }
