@@ -40,6 +40,16 @@ class AlignedFloatsTest {
     }
 
     /**
+     * The build runs its tests under G1 (root pom, {@code test.jvm.args}), so every kernel test in
+     * this JVM steps weights cut from shared arenas at non-zero offsets, as production does.
+     */
+    @Test
+    void theTestJvmRunsTheAlignedPath() {
+        assertTrue(AlignedFloats.guaranteed(), AlignedFloats.describe());
+        assertTrue(AlignedFloats.allocate(3).offset() > 0);
+    }
+
+    /**
      * Under G1 every slice's first element sits on a 64-byte boundary, and stays there through
      * collections that move ordinary objects: checked on real addresses in a child JVM.
      */
