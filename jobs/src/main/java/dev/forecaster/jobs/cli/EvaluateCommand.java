@@ -122,6 +122,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             description = "MODEL-nlinear: the NLinear base forecasts the head's steps in blocks of this many, each fitted on every train window with labels up to the block's end; 0 = one model of all the steps, fitted only on windows that have them all (default: ${DEFAULT-VALUE}).")
     int baseBlock;
 
+    @Option(names = "--shrink", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Recurrent models: scale the network's correction at each step by a factor in [0, 1] fitted on the validation origins, so that a correction validation does not support is damped toward the base; --no-shrink adds it whole, as the first versions did (default: ${DEFAULT-VALUE}).")
+    boolean shrink;
+
     @Option(names = {"--hidden", "--lstm-hidden"}, defaultValue = "64", description = "Hidden units per recurrent layer (default: ${DEFAULT-VALUE}).")
     int hidden;
 
@@ -323,7 +327,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                                             seed + i)
                                     .withCell(CELLS.get(cell), cell.equals("irnn"))
                                     .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
-                                    .withNlinearLookback(lookback).withHead(head).withBaseBlock(baseBlock)
+                                    .withNlinearLookback(lookback).withHead(head).withBaseBlock(baseBlock).withShrink(shrink)
                                     .withFeatures(calendar.features()),
                             hs));
                 }

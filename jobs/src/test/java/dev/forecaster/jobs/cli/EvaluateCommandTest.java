@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 class EvaluateCommandTest {
@@ -117,6 +118,27 @@ class EvaluateCommandTest {
         assertEquals(forecasts.get(0), forecasts.get(1));
         assertEquals(forecasts.get(0).size(), forecasts.get(2).size());
         assertNotEquals(forecasts.get(0), forecasts.get(2));
+    }
+
+    /**
+     * By default the recurrent models' corrections are shrunk by factors fitted on validation (the
+     * fit report says how much); {@code --no-shrink} adds them whole.
+     */
+    @Test
+    void theCorrectionIsShrunkUnlessNoShrinkIsGiven() throws IOException {
+        Path file = csv(200);
+        String[] common = {"evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test",
+                "150:180", "--horizons", "4", "--models", "gru-nlinear", "--lookback", "24", "--hidden", "4",
+                "--window", "12", "--iterations", "2"};
+        Captured shrunk = Captured.run(common);
+        assertEquals(0, shrunk.code(), shrunk.err());
+        assertTrue(shrunk.stderr().contains("shrink_mean="), shrunk.stderr());
+        String[] whole = Arrays.copyOf(common, common.length + 1);
+        whole[common.length] = "--no-shrink";
+        Captured plain = Captured.run(whole);
+        assertEquals(0, plain.code(), plain.err());
+        assertTrue(plain.stderr().contains("gru-nlinear last fit") && !plain.stderr().contains("shrink_mean="),
+                plain.stderr());
     }
 
     /** A seed ensemble fits one member per seed and reports the average under its own name. */

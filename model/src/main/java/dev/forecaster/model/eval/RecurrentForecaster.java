@@ -77,11 +77,15 @@ public final class RecurrentForecaster implements Forecaster {
      *     every train window with labels up to the block's end ({@link NLinear#stepwise}); 0 fits
      *     one model of all the head's steps on the windows that have all of them (the first
      *     version, which left the newest train windows out of the first steps)
+     * @param shrink scale the network's correction at each step by a factor in [0, 1] fitted on the
+     *     validation origins (least squares of the correction against the base's error there), so
+     *     that a correction validation does not support is damped toward the base; false adds it
+     *     whole (the first versions)
      */
     public record Options(CellType cell, boolean identityInit, Base base, int hiddenSize, int layers,
             int window, int tbpttLength, int batchSize, int maxIterations, int evalEvery, int patience,
             double learningRate, double clipNorm, int nlinearLookback, long seed, HeadKind head,
-            InputFeatures features, int baseBlock) {
+            InputFeatures features, int baseBlock, boolean shrink) {
 
         public Options {
             Objects.requireNonNull(cell, "cell");
@@ -101,45 +105,52 @@ public final class RecurrentForecaster implements Forecaster {
         /** One LSTM layer of 64 units. */
         public static Options defaults(Base base, long seed) {
             return new Options(CellType.LSTM, false, base, 64, 1, 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, seed,
-                    HeadKind.POINT, InputFeatures.VALUE_ONLY, DEFAULT_BASE_BLOCK);
+                    HeadKind.POINT, InputFeatures.VALUE_ONLY, DEFAULT_BASE_BLOCK, true);
         }
 
         public Options withHead(HeadKind newHead) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, newHead, features, baseBlock);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, newHead, features, baseBlock, shrink);
         }
 
         public Options withCell(CellType newCell, boolean identity) {
             return new Options(newCell, identity, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink);
         }
 
         public Options withLayers(int newLayers) {
             return new Options(cell, identityInit, base, hiddenSize, newLayers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink);
         }
 
         public Options withMaxIterations(int iterations) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock);
+                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink);
         }
 
         public Options withNlinearLookback(int lookback) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed, head, features, baseBlock);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed, head, features, baseBlock, shrink);
         }
 
         /** The same, reading calendar features of each row's time beside its change. */
         public Options withFeatures(InputFeatures newFeatures) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                     maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head,
-                    newFeatures, baseBlock);
+                    newFeatures, baseBlock, shrink);
         }
 
         public Options withShape(int hidden, int windowLength) {
             return new Options(cell, identityInit, base, hidden, layers, windowLength,
                     Math.min(tbpttLength, windowLength), batchSize, maxIterations, evalEvery,
-                    patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock);
+                    patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink);
+        }
+
+        /** The same, with the correction scaled by validation-fitted factors or added whole. */
+        public Options withShrink(boolean newShrink) {
+            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
+                    baseBlock, newShrink);
         }
 
         /**
@@ -149,7 +160,7 @@ public final class RecurrentForecaster implements Forecaster {
         public Options withBaseBlock(int block) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                     maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
-                    block);
+                    block, shrink);
         }
     }
 
@@ -162,6 +173,8 @@ public final class RecurrentForecaster implements Forecaster {
     private double diffScale;
     private NLinear nlinear;
     private LstmForecaster kernel;
+    /** Per step, the factor of the network's correction (all 1 without {@link Options#shrink}). */
+    private double[] shrink;
     private Map<String, Double> fitReport = Map.of();
 
     private double[] cachedHistory;
@@ -321,9 +334,16 @@ public final class RecurrentForecaster implements Forecaster {
             report.put("val_nll_base", initialNll);
             report.put("val_nll", bestScore[1]);
         }
+        float[][] valMeans = valOutputs(net, valFeatures, valOrigins.length);
+        shrink = options.shrink() ? shrinkFactors(valMeans, residuals.valLabels, h) : ones(h);
+        if (options.shrink()) {
+            report.put("shrink_min", java.util.Arrays.stream(shrink).min().orElse(1));
+            report.put("shrink_mean", java.util.Arrays.stream(shrink).average().orElse(1));
+            report.put("val_mse_shrunk", shrunkMse(valMeans, residuals.valLabels, shrink));
+        }
         SpreadCalibrator.Fit calibration = null;
         if (options.head() == HeadKind.GAUSSIAN) {
-            calibration = calibrate(net, valFeatures, residuals, valOrigins.length);
+            calibration = calibrate(valMeans, residuals, shrink);
             report.putAll(calibration.metrics("val_"));
         }
         fitReport = report;
@@ -393,26 +413,70 @@ public final class RecurrentForecaster implements Forecaster {
         return new double[] {sum / cells, nll == 0 ? Double.NaN : nll / cells};
     }
 
-    /**
-     * The spread calibration of the selected Gaussian network on the validation origins (the ones
-     * model selection scored): its raw sds against the residuals they predict, per step.
-     */
-    private static SpreadCalibrator.Fit calibrate(MultiLayerNetwork net, INDArray valFeatures, Residuals residuals,
-            int count) {
-        int h = residuals.horizon;
+    /** The selected network's outputs at the last step of every validation origin's window. */
+    private static float[][] valOutputs(MultiLayerNetwork net, INDArray valFeatures, int count) {
         long w = valFeatures.size(2);
-        SpreadCalibrator calibrator = new SpreadCalibrator(h);
+        float[][] outputs = new float[count][];
         for (int from = 0; from < count; from += EVAL_BATCH) {
             int n = Math.min(EVAL_BATCH, count - from);
             INDArray in = valFeatures.get(NDArrayIndex.interval(from, from + n), NDArrayIndex.all(),
                     NDArrayIndex.all());
             float[][] last = net.output(in, false)
                     .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(w - 1)).toFloatMatrix();
-            for (int i = 0; i < n; i++) {
-                float[] target = residuals.valLabels[from + i];
-                for (int k = 0; k < h; k++) {
-                    calibrator.add(k, last[i][k], HeadKind.sd(last[i][h + k]), target[k]);
-                }
+            System.arraycopy(last, 0, outputs, from, n);
+        }
+        return outputs;
+    }
+
+    /**
+     * Per step k, the factor a in [0, 1] that minimises the validation error of base + a·correction:
+     * the least-squares slope of the base's errors on the network's corrections, through the origin,
+     * clipped. A correction that validation supports keeps a factor near 1; one that is noise there
+     * shrinks toward 0, i.e. toward the base, which the network was built to improve on.
+     */
+    static double[] shrinkFactors(float[][] corrections, float[][] errors, int h) {
+        double[] factors = new double[h];
+        for (int k = 0; k < h; k++) {
+            double cross = 0;
+            double square = 0;
+            for (int i = 0; i < corrections.length; i++) {
+                cross += (double) corrections[i][k] * errors[i][k];
+                square += (double) corrections[i][k] * corrections[i][k];
+            }
+            factors[k] = square > 0 ? Math.min(1, Math.max(0, cross / square)) : 1;
+        }
+        return factors;
+    }
+
+    private static double shrunkMse(float[][] corrections, float[][] errors, double[] shrink) {
+        double sum = 0;
+        int h = shrink.length;
+        for (int i = 0; i < corrections.length; i++) {
+            for (int k = 0; k < h; k++) {
+                double e = shrink[k] * corrections[i][k] - errors[i][k];
+                sum += e * e;
+            }
+        }
+        return sum / ((double) corrections.length * h);
+    }
+
+    private static double[] ones(int h) {
+        double[] ones = new double[h];
+        java.util.Arrays.fill(ones, 1);
+        return ones;
+    }
+
+    /**
+     * The spread calibration of the selected Gaussian network on the validation origins (the ones
+     * model selection scored): its raw sds against the residuals left by its (shrunk) means, per step.
+     */
+    private static SpreadCalibrator.Fit calibrate(float[][] outputs, Residuals residuals, double[] shrink) {
+        int h = residuals.horizon;
+        SpreadCalibrator calibrator = new SpreadCalibrator(h);
+        for (int i = 0; i < outputs.length; i++) {
+            float[] target = residuals.valLabels[i];
+            for (int k = 0; k < h; k++) {
+                calibrator.add(k, shrink[k] * outputs[i][k], HeadKind.sd(outputs[i][h + k]), target[k]);
             }
         }
         return calibrator.fit();
@@ -554,7 +618,7 @@ public final class RecurrentForecaster implements Forecaster {
         }
         double[] spreads = options.head() == HeadKind.GAUSSIAN ? new double[maxHorizon] : null;
         for (int k = 0; k < maxHorizon; k++) {
-            forecast[k] += out[k] * zscore.std();
+            forecast[k] += shrink[k] * out[k] * zscore.std();
             if (spreads != null) {
                 // The network's sd is of the base's error in units of the train std, as its mean is;
                 // calibrated on the validation origins.

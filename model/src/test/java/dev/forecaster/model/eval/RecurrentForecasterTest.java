@@ -38,7 +38,7 @@ class RecurrentForecasterTest {
             int iterations, HeadKind head) {
         RecurrentForecaster.Options o = new RecurrentForecaster.Options(cell, identity, base, 8, 1, 24,
                 24, 8, iterations, 5, 2, 1e-2, 1.0, 24, 3, head,
-                InputFeatures.VALUE_ONLY, RecurrentForecaster.DEFAULT_BASE_BLOCK);
+                InputFeatures.VALUE_ONLY, RecurrentForecaster.DEFAULT_BASE_BLOCK, true);
         return new RecurrentForecaster(cell.name().toLowerCase(), o, List.of(4, 12));
     }
 
@@ -134,7 +134,7 @@ class RecurrentForecasterTest {
         }
         RecurrentForecaster.Options o = new RecurrentForecaster.Options(CellType.GRU, false,
                 RecurrentForecaster.Base.PERSISTENCE, 8, 1, 24, 24, 8, 30, 5, 2, 1e-2, 1.0, 24, 3, HeadKind.POINT,
-                InputFeatures.parse("hour_of_day,day_of_week", "UTC"), RecurrentForecaster.DEFAULT_BASE_BLOCK);
+                InputFeatures.parse("hour_of_day,day_of_week", "UTC"), RecurrentForecaster.DEFAULT_BASE_BLOCK, true);
         RecurrentForecaster f = new RecurrentForecaster("gru", o, List.of(4, 12));
         TrainingData untimed = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
         assertThrows(IllegalArgumentException.class, () -> f.fit(untimed));
@@ -224,5 +224,55 @@ class RecurrentForecasterTest {
         assertEquals(4, a.forecast(history, 4).length);
         assertTrue(a.fitReport().get("val_mse") <= a.fitReport().get("val_mse_base"), a.fitReport().toString());
         assertThrows(IllegalArgumentException.class, () -> a.forecast(history, 13));
+    }
+
+    @Test
+    void shrinkFactorsAreTheClippedLeastSquaresSlopeOfTheErrorsOnTheCorrections() {
+        float[][] corrections = {{1, 2, 1, 0, 1}, {-2, 1, 3, 0, -1}, {0.5f, -1, 2, 0, 2}};
+        float[][] errors = new float[3][5];
+        for (int i = 0; i < 3; i++) {
+            errors[i][0] = 0.5f * corrections[i][0];
+            errors[i][1] = 2 * corrections[i][1];
+            errors[i][2] = -corrections[i][2];
+            errors[i][3] = i;
+            errors[i][4] = 0.25f * corrections[i][4] + (i == 1 ? 0.3f : -0.15f);
+        }
+        double[] f = RecurrentForecaster.shrinkFactors(corrections, errors, 5);
+        assertEquals(0.5, f[0], 1e-12);
+        assertEquals(1, f[1], 0, "a slope above 1 is clipped: never amplify the correction");
+        assertEquals(0, f[2], 0, "a correction that points the wrong way is dropped");
+        assertEquals(1, f[3], 0, "no correction at a step: nothing to scale");
+        // Least squares: Σ c·e / Σ c² with the noise orthogonal to nothing in particular.
+        double cross = 0.25 * (1 + 1 + 4) + (-1 * 0.3) + (1 * -0.15) + (2 * -0.15);
+        assertEquals(cross / 6, f[4], 1e-7);
+    }
+
+    /**
+     * Shrinking is fitted on the validation origins, so it can only lower their error, and the
+     * forecasts change exactly when some factor is below 1.
+     */
+    @Test
+    void shrinkingTheCorrectionNeverRaisesTheValidationErrorAndIsOptional() {
+        double[] x = series(400);
+        for (int i = 0; i < x.length; i++) {
+            // Noise the network cannot predict, so that its correction is partly fitted to noise.
+            x[i] += 0.8 * Math.sin(i * i * 0.37);
+        }
+        TrainingData data = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
+        double[] history = Arrays.copyOf(x, 330);
+        RecurrentForecaster shrunk = small(CellType.GRU, false, RecurrentForecaster.Base.NLINEAR, 30);
+        shrunk.fit(data);
+        java.util.Map<String, Double> report = shrunk.fitReport();
+        assertTrue(report.get("val_mse_shrunk") <= report.get("val_mse") + 1e-12, report.toString());
+        assertTrue(report.get("shrink_min") >= 0 && report.get("shrink_mean") <= 1, report.toString());
+
+        RecurrentForecaster whole = new RecurrentForecaster("gru",
+                shrunk.options().withShrink(false), List.of(4, 12));
+        whole.fit(data);
+        assertTrue(!whole.fitReport().containsKey("shrink_min"), whole.fitReport().toString());
+        assertEquals(whole.fitReport().get("val_mse"), report.get("val_mse"), "the same network is selected");
+        boolean anyShrunk = report.get("shrink_min") < 1;
+        assertEquals(anyShrunk, !Arrays.equals(whole.forecast(history, 12), shrunk.forecast(history, 12)),
+                report.toString());
     }
 }

@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class AlignedFloatsTest {
@@ -76,18 +70,6 @@ class AlignedFloatsTest {
     }
 
     private static String runProbe(String gc) throws Exception {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", gc, "-XX:-UseCompressedOops", "-cp", classpath, AlignmentProbe.class.getName());
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output;
-        try (BufferedReader r = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            output = r.lines().collect(Collectors.joining("\n"));
-        }
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish");
-        assertEquals(0, child.exitValue(), output);
-        return output;
+        return ChildJvm.run(List.of("-Xmx256m", gc, "-XX:-UseCompressedOops"), AlignmentProbe.class);
     }
 }

@@ -5,17 +5,11 @@ import dev.forecaster.model.ModelSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -89,18 +83,7 @@ class StepKernelsTest {
      */
     @Test
     void jvmWithoutTheModuleFallsBackWithoutLinkingTheVectorKernel() throws Exception {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-verbose:class", "-cp", classpath, KernelProbe.class.getName());
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output;
-        try (BufferedReader r = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            output = r.lines().collect(Collectors.joining("\n"));
-        }
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish");
-        assertEquals(0, child.exitValue(), output);
+        String output = ChildJvm.run(List.of("-Xmx256m", "-verbose:class"), KernelProbe.class);
         for (CellType cell : CellType.values()) {
             assertTrue(output.contains(cell + " kernel=scalar"), output);
         }
