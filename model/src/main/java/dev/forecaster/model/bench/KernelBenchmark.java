@@ -77,7 +77,7 @@ public final class KernelBenchmark {
             Objects.requireNonNull(round, "round");
         }
 
-        /** The configuration: about 30 s on a 2-core machine. */
+        /** The configuration: about 50 s on a 2-core machine. */
         public static Settings defaults() {
             return new Settings(List.of(32, 64, 128), 64, 24, 1024, 256, Duration.ofMillis(1000),
                     Duration.ofMillis(100), 15, 200, 10, 7, 1024, 4, 42L);
