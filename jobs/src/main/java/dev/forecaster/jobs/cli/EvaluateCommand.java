@@ -44,7 +44,7 @@ import java.util.stream.Stream;
             "relative to the last value or CELL-nlinear forecasting NLinear's residuals, CELL one of lstm, gru,",
             "rnn (Elman, tanh) and irnn (Elman with identity-initialised recurrent weights).",
             "With --head gaussian the recurrent models (named MODEL-gaussian in the tables) forecast a Gaussian per",
-            "step, its spreads calibrated per step on the validation origins (p10-p90 covering 80 % of them),",
+            "step, its spreads calibrated per step on the validation origins (p10-p90 covering 80 %% of them),",
             "and a second table gives their calibration per horizon: coverage of the p10-p90 interval",
             "(ideal 0.80), mean CRPS and mean NLL, in the same normalised units."
         })
