@@ -31,6 +31,15 @@ public final class KafkaTestIO {
 
     private KafkaTestIO() {}
 
+    /**
+     * Writes {@code records} to {@code topic}, each record's send confirmed. A send the broker
+     * refused is not dropped: a slow embedded broker once answered an idempotent producer with
+     * {@code OutOfOrderSequenceException} for the tail of a partition, and a test then waited in
+     * vain for forecasts of input that was never written. Refused records are sent again, in their
+     * order, by a fresh producer (a partition's later batches fail with its first, so the order
+     * within each partition holds); after {@value #PRODUCE_ATTEMPTS} attempts the test fails, saying
+     * why.
+     */
     public static void produce(String bootstrap, String topic, List<ProducerRecord<byte[], byte[]>> records) {
         Properties props = new Properties();
         props.putAll(Map.of(
@@ -38,13 +47,50 @@ public final class KafkaTestIO {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (ProducerRecord<byte[], byte[]> r : records) {
-                producer.send(new ProducerRecord<>(topic, r.key(), r.value()));
+        List<ProducerRecord<byte[], byte[]>> pending = records;
+        Exception cause = null;
+        for (int attempt = 1; attempt <= PRODUCE_ATTEMPTS && !pending.isEmpty(); attempt++) {
+            List<ProducerRecord<byte[], byte[]>> refused = new ArrayList<>();
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+                List<java.util.concurrent.Future<?>> sent = new ArrayList<>(pending.size());
+                for (ProducerRecord<byte[], byte[]> r : pending) {
+                    sent.add(producer.send(new ProducerRecord<>(topic, r.key(), r.value())));
+                }
+                producer.flush();
+                Map<String, Integer> lastWritten = new java.util.HashMap<>();
+                boolean[] failed = new boolean[sent.size()];
+                for (int i = 0; i < sent.size(); i++) {
+                    String key = pending.get(i).key() == null ? "" : new String(pending.get(i).key(), StandardCharsets.UTF_8);
+                    try {
+                        sent.get(i).get();
+                        lastWritten.put(key, i);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        refused.add(pending.get(i));
+                        failed[i] = true;
+                        cause = e;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while producing to " + topic, e);
+                    }
+                }
+                // Sending a refused record again is only right if nothing of its key was written after it.
+                for (int i = 0; i < sent.size(); i++) {
+                    String key = pending.get(i).key() == null ? "" : new String(pending.get(i).key(), StandardCharsets.UTF_8);
+                    if (failed[i] && lastWritten.getOrDefault(key, -1) > i) {
+                        throw new IllegalStateException("a record of key " + key + " was refused by " + topic
+                                + " while a later one was written; resending would reorder the key", cause);
+                    }
+                }
             }
-            producer.flush();
+            pending = refused;
+        }
+        if (!pending.isEmpty()) {
+            throw new IllegalStateException(pending.size() + " of " + records.size() + " records not written to "
+                    + topic + " after " + PRODUCE_ATTEMPTS + " attempts", cause);
         }
     }
+
+    private static final int PRODUCE_ATTEMPTS = 3;
 
     public static List<ProducerRecord<byte[], byte[]>> encode(List<Observation> observations) {
         AvroCodec<Observation> codec = AvroCodec.of(Observation.getClassSchema());
