@@ -39,7 +39,9 @@ import java.util.TreeMap;
  * network forecasts the validation origins; the best parameters so far are kept and training
  * stops after {@code patience} evaluations without improvement. The head starts at zero, so the
  * untrained network is exactly the base forecast, and model selection can fall back to it when
- * training never helps on the validation rows.
+ * training never helps on the validation rows. With {@link Options#shrink} (the default) each
+ * step's correction is then scaled by a factor in [0, 1] fitted on the same validation origins
+ * ({@link #shrinkFactors}), a softer fallback for corrections validation supports only in part.
  *
  * <p>The cell is any {@link CellType}: LSTM, GRU or Elman RNN (optionally identity-initialised,
  * IRNN), in a stack of {@code layers}. A forecast runs the plain-Java {@link LstmForecaster} kernel
