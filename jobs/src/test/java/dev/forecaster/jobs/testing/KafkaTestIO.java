@@ -58,12 +58,14 @@ public final class KafkaTestIO {
                 }
                 producer.flush();
                 Map<String, Integer> lastWritten = new java.util.HashMap<>();
+                String[] keys = new String[sent.size()];
                 boolean[] failed = new boolean[sent.size()];
                 for (int i = 0; i < sent.size(); i++) {
-                    String key = pending.get(i).key() == null ? "" : new String(pending.get(i).key(), StandardCharsets.UTF_8);
+                    byte[] key = pending.get(i).key();
+                    keys[i] = key == null ? "" : new String(key, StandardCharsets.UTF_8);
                     try {
                         sent.get(i).get();
-                        lastWritten.put(key, i);
+                        lastWritten.put(keys[i], i);
                     } catch (java.util.concurrent.ExecutionException e) {
                         refused.add(pending.get(i));
                         failed[i] = true;
@@ -75,9 +77,8 @@ public final class KafkaTestIO {
                 }
                 // Sending a refused record again is only right if nothing of its key was written after it.
                 for (int i = 0; i < sent.size(); i++) {
-                    String key = pending.get(i).key() == null ? "" : new String(pending.get(i).key(), StandardCharsets.UTF_8);
-                    if (failed[i] && lastWritten.getOrDefault(key, -1) > i) {
-                        throw new IllegalStateException("a record of key " + key + " was refused by " + topic
+                    if (failed[i] && lastWritten.getOrDefault(keys[i], -1) > i) {
+                        throw new IllegalStateException("a record of key " + keys[i] + " was refused by " + topic
                                 + " while a later one was written; resending would reorder the key", cause);
                     }
                 }

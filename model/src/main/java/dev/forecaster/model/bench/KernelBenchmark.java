@@ -496,30 +496,34 @@ public final class KernelBenchmark {
                 c = Nd4j.zeros(DataType.FLOAT, n, n);
             }
             progress(err, "ND4J sgemm " + n + "^3 on one thread");
-            double flops = 2.0 * n * n * n;
-            double[] ns = fixedRounds(iterations -> {
-                long t0 = System.nanoTime();
-                for (long i = 0; i < iterations; i++) {
-                    Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
-                }
-                long t1 = System.nanoTime();
-                sink += c.getFloat(0);
-                return t1 - t0;
-            }, Math.max(1, 1_000_000_000L / (long) flops), settings.gemmRounds(), 1);
+            double[] ns = fixedRounds(this::time, Math.max(1, 1_000_000_000L / (long) flops()),
+                    settings.gemmRounds(), 1);
             for (double v : ns) {
-                gflops.add(flops / v);
+                gflops.add(flops() / v);
             }
         }
 
         /** One sgemm call (after at least one {@link #sample}): its GFLOP/s, also kept in {@link #gflops}. */
         double once() {
-            long t0 = System.nanoTime();
-            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
-            long t1 = System.nanoTime();
-            sink += c.getFloat(0);
-            double rate = 2.0 * settings.gemmSize() * settings.gemmSize() * settings.gemmSize() / Math.max(1, t1 - t0);
+            double rate = flops() / Math.max(1, time(1));
             gflops.add(rate);
             return rate;
+        }
+
+        /** Nanoseconds for {@code iterations} sgemm calls. */
+        private long time(long iterations) {
+            long t0 = System.nanoTime();
+            for (long i = 0; i < iterations; i++) {
+                Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            }
+            long t1 = System.nanoTime();
+            sink += c.getFloat(0);
+            return t1 - t0;
+        }
+
+        private double flops() {
+            double n = settings.gemmSize();
+            return 2.0 * n * n * n;
         }
     }
 
