@@ -59,7 +59,8 @@ final class ScalarMath {
 
     /**
      * {@code out[H, 2H)}: raw log-sds in, standard deviations out, with the clamp the loss applied
-     * in training ({@link HeadKind#sd}). Shared by the scalar and vector heads so both round alike.
+     * in training ({@link HeadKind#sd}), in double. The vector head takes a float exp instead
+     * ({@code VectorHead#spreads}), within about 1e-7 relatively of this.
      */
     static void spreads(float[] out, int horizon) {
         for (int m = horizon; m < 2 * horizon; m++) {

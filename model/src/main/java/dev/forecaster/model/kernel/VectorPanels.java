@@ -309,19 +309,31 @@ final class VectorPanels {
 
     /**
      * {@code a[off, off + n) = 1 + e^-a[off, off + n)} (the denominator of the sigmoid) for n a
-     * multiple of L, in float: e^x as x = k·ln2 + r, |r| ≤ ln2/2, e^r from a degree-7 polynomial
-     * and 2^k written straight into the exponent bits, about 1e-7 relative error. {@code
-     * VectorOperators.EXP} would cost a scalar Math.exp per lane on JDK 17. The exp is written out
-     * here rather than in a helper because a helper taking or returning a vector that C2 declines to
-     * inline boxes every vector.
+     * multiple of L, the exponent clamped to ±{@link #CLAMP}; see {@link #exps}.
      */
     static void denominators(float[] a, int off, int n) {
+        exps(a, off, n, -1f, -CLAMP, CLAMP, 1f);
+    }
+
+    /**
+     * {@code a[j] = plus + e^clamp(sign·a[j], lo, hi)} for j in [off, off + n), n a multiple of L,
+     * in float: e^x as x = k·ln2 + r, |r| ≤ ln2/2, e^r from a degree-7 polynomial and 2^k written
+     * straight into the exponent bits, about 1e-7 relative error. {@code VectorOperators.EXP} would
+     * cost a scalar Math.exp per lane on JDK 17. The exp is written out in this loop rather than in
+     * a helper because a helper taking or returning a vector that C2 declines to inline boxes every
+     * vector; the scalars here become loop invariants once this method is inlined.
+     *
+     * <p>The sigmoid denominators (sign -1, ±{@link #CLAMP}, plus 1) and a Gaussian head's standard
+     * deviations (sign 1, the log-sd clamp, plus 0) both come from here. {@code sign} is ±1, so
+     * multiplying by it is exact, and plus 0 leaves the product's rounding alone.
+     */
+    static void exps(float[] a, int off, int n, float sign, float lo, float hi, float plus) {
         for (int j = off; j < off + n; j += L) {
             // Compare and blend rather than max/min: Java's max/min must order -0.0 and NaN, which
             // costs a few instructions more per clamp; on the values here the results are equal.
-            FloatVector x = FloatVector.fromArray(S, a, j).neg();
-            x = x.blend(-CLAMP, x.compare(VectorOperators.LT, -CLAMP));
-            x = x.blend(CLAMP, x.compare(VectorOperators.GT, CLAMP));
+            FloatVector x = FloatVector.fromArray(S, a, j).mul(sign);
+            x = x.blend(lo, x.compare(VectorOperators.LT, lo));
+            x = x.blend(hi, x.compare(VectorOperators.GT, hi));
             FloatVector t = x.fma(LOG2E, ROUND);
             FloatVector k = t.sub(ROUND);
             FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
@@ -336,7 +348,7 @@ final class VectorPanels {
                     .sub(ROUND_BITS - 127)
                     .lanewise(VectorOperators.LSHL, 23)
                     .reinterpretAsFloats();
-            p.fma(scale, FloatVector.broadcast(S, 1f)).intoArray(a, j);
+            p.fma(scale, FloatVector.broadcast(S, plus)).intoArray(a, j);
         }
     }
 }

@@ -183,8 +183,9 @@ class StepKernelEquivalenceTest {
         float[] ref = new float[8];
         kernel.step(RecurrentState.zeros(spec), new float[] {0.7f}, out);
         reference.step(RecurrentState.zeros(spec), new float[] {0.7f}, ref);
-        assertEquals((float) Math.exp(HeadKind.MAX_LOG_SD), out[4]);
-        assertEquals((float) Math.exp(HeadKind.MIN_LOG_SD), out[5]);
+        // The vector head's float exp is within a few 1e-7 of Math.exp, relatively.
+        assertEquals(HeadKind.MAX_LOG_SD, Math.log(out[4]), 3e-7);
+        assertEquals(HeadKind.MIN_LOG_SD, Math.log(out[5]), 3e-7);
         for (int k = 0; k < 4; k++) {
             assertEquals(ref[k], out[k], 1e-6, "mean " + k);
         }
@@ -206,6 +207,24 @@ class StepKernelEquivalenceTest {
             double clamped = Math.max(-20, Math.min(20, x[i]));
             double expected = 1 + Math.exp(-clamped);
             worst = Math.max(worst, Math.abs(d[i] - expected) / expected);
+        }
+        assertTrue(worst < 3e-7, "relative error " + worst);
+    }
+
+    @Test
+    void vectorSpreadExpIsAccurateAndClamped() {
+        int lanes = VectorPanels.L;
+        int n = 4096 * lanes;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -10f + 20f * i / (n - 1);
+        }
+        float[] sd = x.clone();
+        VectorPanels.exps(sd, 0, n, 1f, (float) HeadKind.MIN_LOG_SD, (float) HeadKind.MAX_LOG_SD, 0f);
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            double expected = HeadKind.sd(x[i]);
+            worst = Math.max(worst, Math.abs(sd[i] - expected) / expected);
         }
         assertTrue(worst < 3e-7, "relative error " + worst);
     }
