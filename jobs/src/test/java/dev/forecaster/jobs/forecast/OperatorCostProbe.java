@@ -37,8 +37,10 @@ import dev.forecaster.schema.codec.AvroCodec;
  * <pre>
  * java --add-modules jdk.incubator.vector -XX:+UseG1GC \
  *   -cp "jobs/target/classes:jobs/target/test-classes:jobs/target/lib/*" \
- *   dev.forecaster.jobs.forecast.OperatorCostProbe
+ *   dev.forecaster.jobs.forecast.OperatorCostProbe [part ...]
  * </pre>
+ *
+ * Arguments pick parts (all by default); {@code -Dprobe.point=true} serves a point head instead.
  */
 public final class OperatorCostProbe {
 
