@@ -8,6 +8,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.DoubleUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -194,37 +196,31 @@ class StepKernelEquivalenceTest {
 
     @Test
     void vectorSigmoidDenominatorIsAccurate() {
-        int lanes = VectorPanels.L;
-        int n = 4096 * lanes;
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = -25f + 50f * i / (n - 1);
-        }
-        float[] d = x.clone();
-        VectorPanels.denominators(d, 0, n);
-        double worst = 0;
-        for (int i = 0; i < n; i++) {
-            double clamped = Math.max(-20, Math.min(20, x[i]));
-            double expected = 1 + Math.exp(-clamped);
-            worst = Math.max(worst, Math.abs(d[i] - expected) / expected);
-        }
-        assertTrue(worst < 3e-7, "relative error " + worst);
+        assertVectorExpAccurate(-25f, 25f, a -> VectorPanels.denominators(a, 0, a.length),
+                x -> 1 + Math.exp(-Math.max(-20, Math.min(20, x))));
     }
 
     @Test
     void vectorSpreadExpIsAccurateAndClamped() {
-        int lanes = VectorPanels.L;
-        int n = 4096 * lanes;
+        assertVectorExpAccurate(-10f, 10f,
+                a -> VectorPanels.exps(a, 0, a.length, 1f, (float) HeadKind.MIN_LOG_SD, (float) HeadKind.MAX_LOG_SD, 0f),
+                HeadKind::sd);
+    }
+
+    /** {@code transform} on a grid over [from, to] is within 3e-7 of {@code expected}, relatively. */
+    private static void assertVectorExpAccurate(float from, float to, Consumer<float[]> transform,
+            DoubleUnaryOperator expected) {
+        int n = 4096 * VectorPanels.L;
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
-            x[i] = -10f + 20f * i / (n - 1);
+            x[i] = from + (to - from) * i / (n - 1);
         }
-        float[] sd = x.clone();
-        VectorPanels.exps(sd, 0, n, 1f, (float) HeadKind.MIN_LOG_SD, (float) HeadKind.MAX_LOG_SD, 0f);
+        float[] y = x.clone();
+        transform.accept(y);
         double worst = 0;
         for (int i = 0; i < n; i++) {
-            double expected = HeadKind.sd(x[i]);
-            worst = Math.max(worst, Math.abs(sd[i] - expected) / expected);
+            double e = expected.applyAsDouble(x[i]);
+            worst = Math.max(worst, Math.abs(y[i] - e) / e);
         }
         assertTrue(worst < 3e-7, "relative error " + worst);
     }
