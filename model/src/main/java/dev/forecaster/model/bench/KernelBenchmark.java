@@ -1,6 +1,7 @@
 package dev.forecaster.model.bench;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.dl4j.Dl4jModels;
 import dev.forecaster.model.kernel.LstmForecaster;
@@ -233,6 +234,15 @@ public final class KernelBenchmark {
             cellDl4j.put(cell, dl4jPerEvent(cellNet, values, keyOrder));
             cellTimings.put(cell, new Timing[] {single, batched});
         }
+        // The LSTM with the Gaussian head a served model may have: twice the head's outputs, and an
+        // exp for each spread. Kernel only; the DL4J comparison stays with the point head.
+        ModelSpec gaussianSpec = ModelSpec.lstm(s.reportHidden(), 1, s.horizon()).withHead(HeadKind.GAUSSIAN);
+        LstmForecaster gaussian = LstmForecaster.fromSnapshot(Dl4jModels.toSnapshot(
+                Dl4jModels.build(gaussianSpec, s.seed(), TrainingOptions.defaults()), gaussianSpec, "bench", 1L, null, null));
+        progress(err, "LSTM kernel H=" + s.reportHidden() + ", Gaussian head, one event at a time");
+        Timing gaussianSingle = singleEvents(gaussian, values, keyOrder, gemm);
+        progress(err, "LSTM kernel H=" + s.reportHidden() + ", Gaussian head, batches of " + s.batch());
+        Timing gaussianBatched = batches(gaussian, values, random, gemm);
         gemm.sample();
 
         Stats gflops = Stats.of(gemm.gflops.stream().mapToDouble(Double::doubleValue).toArray());
@@ -273,6 +283,15 @@ public final class KernelBenchmark {
                     fmt(boundNs), fmt(t[0].median() / boundNs), fmt(t[1].median() / boundNs), fmt(t[2].median()),
                     fmt(t[2].median() / t[0].median()));
         }
+
+        long gaussianFlops = flopsPerStep(CellType.LSTM, 1, s.reportHidden(), 1, gaussianSpec.outputs());
+        double gaussianBoundNs = gaussianFlops / Timing.pairedGflops(gaussianSingle, gaussianBatched).median();
+        Stats gs = gaussianSingle.ns();
+        Stats gb = gaussianBatched.ns();
+        out.printf(Locale.ROOT, "head=GAUSSIAN cell=LSTM H=%d flop_per_step=%d single_ns_per_event=%s single_range=%s"
+                        + " batch_ns_per_event=%s batch_range=%s flop_bound_ns=%s single_ratio=%s batch_ratio=%s%n",
+                s.reportHidden(), gaussianFlops, fmt(gs.median()), gs.range(), fmt(gb.median()), gb.range(),
+                fmt(gaussianBoundNs), fmt(gs.median() / gaussianBoundNs), fmt(gb.median() / gaussianBoundNs));
 
         String last = String.format(Locale.ROOT,
                 "kernel H=%d ns_per_event=%s flop_bound_ns=%s ratio_to_bound=%s speedup_vs_dl4j_per_event=%s",
@@ -353,7 +372,7 @@ public final class KernelBenchmark {
     private Timing singleEvents(LstmForecaster model, float[] values, int[] keyOrder, Gemm gemm) {
         RecurrentState[] states = states(model);
         float[] in = new float[1];
-        float[] out = new float[settings.horizon()];
+        float[] out = new float[model.spec().outputs()];
         int[] cursor = {0};
         return timedRounds(n -> {
             int c = cursor[0];
@@ -382,7 +401,7 @@ public final class KernelBenchmark {
             group[g] = shuffled.subList(g * batch, (g + 1) * batch).toArray(new RecurrentState[0]);
         }
         float[][] inputs = new float[batch][1];
-        float[][] outs = new float[batch][settings.horizon()];
+        float[][] outs = new float[batch][model.spec().outputs()];
         int[] cursor = {0};
         return timedRounds(n -> {
             int c = cursor[0];

@@ -39,6 +39,9 @@ class KernelBenchmarkTest {
                     + " dl4j_per_event_ns=# speedup_vs_dl4j_per_event=#");
         }
         assertEquals(3, summary.cells().size());
+        // Head: 2·8·(2·4) + 8; the rest as for the point head's 708.
+        assertLine(lines, "head=GAUSSIAN cell=LSTM H=8 flop_per_step=776 single_ns_per_event=# single_range=#\\.\\.#"
+                + " batch_ns_per_event=# batch_range=#\\.\\.# flop_bound_ns=# single_ratio=# batch_ratio=#");
 
         String last = lines.get(lines.size() - 1);
         assertTrue(Pattern.matches(("kernel H=8 ns_per_event=# flop_bound_ns=# ratio_to_bound=#"
