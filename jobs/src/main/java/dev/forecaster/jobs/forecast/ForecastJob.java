@@ -72,6 +72,7 @@ public final class ForecastJob {
             Sink<AnomalyAlert> alertSink,
             LstmForecaster model) {
         AlertPolicy alerts = ForecastJobOptions.alertPolicy(config);
+        reuseObjects(env);
         SingleOutputStreamOperator<IngestRecord> valid = ingest(env, config, source);
         SingleOutputStreamOperator<Forecast> forecasts =
                 valid.keyBy(record -> record.getObservation().getSeriesId(), Types.STRING)
@@ -97,6 +98,7 @@ public final class ForecastJob {
             Sink<AnomalyAlert> alertSink,
             Sink<TrainingWindow> trainingWindowSink,
             ModelSnapshot initial) {
+        reuseObjects(env);
         SingleOutputStreamOperator<IngestRecord> valid = ingest(env, config, source);
         BroadcastStream<ModelSnapshot> models =
                 env.fromSource(modelSource, WatermarkStrategy.noWatermarks(), "models")
@@ -118,6 +120,21 @@ public final class ForecastJob {
                 .sinkTo(trainingWindowSink)
                 .name("training-windows sink")
                 .uid(UID_TRAINING_WINDOWS_SINK);
+    }
+
+    /**
+     * Hands records to chained operators without a defensive copy. Without it, Flink deep-copies
+     * every record between chained operators with its Avro serializer: each forecast on its way to
+     * the sink (about 2.5 µs, more than encoding it) and each observation on its way to the router.
+     * Safe in this graph because no operator keeps or changes a record after emitting or receiving
+     * it: the source's deserializer, the router and the forecast operators build a new record for
+     * every emit, keyed state holds the operators' own {@code SeriesState} (records arriving over
+     * the network, after keyBy and broadcast, are fresh objects anyway), and each sink encodes a
+     * record inside its {@code write} call. An operator added to this graph must keep that so.
+     * Only this job's environment is affected; the trainer job copies as before.
+     */
+    private static void reuseObjects(StreamExecutionEnvironment env) {
+        env.getConfig().enableObjectReuse();
     }
 
     private static SingleOutputStreamOperator<IngestRecord> ingest(

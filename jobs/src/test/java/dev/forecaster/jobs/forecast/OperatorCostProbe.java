@@ -1,16 +1,24 @@
 package dev.forecaster.jobs.forecast;
 
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import dev.forecaster.jobs.io.IngestDeserializer;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
 import dev.forecaster.model.anomaly.AlertPolicy;
@@ -22,6 +30,7 @@ import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.model.series.SeriesState;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
+import dev.forecaster.schema.Observation;
 import dev.forecaster.schema.codec.AvroCodec;
 
 /**
@@ -30,8 +39,11 @@ import dev.forecaster.schema.codec.AvroCodec;
  * ({@code LstmForecaster.step} alone), {@code processor} ({@code SeriesProcessor.observe}: scaling,
  * scoring, alert policy, kernel, de-scaling), {@code operator} ({@link ForecastFunction} in Flink's
  * keyed test harness on the heap state backend, outputs collected and dropped), {@code state} (one
- * {@link SeriesStateSerializer} round trip, what RocksDB adds per record) and {@code avro} (encoding
- * the emitted {@link Forecast}, what the Kafka sink adds). Not a test: the figures behind
+ * {@link SeriesStateSerializer} round trip, what RocksDB adds per record), {@code avro} (encoding
+ * the emitted {@link Forecast}, what the Kafka sink adds) and {@code ingest} ({@link
+ * IngestDeserializer} on one Kafka record: decoding and validating an {@link Observation}) and
+ * {@code copy} (Flink's Avro serializer copying a {@link Forecast}, which a chained sink costs
+ * while object reuse is off). Not a test: the figures behind
  * docs/kernel.md "What the kernel is of a record's cost".
  *
  * <pre>
@@ -98,7 +110,29 @@ public final class OperatorCostProbe {
             forecasts.add(ForecastFunction.toForecast(r.getObservation(), series[order[i]], step, 0L));
         }
 
-        String[] parts = args.length > 0 ? args : new String[] {"kernel", "processor", "operator", "state", "avro"};
+        AvroCodec<Observation> observationCodec = AvroCodec.of(Observation.getClassSchema());
+        List<ConsumerRecord<byte[], byte[]>> kafkaRecords = new ArrayList<>();
+        for (int i = 0; i < 4096; i++) {
+            Observation o = records[i].getObservation();
+            kafkaRecords.add(new ConsumerRecord<>("observations", 0, i,
+                    o.getSeriesId().toString().getBytes(StandardCharsets.UTF_8), observationCodec.encode(o)));
+        }
+        IngestDeserializer ingest = new IngestDeserializer();
+        long[] ingested = new long[1];
+        Collector<IngestRecord> counter = new Collector<>() {
+            @Override
+            public void collect(IngestRecord record) {
+                ingested[0] += record.getObservation() == null ? 0 : 1;
+            }
+
+            @Override
+            public void close() {}
+        };
+
+        TypeSerializer<Forecast> forecastSerializer =
+                new AvroTypeInfo<>(Forecast.class).createSerializer(new SerializerConfigImpl());
+
+        String[] parts = args.length > 0 ? args : new String[] {"kernel", "processor", "operator", "state", "avro", "ingest", "copy"};
         int[] cursor = new int[parts.length];
         double sink = 0;
         StringBuilder lines = new StringBuilder();
@@ -139,6 +173,8 @@ public final class OperatorCostProbe {
                                 sink += SeriesStateSerializer.INSTANCE.deserialize(reader).observations;
                             }
                             case "avro" -> sink += codec.encode(forecasts.get(e & 4095)).length;
+                            case "ingest" -> ingest.deserialize(kafkaRecords.get(e & 4095), counter);
+                            case "copy" -> sink += forecastSerializer.copy(forecasts.get(e & 4095)).getStepMillis();
                             default -> throw new IllegalArgumentException(parts[p]);
                         }
                     }
@@ -154,6 +190,6 @@ public final class OperatorCostProbe {
         }
         harness.close();
         // Printing the sink keeps C2 from dropping the timed work.
-        System.out.println("checksum " + sink);
+        System.out.println("checksum " + sink + " " + ingested[0]);
     }
 }
