@@ -178,8 +178,9 @@ public final class AnomalyScorer implements Serializable {
         ErrorTail tail = ErrorTail.LARGE;
         double usual = state.windowMean;
         if (state.windows >= minWindows) {
-            double upper = upperTailSurprise(windowMean, state.windowMean, state.windowVar);
-            double lower = lowerTailSurprise(windowMean, state.windowMean, state.windowVar);
+            Tails.GammaSurprises tails = windowSurprises(windowMean, state.windowMean, state.windowVar);
+            double upper = tails.upper();
+            double lower = tails.lower();
             tail = lower > upper ? ErrorTail.SMALL : ErrorTail.LARGE;
             likelihood = toScore(Math.max(upper, lower));
         }
@@ -193,6 +194,23 @@ public final class AnomalyScorer implements Serializable {
         state.windowMean += beta * d;
         state.windowVar = (1 - beta) * (state.windowVar + beta * d * d);
         return new Assessment(true, residual, z, surprise, bias, sd, likelihood, tail, windowMean, usual);
+    }
+
+    /**
+     * {@link #upperTailSurprise} and {@link #lowerTailSurprise} of one window mean, equal to them bit
+     * for bit. Once the long mean is above its floor both tails are of the same gamma at the same
+     * point, so one incomplete-gamma evaluation serves both; that evaluation was the largest part
+     * of scoring an observation.
+     */
+    static Tails.GammaSurprises windowSurprises(double windowMean, double longMean, double longVar) {
+        if (longMean < MIN_LONG_MEAN) {
+            return new Tails.GammaSurprises(upperTailSurprise(windowMean, longMean, longVar), 0.0);
+        }
+        double var = Math.max(longVar, MIN_LONG_CV * MIN_LONG_CV * longMean * longMean);
+        double shape = Math.min(longMean * longMean / var, MAX_SHAPE);
+        Tails.GammaSurprises both = Tails.gammaSurprises(shape, windowMean * longMean / var);
+        return new Tails.GammaSurprises(
+                Math.min(MAX_TAIL_SURPRISE, both.upper()), Math.min(MAX_TAIL_SURPRISE, both.lower()));
     }
 
     /**

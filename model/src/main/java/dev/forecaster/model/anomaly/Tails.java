@@ -44,31 +44,38 @@ public final class Tails {
     private static final int GAMMA_MAX_TERMS = 100_000;
 
     /**
-     * {@code -ln P(X >= x)} for X ~ Gamma(shape, 1): the surprise of an upper tail. 0 for {@code x
-     * <= 0}.
+     * Both tail surprises of X ~ Gamma(shape, 1) at one point: {@code upper = -ln P(X >= x)} and
+     * {@code lower = -ln P(X <= x)}.
      */
-    public static double gammaUpperSurprise(double shape, double x) {
-        checkShape(shape);
-        if (!(x > 0)) {
-            return 0.0;
-        }
-        return x < shape + 1
-                ? -Math.log1p(-Math.exp(logLowerRegularized(shape, x)))
-                : -logUpperRegularized(shape, x);
-    }
+    public record GammaSurprises(double upper, double lower) {}
 
     /**
-     * {@code -ln P(X <= x)} for X ~ Gamma(shape, 1): the surprise of a lower tail. Infinite for
-     * {@code x <= 0}.
+     * Both tails from one incomplete-gamma evaluation: P and Q = 1 - P come from the same series
+     * or continued fraction, which is the costly part (hundreds of terms for a large shape), so a
+     * caller that needs both should not pay for it twice. Upper 0 and lower infinite for {@code x
+     * <= 0}.
      */
-    public static double gammaLowerSurprise(double shape, double x) {
+    public static GammaSurprises gammaSurprises(double shape, double x) {
         checkShape(shape);
         if (!(x > 0)) {
-            return Double.POSITIVE_INFINITY;
+            return new GammaSurprises(0.0, Double.POSITIVE_INFINITY);
         }
-        return x < shape + 1
-                ? -logLowerRegularized(shape, x)
-                : -Math.log1p(-Math.exp(logUpperRegularized(shape, x)));
+        if (x < shape + 1) {
+            double logP = logLowerRegularized(shape, x);
+            return new GammaSurprises(-Math.log1p(-Math.exp(logP)), -logP);
+        }
+        double logQ = logUpperRegularized(shape, x);
+        return new GammaSurprises(-logQ, -Math.log1p(-Math.exp(logQ)));
+    }
+
+    /** {@code -ln P(X >= x)} for X ~ Gamma(shape, 1): the surprise of an upper tail. 0 for {@code x <= 0}. */
+    public static double gammaUpperSurprise(double shape, double x) {
+        return gammaSurprises(shape, x).upper();
+    }
+
+    /** {@code -ln P(X <= x)} for X ~ Gamma(shape, 1): the surprise of a lower tail. Infinite for {@code x <= 0}. */
+    public static double gammaLowerSurprise(double shape, double x) {
+        return gammaSurprises(shape, x).lower();
     }
 
     private static void checkShape(double shape) {

@@ -151,6 +151,22 @@ class AnomalyScorerTest {
         assertEquals(Tails.gammaLowerSurprise(7.3, 8.3 - 1e-9), Tails.gammaLowerSurprise(7.3, 8.3 + 1e-9), 1e-8);
     }
 
+    @Test
+    void oneEvaluationGivesBothWindowTailsBitForBit() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int i = 0; i < 20_000; i++) {
+            // Long means from below the floor to large, variances from tiny (shape at its cap) to
+            // huge (shape below 1), window means on both sides of the long mean and at zero.
+            double longMean = i % 10 == 0 ? random.nextDouble() * 2e-3 : Math.exp(random.nextDouble(-5, 5));
+            double longVar = Math.exp(random.nextDouble(-12, 6)) * longMean * longMean;
+            double windowMean = i % 17 == 0 ? 0.0 : longMean * Math.exp(random.nextDouble(-4, 4));
+            Tails.GammaSurprises both = AnomalyScorer.windowSurprises(windowMean, longMean, longVar);
+            String at = "window " + windowMean + ", long mean " + longMean + ", long var " + longVar;
+            assertEquals(AnomalyScorer.upperTailSurprise(windowMean, longMean, longVar), both.upper(), 0.0, at);
+            assertEquals(AnomalyScorer.lowerTailSurprise(windowMean, longMean, longVar), both.lower(), 0.0, at);
+        }
+    }
+
     /**
      * On well-behaved residuals the likelihood is calibrated: scores above 0.7 (a tail probability
      * of 1.5e-5 on either side) are about as rare as they claim to be.
