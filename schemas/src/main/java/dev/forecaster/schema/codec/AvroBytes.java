@@ -3,6 +3,9 @@ package dev.forecaster.schema.codec;
 import org.apache.avro.io.BinaryData;
 
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -15,10 +18,13 @@ import java.util.List;
  */
 final class AvroBytes extends OutputStream {
 
-    /** Enough for any varint (10 bytes) or double (8). */
+    /** Enough for any varint. */
     private static final int MAX_PRIMITIVE = 10;
     /** A buffer grown past this by one large record (a model snapshot) is not kept for the next. */
     private static final int RETAINED_MAX = 1 << 20;
+
+    /** Avro writes a double as its IEEE 754 bits, little-endian: one 8-byte store instead of eight. */
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int initialCapacity;
 
@@ -68,8 +74,14 @@ final class AvroBytes extends OutputStream {
     }
 
     void writeDouble(double d) {
-        ensure(MAX_PRIMITIVE);
-        size += BinaryData.encodeDouble(d, buf, size);
+        ensure(Double.BYTES);
+        putDouble(d);
+    }
+
+    /** Writes d's raw bits (NaN payloads kept, as Avro's encoder does); the caller ensured room. */
+    private void putDouble(double d) {
+        LONG_LE.set(buf, size, Double.doubleToRawLongBits(d));
+        size += Double.BYTES;
     }
 
     /** Avro {@code string}: byte length, then UTF-8. */
@@ -87,9 +99,9 @@ final class AvroBytes extends OutputStream {
         int n = values.size();
         if (n > 0) {
             writeLong(n);
-            ensure(8 * n);
+            ensure(Double.BYTES * n);
             for (int i = 0; i < n; i++) {
-                size += BinaryData.encodeDouble(values.get(i), buf, size);
+                putDouble(values.get(i));
             }
         }
         writeLong(0);

@@ -32,7 +32,8 @@ class AvroCodecTest {
 
     private static final double[] AWKWARD = {
         0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE,
-        Double.MAX_VALUE, -1e-300, 123456.789
+        Double.MAX_VALUE, -1e-300, 123456.789,
+        Double.longBitsToDouble(0x7ff0_0000_dead_beefL)
     };
     private static final long[] AWKWARD_LONGS = {0, -1, 1, 63, 64, -64, -65, Long.MAX_VALUE, Long.MIN_VALUE};
     private static final String[] IDS = {"", "sensor-7", "Zähler/Ost ⚡", "ключ", "x".repeat(300)};
