@@ -9,20 +9,21 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import dev.forecaster.jobs.bench.GraphBenchmark;
 import dev.forecaster.model.bench.KernelBenchmark;
 
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Micro-benchmarks of this build on this machine.",
-        subcommands = {BenchCommand.Kernel.class, BenchCommand.Train.class})
+        subcommands = {BenchCommand.Kernel.class, BenchCommand.Train.class, BenchCommand.Graph.class})
 public final class BenchCommand implements Runnable {
 
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark (kernel, train)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark (kernel, train, graph)");
     }
 
     @Command(
@@ -105,6 +106,58 @@ public final class BenchCommand implements Runnable {
                     : dev.forecaster.model.bench.TrainBenchmark.Settings.defaults();
             new dev.forecaster.model.bench.TrainBenchmark(settings)
                     .run(spec.commandLine().getOut(), spec.commandLine().getErr());
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "graph",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Records per second through the forecast job's graph on one core: a Flink",
+                "MiniCluster at parallelism 1, generated on-time observations, LSTM H=64 with",
+                "the Gaussian head, horizon 24, scoring and alerts, heap keyed state,",
+                "checkpoints every 5 s, and sinks that encode every output as the Kafka sink",
+                "does, then drop it (no broker: the figure is the graph's CPU cost).",
+                "One line per run (the first warms up), the last line being",
+                "  graph H=64 records=... us_per_record=... records_per_s=... range_us=...",
+                "    object_reuse=...",
+                "with the median of the runs after the first. Progress on stderr. About a",
+                "minute; best on an idle machine. See docs/throughput.md."
+            })
+    static final class Graph implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(names = "--records", description = "Observations per run (default: 500000).")
+        Long records;
+
+        @Option(names = "--runs", description = "Runs, the first a warm-up; at least 2 (default: 4).")
+        Integer runs;
+
+        @Option(names = "--keys", description = "Series the observations rotate over (default: 1024).")
+        Integer keys;
+
+        @Option(names = "--no-object-reuse",
+                description = "Let Flink copy every record between chained operators, as it does unless a job"
+                        + " enables object reuse (the forecast job does), to see what the copies cost.")
+        boolean noObjectReuse;
+
+        @Option(names = "--quick", description = "Tiny sizes, to check that the benchmark runs; the figures mean nothing.")
+        boolean quick;
+
+        @Override
+        public Integer call() throws Exception {
+            GraphBenchmark.Settings d = quick ? GraphBenchmark.Settings.quick() : GraphBenchmark.Settings.defaults();
+            GraphBenchmark.Settings settings;
+            try {
+                settings = new GraphBenchmark.Settings(records != null ? records : d.records(),
+                        runs != null ? runs : d.runs(), keys != null ? keys : d.keys(), d.hidden(), d.horizon(),
+                        !noObjectReuse, d.seed());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            new GraphBenchmark(settings).run(spec.commandLine().getOut(), spec.commandLine().getErr());
             return 0;
         }
     }

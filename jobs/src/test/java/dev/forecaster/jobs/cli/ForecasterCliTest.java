@@ -34,7 +34,7 @@ class ForecasterCliTest {
     @Test
     void everySubcommandHasHelp() {
         for (String sub : new String[] {"demo", "run", "backfill", "generate", "alert-quality", "bench", "bench kernel",
-                "train", "bench train"}) {
+                "train", "bench train", "bench graph"}) {
             CliRun r = CliRun.of((sub + " --help").split(" "));
             assertEquals(0, r.code(), sub);
             assertTrue(r.out().contains("Usage: forecaster " + sub), r.out());
@@ -55,7 +55,8 @@ class ForecasterCliTest {
                 {"train", "--bootstrap-servers", "localhost:1", "--model", "/nonexistent/model.avro"},
                 {"train", "--bootstrap-servers", "localhost:1", "--workers", "0"},
                 {"train", "--bootstrap-servers", "localhost:1", "-D", "forecaster.no-such-option=1"},
-                {"bench", "train", "--bogus"}, {"bench", "train", "extra"}}) {
+                {"bench", "train", "--bogus"}, {"bench", "train", "extra"},
+                {"bench", "graph", "--runs", "1"}, {"bench", "graph", "--records", "0"}}) {
             CliRun r = CliRun.of(args);
             assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args));
             assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
