@@ -32,6 +32,7 @@ import dev.forecaster.jobs.forecast.AlertOutput;
 import dev.forecaster.jobs.forecast.ForecastFunction;
 import dev.forecaster.jobs.forecast.ForecastJob;
 import dev.forecaster.jobs.io.DeadLetterRouter;
+import dev.forecaster.jobs.io.IngestRecordTypeInfo;
 import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.schema.AnomalyAlert;
 import dev.forecaster.schema.Forecast;
@@ -78,7 +79,7 @@ public final class BackfillJob {
     private static final TypeInformation<Tuple3<Long, Byte, byte[]>> RESULT_TYPE =
             Types.TUPLE(Types.LONG, Types.BYTE, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
-    private static final TypeInformation<IngestRecord> INGEST_TYPE = new AvroTypeInfo<>(IngestRecord.class);
+    private static final TypeInformation<IngestRecord> INGEST_TYPE = IngestRecordTypeInfo.INSTANCE;
 
     /**
      * Per input row: the anomaly score, forecast means and forecast record (rows not run, the

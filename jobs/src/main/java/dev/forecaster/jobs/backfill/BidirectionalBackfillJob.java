@@ -7,7 +7,6 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 
+import dev.forecaster.jobs.io.IngestRecordTypeInfo;
 import dev.forecaster.model.interpolation.InterpolationOptions;
 import dev.forecaster.schema.IngestRecord;
 
@@ -65,7 +65,7 @@ public final class BidirectionalBackfillJob {
         }
         long done = 0;
         try (CloseableIterator<Tuple2<Long, Double>> it = env
-                .fromData(records, new AvroTypeInfo<>(IngestRecord.class))
+                .fromData(records, IngestRecordTypeInfo.INSTANCE)
                 .name("backfill rows")
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<IngestRecord>forMonotonousTimestamps()
                         .withTimestampAssigner((record, previous) -> record.getSourceOffset()))

@@ -7,7 +7,6 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
 
@@ -20,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.forecaster.jobs.forecast.ForecastJob;
 import dev.forecaster.jobs.forecast.ForecastJobOptions;
 import dev.forecaster.jobs.io.AvroKafkaSerializer;
+import dev.forecaster.jobs.io.IngestRecordTypeInfo;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.dl4j.Dl4jModels;
@@ -124,7 +124,7 @@ public final class GraphBenchmark {
         ForecastJob.configure(env, config);
         int keys = s.keys();
         ForecastJob.build(env, config,
-                new DataGeneratorSource<>(i -> record(i, keys), s.records(), new AvroTypeInfo<>(IngestRecord.class)),
+                new DataGeneratorSource<>(i -> record(i, keys), s.records(), IngestRecordTypeInfo.INSTANCE),
                 new EncodingSink<>(Forecast.getClassSchema(), f -> f.getSeriesId().toString(), true),
                 new EncodingSink<>(DeadLetter.getClassSchema(), d -> null, false),
                 new EncodingSink<>(AnomalyAlert.getClassSchema(), a -> a.getSeriesId().toString(), false),

@@ -18,15 +18,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import dev.forecaster.jobs.io.DeadLetterRouter;
 import dev.forecaster.jobs.io.DeadLetters;
+import dev.forecaster.jobs.io.IngestRecordTypeInfo;
 import dev.forecaster.jobs.train.RetrainOptions;
-import dev.forecaster.schema.ModelSnapshot;
-import dev.forecaster.schema.TrainingWindow;
 import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.schema.AnomalyAlert;
 import dev.forecaster.schema.DeadLetter;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.IngestRecord;
+import dev.forecaster.schema.ModelSnapshot;
+import dev.forecaster.schema.TrainingWindow;
 
 /**
  * Assembles the forecast pipeline from an injected source and sinks:
@@ -149,7 +150,7 @@ public final class ForecastJob {
                 env.fromSource(source, watermarks, "observations").uid(UID_SOURCE);
 
         return ingested.process(new DeadLetterRouter())
-                .returns(new AvroTypeInfo<>(IngestRecord.class))
+                .returns(IngestRecordTypeInfo.INSTANCE)
                 .name("route dead letters")
                 .uid(UID_ROUTER);
     }

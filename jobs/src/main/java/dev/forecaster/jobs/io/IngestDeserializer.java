@@ -3,7 +3,6 @@ package dev.forecaster.jobs.io;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -67,6 +66,6 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
 
     @Override
     public TypeInformation<IngestRecord> getProducedType() {
-        return new AvroTypeInfo<>(IngestRecord.class);
+        return IngestRecordTypeInfo.INSTANCE;
     }
 }

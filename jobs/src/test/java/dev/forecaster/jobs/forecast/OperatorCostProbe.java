@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import dev.forecaster.jobs.io.IngestDeserializer;
+import dev.forecaster.jobs.io.IngestRecordTypeInfo;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
 import dev.forecaster.model.anomaly.AlertPolicy;
@@ -43,7 +44,8 @@ import dev.forecaster.schema.codec.AvroCodec;
  * the emitted {@link Forecast}, what the Kafka sink adds) and {@code ingest} ({@link
  * IngestDeserializer} on one Kafka record: decoding and validating an {@link Observation}) and
  * {@code copy} (Flink's Avro serializer copying a {@link Forecast}, which a chained sink costs
- * while object reuse is off). Not a test: the figures behind
+ * while object reuse is off) and {@code edge} (writing and reading an {@link IngestRecord} with the
+ * keyBy edge's serializer; {@code -Dprobe.avroEdge=true} times Flink's Avro serializer instead). Not a test: the figures behind
  * docs/kernel.md "What the kernel is of a record's cost".
  *
  * <pre>
@@ -132,7 +134,13 @@ public final class OperatorCostProbe {
         TypeSerializer<Forecast> forecastSerializer =
                 new AvroTypeInfo<>(Forecast.class).createSerializer(new SerializerConfigImpl());
 
-        String[] parts = args.length > 0 ? args : new String[] {"kernel", "processor", "operator", "state", "avro", "ingest", "copy"};
+        TypeSerializer<IngestRecord> ingestSerializer = Boolean.getBoolean("probe.avroEdge")
+                ? new AvroTypeInfo<>(IngestRecord.class).createSerializer(new SerializerConfigImpl())
+                : IngestRecordTypeInfo.INSTANCE.createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer edgeOut = new DataOutputSerializer(256);
+        DataInputDeserializer edgeIn = new DataInputDeserializer();
+
+        String[] parts = args.length > 0 ? args : new String[] {"kernel", "processor", "operator", "state", "avro", "ingest", "copy", "edge"};
         int[] cursor = new int[parts.length];
         double sink = 0;
         StringBuilder lines = new StringBuilder();
@@ -174,6 +182,12 @@ public final class OperatorCostProbe {
                             }
                             case "avro" -> sink += codec.encode(forecasts.get(e & 4095)).length;
                             case "ingest" -> ingest.deserialize(kafkaRecords.get(e & 4095), counter);
+                            case "edge" -> {
+                                edgeOut.clear();
+                                ingestSerializer.serialize(records[e], edgeOut);
+                                edgeIn.setBuffer(edgeOut.getSharedBuffer(), 0, edgeOut.length());
+                                sink += ingestSerializer.deserialize(edgeIn).getSourceOffset();
+                            }
                             case "copy" -> sink += forecastSerializer.copy(forecasts.get(e & 4095)).getStepMillis();
                             default -> throw new IllegalArgumentException(parts[p]);
                         }
