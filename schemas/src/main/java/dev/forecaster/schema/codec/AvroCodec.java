@@ -97,7 +97,10 @@ public final class AvroCodec<T extends SpecificRecord> {
                 throw new UncheckedIOException("Cannot encode " + recordName, e);
             }
         }
-        return out.toByteArray();
+        byte[] bytes = out.toByteArray();
+        // Drops a buffer one large record (a model snapshot) grew, rather than keeping it per thread.
+        out.reset();
+        return bytes;
     }
 
     /**
