@@ -39,6 +39,14 @@ public final class AvroCodec<T extends SpecificRecord> {
     private static final byte[] MARKER = {(byte) 0xC3, (byte) 0x01};
     private static final List<BodyWriter<?>> BODY_WRITERS = List.of(new ForecastBodyWriter());
     private static final List<BodyReader<?>> BODY_READERS = List.of(new ObservationBodyReader());
+    /**
+     * Whether the JVM sets Avro's decoding limits (string length, collection items), which Avro
+     * reads once, at class loading; the body readers do not apply them, so Avro's decoder then reads
+     * every record, and the limits hold as configured.
+     */
+    private static final boolean AVRO_LIMITS_SET =
+            System.getProperty("org.apache.avro.limits.string.maxLength") != null
+                    || System.getProperty("org.apache.avro.limits.collectionItems.maxLength") != null;
 
     private final String recordName;
     private final byte[] header;
@@ -67,7 +75,7 @@ public final class AvroCodec<T extends SpecificRecord> {
         }
         this.datumWriter = new SpecificDatumWriter<>(schema, model);
         this.bodyWriter = find(BODY_WRITERS, BodyWriter::schemaFingerprint, fingerprint);
-        this.bodyReader = find(BODY_READERS, BodyReader::schemaFingerprint, fingerprint);
+        this.bodyReader = AVRO_LIMITS_SET ? null : find(BODY_READERS, BodyReader::schemaFingerprint, fingerprint);
         this.decoder = new BinaryMessageDecoder<>(model, schema, BundledSchemas.store());
     }
 

@@ -105,13 +105,20 @@ final class AvroInput {
      * followed by the block's size in bytes, which readers may skip by and this one ignores. A
      * count larger than the bytes left could hold, at {@code minItemBytes} per item, is reported
      * here rather than after allocating for it.
+     *
+     * @param first whether this is the collection's first block: Avro checks that one's count
+     *     with a cast to int and no sign test, so a negated count that overflows (Long.MIN_VALUE)
+     *     reads as 0, an empty collection; a later block's is an error
      */
-    long readBlockCount(int minItemBytes) throws IOException {
+    long readBlockCount(int minItemBytes, boolean first) throws IOException {
         long count = readLong();
         if (count < 0) {
             readLong();
             count = -count;
             if (count < 0) {
+                if (first) {
+                    return 0;
+                }
                 throw new IOException("Malformed data. Block count is negative: " + count);
             }
         }

@@ -41,7 +41,8 @@ final class ObservationBodyReader implements BodyReader<Observation> {
 
     private static Map<String, Double> readFeatures(AvroInput in) throws IOException {
         Map<String, Double> features = new HashMap<>();
-        for (long count = in.readBlockCount(MIN_ENTRY_BYTES); count != 0; count = in.readBlockCount(MIN_ENTRY_BYTES)) {
+        for (long count = in.readBlockCount(MIN_ENTRY_BYTES, true); count != 0;
+                count = in.readBlockCount(MIN_ENTRY_BYTES, false)) {
             for (long i = 0; i < count; i++) {
                 String key = in.readString();
                 features.put(key, in.readDouble());

@@ -126,7 +126,7 @@ class ObservationBodyReaderTest {
     }
 
     @Test
-    void rejectsLengthsAndCountsTheBytesCannotHold() {
+    void rejectsLengthsAndCountsTheBytesCannotHold() throws IOException {
         byte[] plain = codec.encode(new Observation("s", Instant.ofEpochMilli(5), 1.0, null));
         byte[] head = Arrays.copyOf(plain, plain.length - 1);
         // A map block claiming 2^40 entries in a few bytes: an error, not an allocation.
@@ -136,6 +136,16 @@ class ObservationBodyReaderTest {
         assertThrows(IOException.class, () -> codec.decode(negative));
         byte[] branch = concat(head, zigzag(2));
         assertThrows(IOException.class, () -> codec.decode(branch));
+        // A first map block whose negated count overflows: Avro reads an empty map (its check of the
+        // first count casts to int without a sign test); in a later block it is an error.
+        byte[] minCount = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+            (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01};
+        byte[] emptyByOverflow = concat(head, zigzag(1), minCount, zigzag(0));
+        assertEquals(Map.of(), assertDoesNotThrow(() -> avro.decode(emptyByOverflow)).getFeatures());
+        assertSame(avro.decode(emptyByOverflow), codec.decode(emptyByOverflow), 0);
+        byte[] laterOverflow = concat(head, zigzag(1), zigzag(1), entry("a", 1.0), minCount, zigzag(0));
+        assertThrows(Exception.class, () -> avro.decode(laterOverflow));
+        assertThrows(IOException.class, () -> codec.decode(laterOverflow));
         // A union branch in six varint bytes: Avro's ints take at most five.
         byte[] tooLongInt = concat(head, new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00});
         assertThrows(Exception.class, () -> avro.decode(tooLongInt));
@@ -217,6 +227,33 @@ class ObservationBodyReaderTest {
         expected.getFeatures().forEach((k, v) -> assertEquals(Double.doubleToRawLongBits(v),
                 Double.doubleToRawLongBits(actual.getFeatures().get(k)), () -> "feature " + k));
         assertFalse(actual.getFeatures() == expected.getFeatures());
+    }
+
+    /** A JVM that sets Avro's decoding limits gets Avro's decoder, which applies them. */
+    @Test
+    void avroLimitsTurnTheReaderOff() throws Exception {
+        String cp = System.getProperty("java.class.path");
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Dorg.apache.avro.limits.string.maxLength=4", "-cp", cp, LimitsProbe.class.getName())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        assertTrue(output.contains("reader=false rejected=true"), output);
+    }
+
+    /** Run in a child JVM by {@link #avroLimitsTurnTheReaderOff}. */
+    public static final class LimitsProbe {
+        public static void main(String[] args) {
+            AvroCodec<Observation> codec = AvroCodec.of(Observation.getClassSchema());
+            boolean rejected;
+            try {
+                codec.decode(codec.encode(new Observation("sensor-7", Instant.EPOCH, 1.0, null)));
+                rejected = false;
+            } catch (IOException e) {
+                rejected = true;
+            }
+            System.out.println("reader=" + codec.usesBodyReader() + " rejected=" + rejected);
+        }
     }
 
     private static Observation randomObservation(Random random, int i) {
