@@ -20,6 +20,7 @@ import dev.forecaster.jobs.forecast.ForecastJobOptions;
 import dev.forecaster.jobs.io.KafkaConnectors;
 import dev.forecaster.jobs.runtime.ForecastTopics;
 import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
+import dev.forecaster.model.kernel.KernelWarmUp;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.jobs.train.ModelsTopic;
 import dev.forecaster.jobs.train.RetrainConnectors;
@@ -73,7 +74,7 @@ public final class RunCommand extends UsageErrors implements Callable<Integer> {
         ModelSnapshot initial = SnapshotFiles.read(model);
         // Refuse an unusable snapshot before anything is published. Straight from the snapshot:
         // the job jar carries no DL4J, and serving does not need it.
-        LstmForecaster.fromSnapshot(initial);
+        LstmForecaster kernel = LstmForecaster.fromSnapshot(initial);
         if (createTopics) {
             KafkaTopics.create(bootstrapServers, ForecastTopics.specs(config, partitions));
             KafkaTopics.create(bootstrapServers, RetrainTopics.specs(config, partitions));
@@ -90,6 +91,9 @@ public final class RunCommand extends UsageErrors implements Callable<Integer> {
                 // The newest model from the start, not only once the broadcast input delivers it.
                 RetrainConnectors.trainingWindowsSink(config), serving);
         if (env instanceof LocalStreamEnvironment) {
+            // The operators run in this JVM: warm the kernel up before the cluster's start-up
+            // keeps the JIT compiler busy (see KernelWarmUp).
+            KernelWarmUp.ensureWarm(kernel, ForecastJobOptions.kernelWarmUp(config));
             System.err.println("running on a local Flink MiniCluster; Ctrl-C stops it");
         }
         env.execute("forecaster");

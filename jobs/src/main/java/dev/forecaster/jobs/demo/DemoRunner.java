@@ -10,7 +10,10 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
+import dev.forecaster.model.kernel.KernelWarmUp;
+import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.jobs.cli.ModelProvider;
 import dev.forecaster.jobs.forecast.ForecastJob;
 import dev.forecaster.jobs.forecast.ForecastJobOptions;
@@ -62,7 +65,7 @@ public final class DemoRunner {
             err.println("model saved to " + settings.saveModel());
         }
         // Refuse an unusable snapshot before starting anything.
-        ModelProvider.kernel(snapshot);
+        LstmForecaster kernel = ModelProvider.kernel(snapshot);
 
         Configuration config = new Configuration();
         config.set(ForecastJobOptions.PARALLELISM, settings.parallelism());
@@ -75,6 +78,14 @@ public final class DemoRunner {
         List<TopicSpec> topics = new ArrayList<>(ForecastTopics.specs(config, settings.partitions()));
         topics.addAll(RetrainTopics.specs(config, settings.partitions()));
         int slots = settings.parallelism() + (settings.retrain() ? config.get(RetrainOptions.WORKERS) : 0);
+        // The job's operators run in this JVM: warmed up now, while the JIT compiler has nothing
+        // else to do, the kernel is compiled before the first record instead of seconds into the
+        // stream (the operators' own warm-up then finds it done).
+        KernelWarmUp.Result warm = KernelWarmUp.ensureWarm(kernel, ForecastJobOptions.kernelWarmUp(config));
+        if (warm.ran()) {
+            err.printf(Locale.ROOT, "step kernel warmed up: %d steps in %d ms (last %.1f us/step)%n",
+                    warm.steps(), warm.elapsed().toMillis(), warm.lastMicrosPerStep());
+        }
         err.println("starting Kafka (KRaft) and Flink ...");
         try (EmbeddedStack stack = EmbeddedStack.start(slots, topics)) {
             Thread shutdown = new Thread(() -> closeQuietly(stack), "forecaster-demo-shutdown");

@@ -112,7 +112,8 @@ public final class ForecastJob {
                                 config.get(RetrainOptions.HISTORY_LENGTH),
                                 RetrainOptions.windowSampler(config),
                                 ForecastJobOptions.millis(config, ForecastJobOptions.ALLOWED_LATENESS),
-                                ForecastJobOptions.alertPolicy(config)))
+                                ForecastJobOptions.alertPolicy(config),
+                                ForecastJobOptions.kernelWarmUp(config)))
                         .returns(new AvroTypeInfo<>(Forecast.class))
                         .name("forecast")
                         .uid(UID_FORECAST);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.forecaster.model.anomaly.AlertPolicy;
+import dev.forecaster.model.kernel.KernelWarmUp;
 
 /** Typed configuration of the forecast job. Every option has a default and a description. */
 public final class ForecastJobOptions {
@@ -78,11 +79,30 @@ public final class ForecastJobOptions {
             key("forecaster.alerts.bounds-width").doubleType().defaultValue(AlertPolicy.DEFAULT_BOUNDS_WIDTH)
                     .withDescription(AlertPolicy.BOUNDS_WIDTH_DOC);
 
+    public static final ConfigOption<Integer> KERNEL_WARM_UP_STEPS =
+            key("forecaster.kernel.warm-up-steps").intType().defaultValue(KernelWarmUp.Settings.DEFAULT.steps())
+                    .withDescription("Throwaway model steps each JVM runs once per model shape before serving, so that"
+                            + " the vector step kernel is compiled before records need it (until then a step costs"
+                            + " tens to hundreds of microseconds instead of about one); 0 turns it off.");
+    public static final ConfigOption<Duration> KERNEL_WARM_UP_BUDGET =
+            key("forecaster.kernel.warm-up-budget").durationType().defaultValue(KernelWarmUp.Settings.DEFAULT.budget())
+                    .withDescription("Longest time the kernel warm-up may take, whatever its steps.");
+
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, OBSERVATIONS_TOPIC, FORECASTS_TOPIC, DEAD_LETTERS_TOPIC, ALERTS_TOPIC,
                 GROUP_ID, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, MAX_OUT_OF_ORDERNESS, IDLENESS,
                 ALLOWED_LATENESS, CHECKPOINT_INTERVAL, PARALLELISM, ALERT_WARNING, ALERT_CRITICAL, ALERT_EXIT,
-                ALERT_DEBOUNCE, ALERT_REARM, ALERT_COOLDOWN, ALERT_WARMUP, ALERT_BOUNDS_WIDTH);
+                ALERT_DEBOUNCE, ALERT_REARM, ALERT_COOLDOWN, ALERT_WARMUP, ALERT_BOUNDS_WIDTH,
+                KERNEL_WARM_UP_STEPS, KERNEL_WARM_UP_BUDGET);
+    }
+
+    /**
+     * The kernel warm-up the {@code forecaster.kernel.*} options describe.
+     *
+     * @throws IllegalArgumentException for negative steps or budget
+     */
+    public static KernelWarmUp.Settings kernelWarmUp(ReadableConfig config) {
+        return new KernelWarmUp.Settings(config.get(KERNEL_WARM_UP_STEPS), config.get(KERNEL_WARM_UP_BUDGET));
     }
 
     /**

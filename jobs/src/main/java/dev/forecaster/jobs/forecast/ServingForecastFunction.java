@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.anomaly.AnomalyScorer;
+import dev.forecaster.model.kernel.KernelWarmUp;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.lifecycle.TrainingWindows;
 import dev.forecaster.model.lifecycle.WindowSampler;
@@ -56,6 +57,7 @@ public final class ServingForecastFunction
     private final WindowSampler sampler;
     private final long allowedLatenessMillis;
     private final AlertPolicy alerts;
+    private final KernelWarmUp.Settings warmUp;
 
     private transient ValueState<SeriesState> seriesState;
     private transient ServedModel served;
@@ -66,6 +68,13 @@ public final class ServingForecastFunction
 
     public ServingForecastFunction(ModelSnapshot initial, int historyLength, WindowSampler sampler,
             long allowedLatenessMillis, AlertPolicy alerts) {
+        this(initial, historyLength, sampler, allowedLatenessMillis, alerts, KernelWarmUp.Settings.OFF);
+    }
+
+    /** @param warmUp the kernel warm-up before serving the first model and each model of a new shape */
+    public ServingForecastFunction(ModelSnapshot initial, int historyLength, WindowSampler sampler,
+            long allowedLatenessMillis, AlertPolicy alerts, KernelWarmUp.Settings warmUp) {
+        this.warmUp = warmUp;
         this.initial = initial;
         this.historyLength = historyLength;
         this.sampler = sampler;
@@ -77,10 +86,20 @@ public final class ServingForecastFunction
     public void open(OpenContext openContext) {
         seriesState = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>(ForecastFunction.STATE_NAME, SeriesStateSerializer.INSTANCE));
-        served = new ServedModel(LstmForecaster.fromSnapshot(initial), historyLength);
+        served = new ServedModel(warm(LstmForecaster.fromSnapshot(initial)), historyLength);
         processor = new SeriesProcessor(served, AnomalyScorer.defaults(), alerts);
         swaps = getRuntimeContext().getMetricGroup().counter("modelSwaps");
         ignoredModels = getRuntimeContext().getMetricGroup().counter("modelsIgnored");
+    }
+
+    /** {@code model}, its kernel compiled unless this JVM already warmed up one of its shape. */
+    private LstmForecaster warm(LstmForecaster model) {
+        KernelWarmUp.Result result = KernelWarmUp.ensureWarm(model, warmUp);
+        if (result.ran()) {
+            LOG.info("Kernel warm-up for {} ({}): {} steps in {} ms, last {} us/step", model.spec(), model.kernelName(),
+                    result.steps(), result.elapsed().toMillis(), String.format("%.1f", result.lastMicrosPerStep()));
+        }
+        return model;
     }
 
     /** Version now served by this subtask. */
@@ -94,7 +113,7 @@ public final class ServingForecastFunction
             // After a restore the broadcast state holds the last model; no broadcast event says so.
             ModelSnapshot restored = ctx.getBroadcastState(MODELS).get(initial.getName());
             if (restored != null && restored.getVersion() > served.model().version()) {
-                served.serve(LstmForecaster.fromSnapshot(restored));
+                served.serve(warm(LstmForecaster.fromSnapshot(restored)));
                 LOG.info("Serving restored model {} v{}", restored.getName(), restored.getVersion());
             }
             synced = true;
@@ -133,7 +152,7 @@ public final class ServingForecastFunction
             return;
         }
         ctx.getBroadcastState(MODELS).put(snapshot.getName(), snapshot);
-        served.serve(kernel);
+        served.serve(warm(kernel));
         synced = true;
         swaps.inc();
         LOG.info("Now serving {} v{} (parent v{})", snapshot.getName(), snapshot.getVersion(), snapshot.getParentVersion());

@@ -13,6 +13,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -23,6 +24,7 @@ import dev.forecaster.jobs.testing.TestModels;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.features.InputFeatures;
+import dev.forecaster.model.kernel.KernelWarmUp;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
@@ -133,6 +135,35 @@ class ServingForecastFunctionTest {
                 assertArrayEquals(expected, actual, "forecast " + i + " after the swap");
             }
         }
+    }
+
+    /**
+     * The kernel warm-up steps the served model's own kernel (scratch buffers, alternating weight
+     * order) before the first record: forecasts must be those of an operator without it, before
+     * and after a swap. A shape no other test serves, so that this JVM has not warmed it up yet.
+     */
+    @Test
+    void theKernelWarmUpLeavesForecastsAsTheyWere() throws Exception {
+        ModelSnapshot first = TestModels.randomSnapshot(11, 4, 1L, 27L);
+        ModelSnapshot second = TestModels.randomSnapshot(11, 4, 2L, 28L);
+        List<Observation> all = Observations.interleaved(List.of("a", "b", "c"), 60, 9L);
+        List<List<Forecast>> outputs = new java.util.ArrayList<>();
+        for (KernelWarmUp.Settings warmUp : List.of(new KernelWarmUp.Settings(777, Duration.ofMinutes(1)),
+                KernelWarmUp.Settings.OFF)) {
+            ServingForecastFunction fn = new ServingForecastFunction(first, HISTORY,
+                    new WindowSampler(EVERY, HISTORY, 1000, 60_000), LATENESS, AlertPolicy.defaults(), warmUp);
+            try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                    new CoBroadcastWithKeyedOperator<>(fn, List.of(ServingForecastFunction.MODELS)),
+                    (IngestRecord r) -> r.getObservation().getSeriesId(), null, Types.STRING)) {
+                h.open();
+                feed(h, all.subList(0, 90));
+                h.processElement2(new StreamRecord<>(second));
+                feed(h, all.subList(90, all.size()));
+                outputs.add(h.extractOutputValues());
+            }
+        }
+        assertEquals(all.size(), outputs.get(0).size());
+        assertEquals(outputs.get(1), outputs.get(0));
     }
 
     @Test
