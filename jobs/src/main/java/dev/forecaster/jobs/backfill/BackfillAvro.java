@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.schema.Observation;
 
 /**
@@ -79,7 +80,7 @@ public final class BackfillAvro {
 
     static InputRow row(int index, Observation o) {
         String series = o.getSeriesId().toString();
-        boolean valid = !series.isBlank() && Double.isFinite(o.getValue());
+        boolean valid = !series.isBlank() && SeriesScaler.accepts(o.getValue());
         String seriesText = series.contains(",") || series.contains("\"") ? BackfillCsv.quote(series) : series;
         return new InputRow(index, o.getEventTime().toString(), Double.toString(o.getValue()),
                 o.getEventTime().toEpochMilli(), valid ? o.getValue() : Double.NaN, valid, series,

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.forecaster.model.scaling.SeriesScaler;
+
 /**
  * Reads the backfill input (a header, then {@code timestamp,value}, {@code series,timestamp,value} or
  * wide rows; see {@link InputFormat}) and writes its outputs. Rows that do not parse are kept, marked
@@ -167,7 +169,7 @@ public final class BackfillCsv {
         String v = valueColumn < fields.size() ? fields.get(valueColumn) : "";
         Long millis = parseTimestamp(unquote(ts));
         double value = parseValue(unquote(v));
-        boolean valid = millis != null && Double.isFinite(value);
+        boolean valid = millis != null && SeriesScaler.accepts(value);
         return new InputRow(index, ts, v, millis == null ? 0L : millis, valid ? value : Double.NaN, valid);
     }
 

@@ -3,6 +3,7 @@ package dev.forecaster.jobs.io;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.schema.Observation;
 
 /** Checks that a decoded observation can be used, and says why when it cannot. */
@@ -18,6 +19,9 @@ public final class ObservationValidator {
         if (!Double.isFinite(obs.getValue())) {
             return "value is not finite: " + obs.getValue();
         }
+        if (!SeriesScaler.accepts(obs.getValue())) {
+            return "value " + obs.getValue() + " is beyond ±" + SeriesScaler.MAX_MAGNITUDE;
+        }
         if (key != null) {
             String keyText = new String(key, StandardCharsets.UTF_8);
             if (!keyText.equals(obs.getSeriesId())) {
@@ -30,6 +34,9 @@ public final class ObservationValidator {
             for (Map.Entry<String, Double> f : features.entrySet()) {
                 if (f.getValue() == null || !Double.isFinite(f.getValue())) {
                     return "feature '" + f.getKey() + "' is not finite: " + f.getValue();
+                }
+                if (!SeriesScaler.accepts(f.getValue())) {
+                    return "feature '" + f.getKey() + "' is beyond ±" + SeriesScaler.MAX_MAGNITUDE + ": " + f.getValue();
                 }
             }
         }

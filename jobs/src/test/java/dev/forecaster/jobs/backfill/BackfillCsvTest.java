@@ -36,8 +36,9 @@ class BackfillCsvTest {
                         + "2014-04-10T00:17:00Z,\"3\"\r\n"
                         + "2014-04-10 00:22:00\r\n"
                         + "2014-04-10 00:27:00,inf\r\n"
+                        + "2014-04-10 00:32:00,1.7976931348623157E308\r\n"
                         + "\r\n"));
-        assertEquals(7, rows.size(), "a trailing blank line is no row, an inner one is");
+        assertEquals(8, rows.size(), "a trailing blank line is no row, an inner one is");
         InputRow first = rows.get(0);
         assertTrue(first.valid());
         assertEquals(Instant.parse("2014-04-10T00:02:00Z").toEpochMilli(), first.epochMillis(), "no zone means UTC");
@@ -51,6 +52,7 @@ class BackfillCsvTest {
         assertFalse(rows.get(5).valid(), "missing value");
         assertEquals("", rows.get(5).valueText());
         assertFalse(rows.get(6).valid(), "infinite");
+        assertFalse(rows.get(7).valid(), "beyond the series values' bound (SeriesScaler.MAX_MAGNITUDE)");
         for (int i = 0; i < rows.size(); i++) {
             assertEquals(i, rows.get(i).index());
         }

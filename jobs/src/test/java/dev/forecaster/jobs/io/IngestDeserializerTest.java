@@ -77,6 +77,22 @@ class IngestDeserializerTest {
         }
     }
 
+    /** A sensor's sentinel near the double range would overflow the series' statistics. */
+    @Test
+    void valuesAndFeaturesBeyondTheBoundAreInvalid() {
+        for (double bad : new double[] {Double.MAX_VALUE, -Double.MAX_VALUE, -1e101}) {
+            byte[] value = codec.encode(Observations.of("s1", Observations.START, bad));
+            DeadLetter dl = ingest("s1", value).getDeadLetter();
+            assertEquals(DeadLetters.INVALID_VALUE, dl.getError(), "value " + bad);
+            assertTrue(dl.getReason().contains("beyond"), dl.getReason());
+            assertArrayEquals(value, bytes(dl.getRawValue()));
+        }
+        Observation hugeFeature = Observations.of("s1", Observations.START, 1.0);
+        hugeFeature.setFeatures(Map.of("load", 1e200));
+        assertTrue(ingest("s1", codec.encode(hugeFeature)).getDeadLetter().getReason().contains("feature 'load' is beyond"));
+        assertNull(ingest("s1", codec.encode(Observations.of("s1", Observations.START, -1e100))).getDeadLetter());
+    }
+
     @Test
     void nonFiniteFeatureKeyMismatchAndEmptyIdAreInvalid() {
         Observation withNaNFeature = Observations.of("s1", Observations.START, 1.0);

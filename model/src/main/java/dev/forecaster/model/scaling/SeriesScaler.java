@@ -16,6 +16,15 @@ public final class SeriesScaler implements Serializable {
     /** Normalised values are clamped to ±CLAMP so that outliers cannot saturate the network. */
     public static final double CLAMP = 10.0;
 
+    /**
+     * Largest magnitude a series value may have. Welford's sum of squared deviations grows by up to
+     * (2·MAX)² per value; at 1e100 that stays finite for any count a series can reach, while a
+     * value near the double range (a sensor's sentinel of 1.7e308, then its negative) would make
+     * the mean infinite and the sum NaN, after which the state can neither forecast nor be
+     * restored. Inputs are validated against it before they reach a scaler.
+     */
+    public static final double MAX_MAGNITUDE = 1e100;
+
     private long count;
     private double mean;
     private double m2;
@@ -48,13 +57,21 @@ public final class SeriesScaler implements Serializable {
         return m2;
     }
 
+    /** Whether {@code x} is a value a series may have: finite and within ±{@link #MAX_MAGNITUDE}. */
+    public static boolean accepts(double x) {
+        return Math.abs(x) <= MAX_MAGNITUDE;
+    }
+
     /**
-     * @throws IllegalArgumentException when x is NaN or infinite: one such value would poison the
-     *     statistics, and the recurrent state after them, for the rest of the series' life
+     * @throws IllegalArgumentException when x is not {@linkplain #accepts accepted}: one NaN,
+     *     infinite or overflowing value would poison the statistics, and the recurrent state after
+     *     them, for the rest of the series' life
      */
     public void update(double x) {
-        if (!Double.isFinite(x)) {
-            throw new IllegalArgumentException("Non-finite value " + x);
+        if (!accepts(x)) {
+            throw new IllegalArgumentException(Double.isFinite(x)
+                    ? "Value " + x + " beyond ±" + MAX_MAGNITUDE
+                    : "Non-finite value " + x);
         }
         count++;
         double delta = x - mean;

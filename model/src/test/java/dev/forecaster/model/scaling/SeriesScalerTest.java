@@ -5,8 +5,10 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SeriesScalerTest {
 
@@ -69,6 +71,32 @@ class SeriesScalerTest {
         small.update(0.25);
         small.update(0.25);
         assertEquals(1.0, small.scale(), "the fallback is at least 1");
+    }
+
+    /**
+     * Values near the double range (sentinels such as ±Double.MAX_VALUE) would make the mean
+     * infinite and m2 NaN, a state that can neither forecast nor be restored; the bound keeps the
+     * sums finite, and a rejected value leaves the scaler as it was.
+     */
+    @Test
+    void valuesBeyondTheBoundAreRejectedAndTheBoundKeepsTheSumsFinite() {
+        assertTrue(SeriesScaler.accepts(SeriesScaler.MAX_MAGNITUDE));
+        assertTrue(SeriesScaler.accepts(-SeriesScaler.MAX_MAGNITUDE));
+        for (double bad : new double[] {Math.nextUp(SeriesScaler.MAX_MAGNITUDE), -1e101, Double.MAX_VALUE,
+                -Double.MAX_VALUE, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertFalse(SeriesScaler.accepts(bad), "accepts " + bad);
+            SeriesScaler scaler = new SeriesScaler(3, 1.5, 2.0);
+            assertThrows(IllegalArgumentException.class, () -> scaler.update(bad));
+            assertEquals(new SeriesScaler(3, 1.5, 2.0), scaler);
+        }
+        // The worst the bound allows: alternating extremes, many times over.
+        SeriesScaler scaler = new SeriesScaler();
+        for (int i = 0; i < 100_000; i++) {
+            scaler.update(i % 2 == 0 ? SeriesScaler.MAX_MAGNITUDE : -SeriesScaler.MAX_MAGNITUDE);
+        }
+        assertTrue(Double.isFinite(scaler.mean()) && Double.isFinite(scaler.m2()) && scaler.m2() >= 0);
+        assertEquals(scaler, new SeriesScaler(scaler.count(), scaler.mean(), scaler.m2()), "restorable");
+        assertTrue(Float.isFinite(scaler.normalise(SeriesScaler.MAX_MAGNITUDE)));
     }
 
     @Test
