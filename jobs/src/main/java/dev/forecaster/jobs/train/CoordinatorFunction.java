@@ -29,7 +29,8 @@ import dev.forecaster.schema.WorkerUpdate;
  * A processing-time tick drives the triggers and the straggler timeout; rounds go out as the main
  * output (to the rounds topic), promoted models to {@link #PROMOTED}. The serving model, the next
  * round number and the held-out windows are keyed state; an open round is abandoned on restore (its
- * number is never reused, so late reports for it are ignored).
+ * number is never reused, so late reports for it are ignored). The tick's timer is restored with
+ * the state and keeps its one chain going across restarts.
  */
 final class CoordinatorFunction extends KeyedCoProcessFunction<String, TrainingWindow, WorkerUpdate, RoundStart> {
 
@@ -51,6 +52,12 @@ final class CoordinatorFunction extends KeyedCoProcessFunction<String, TrainingW
     private transient ValueState<ModelSnapshot> servingState;
     private transient ValueState<Long> nextRoundState;
     private transient ListState<TrainingWindow> heldOutState;
+    /**
+     * When the pending tick fires. A tick re-registers the next, and the pending timer is restored
+     * with the state, so a restarted coordinator must not start a second chain: null only before the
+     * first tick was ever registered.
+     */
+    private transient ValueState<Long> nextTickState;
     private transient Retraining retraining;
     private transient Counter promoted;
     private transient Counter rejected;
@@ -74,6 +81,7 @@ final class CoordinatorFunction extends KeyedCoProcessFunction<String, TrainingW
         servingState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("serving-model", new AvroTypeInfo<>(ModelSnapshot.class)));
         nextRoundState = getRuntimeContext().getState(new ValueStateDescriptor<>("next-round", Types.LONG));
+        nextTickState = getRuntimeContext().getState(new ValueStateDescriptor<>("next-tick", Types.LONG));
         heldOutState = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("held-out-windows", new AvroTypeInfo<>(TrainingWindow.class)));
         promoted = getRuntimeContext().getMetricGroup().counter("modelsPromoted");
@@ -93,9 +101,16 @@ final class CoordinatorFunction extends KeyedCoProcessFunction<String, TrainingW
             for (TrainingWindow w : heldOutState.get()) {
                 retraining.onWindow(w);
             }
-            ctx.timerService().registerProcessingTimeTimer(now + tickMillis);
+            if (nextTickState.value() == null) {
+                scheduleTick(now + tickMillis, ctx);
+            }
         }
         return retraining;
+    }
+
+    private void scheduleTick(long at, Context ctx) throws Exception {
+        nextTickState.update(at);
+        ctx.timerService().registerProcessingTimeTimer(at);
     }
 
     @Override
@@ -119,7 +134,7 @@ final class CoordinatorFunction extends KeyedCoProcessFunction<String, TrainingW
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RoundStart> out) throws Exception {
         apply(retraining(ctx).onTick(timestamp), timestamp, ctx, out);
-        ctx.timerService().registerProcessingTimeTimer(timestamp + tickMillis);
+        scheduleTick(timestamp + tickMillis, ctx);
     }
 
     private void apply(Retraining.Actions actions, long now, Context ctx, Collector<RoundStart> out) throws Exception {
