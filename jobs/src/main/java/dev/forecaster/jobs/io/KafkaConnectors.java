@@ -46,10 +46,20 @@ public final class KafkaConnectors {
                 new AvroKafkaSerializer<>(topic, Forecast.getClassSchema(), Forecast::getSeriesId));
     }
 
+    /**
+     * Largest dead letter the sink may send: a dead letter carries a whole input record (its raw key
+     * and value, up to the input topic's limit, 1 MiB by default) plus the reason, so it can exceed
+     * the producer's 1 MiB default, and a refused send would fail the job on the same record after
+     * every restart. The dead-letter topic needs a {@code max.message.bytes} as large; {@link
+     * dev.forecaster.jobs.runtime.ForecastTopics} creates it so.
+     */
+    public static final int DEAD_LETTER_MAX_BYTES = 4 * 1024 * 1024;
+
     public static KafkaSink<DeadLetter> deadLetters(ReadableConfig config) {
         String topic = config.get(DEAD_LETTERS_TOPIC);
         return exactlyOnce(config, "-dead-letters",
-                new AvroKafkaSerializer<DeadLetter>(topic, DeadLetter.getClassSchema(), d -> d.getSourceTopic()));
+                new AvroKafkaSerializer<DeadLetter>(topic, DeadLetter.getClassSchema(), d -> d.getSourceTopic()),
+                DEAD_LETTER_MAX_BYTES);
     }
 
     public static KafkaSink<AnomalyAlert> alerts(ReadableConfig config) {
@@ -64,12 +74,19 @@ public final class KafkaConnectors {
      */
     public static <T extends org.apache.avro.specific.SpecificRecord> KafkaSink<T> exactlyOnce(
             ReadableConfig config, String suffix, AvroKafkaSerializer<T> serializer) {
+        return exactlyOnce(config, suffix, serializer, 1024 * 1024);
+    }
+
+    /** As above, for records of up to {@code maxRequestBytes} (the producer's {@code max.request.size}). */
+    static <T extends org.apache.avro.specific.SpecificRecord> KafkaSink<T> exactlyOnce(
+            ReadableConfig config, String suffix, AvroKafkaSerializer<T> serializer, int maxRequestBytes) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(BOOTSTRAP_SERVERS))
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(TRANSACTIONAL_ID_PREFIX) + suffix)
                 .setProperty("transaction.timeout.ms", String.valueOf(config.get(TRANSACTION_TIMEOUT).toMillis()))
+                .setProperty("max.request.size", String.valueOf(maxRequestBytes))
                 .build();
     }
 }

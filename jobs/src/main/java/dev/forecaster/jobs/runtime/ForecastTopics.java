@@ -5,6 +5,7 @@ import org.apache.flink.configuration.ReadableConfig;
 import java.util.List;
 
 import dev.forecaster.jobs.forecast.ForecastJobOptions;
+import dev.forecaster.jobs.io.KafkaConnectors;
 import dev.forecaster.jobs.runtime.kafka.TopicSpec;
 
 /** The topics of the forecast job, with explicit configurations. */
@@ -16,11 +17,15 @@ public final class ForecastTopics {
      * Every topic keeps its records forever: replayed history carries old event times, and a
      * time-based retention would delete such records as soon as they arrive.
      */
+    /** A topic's largest record batch; the dead-letter topic's must hold a whole input record and more. */
+    static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+
     public static List<TopicSpec> specs(ReadableConfig config, int partitions) {
         return List.of(
                 TopicSpec.of(config.get(ForecastJobOptions.OBSERVATIONS_TOPIC), partitions).withRetentionForever(),
                 TopicSpec.of(config.get(ForecastJobOptions.FORECASTS_TOPIC), partitions).withRetentionForever(),
-                TopicSpec.of(config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC), 1).withRetentionForever(),
+                TopicSpec.of(config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC), 1).withRetentionForever()
+                        .withConfig(MAX_MESSAGE_BYTES, String.valueOf(KafkaConnectors.DEAD_LETTER_MAX_BYTES)),
                 TopicSpec.of(config.get(ForecastJobOptions.ALERTS_TOPIC), partitions).withRetentionForever());
     }
 }

@@ -93,6 +93,28 @@ class IngestDeserializerTest {
         assertNull(ingest("s1", codec.encode(Observations.of("s1", Observations.START, -1e100))).getDeadLetter());
     }
 
+    /**
+     * An id of hundreds of kilobytes would make every forecast and alert too large to send, failing
+     * the job on the same record after each restart; reasons quote user strings only in part.
+     */
+    @Test
+    void oversizedSeriesIdsAreInvalidAndReasonsStaySmall() {
+        String longId = "s".repeat(ObservationValidator.MAX_SERIES_ID_CHARS + 1);
+        DeadLetter tooLong = ingest(longId, codec.encode(Observations.of(longId, Observations.START, 1.0))).getDeadLetter();
+        assertEquals(DeadLetters.INVALID_VALUE, tooLong.getError());
+        assertTrue(tooLong.getReason().contains("1025 chars, more than 1024"), tooLong.getReason());
+        assertTrue(tooLong.getReason().length() < 400, "reason of " + tooLong.getReason().length() + " chars");
+        String atLimit = "t".repeat(ObservationValidator.MAX_SERIES_ID_CHARS);
+        assertNull(ingest(atLimit, codec.encode(Observations.of(atLimit, Observations.START, 1.0))).getDeadLetter());
+
+        String hugeKey = "k".repeat(700_000);
+        DeadLetter mismatch = ingest(hugeKey, codec.encode(Observations.of("s1", Observations.START, 1.0))).getDeadLetter();
+        assertTrue(mismatch.getReason().contains("does not match"), mismatch.getReason());
+        assertTrue(mismatch.getReason().contains("(700000 chars)"), mismatch.getReason());
+        assertTrue(mismatch.getReason().length() < 600, "reason of " + mismatch.getReason().length() + " chars");
+        assertEquals(700_000, bytes(mismatch.getRawKey()).length, "the raw key is kept whole");
+    }
+
     @Test
     void nonFiniteFeatureKeyMismatchAndEmptyIdAreInvalid() {
         Observation withNaNFeature = Observations.of("s1", Observations.START, 1.0);
