@@ -47,8 +47,11 @@ public final class DeadLetters {
     }
 
     /**
-     * A dead letter for a decoded observation that came too late. The value is re-encoded, which
-     * reproduces the original bytes whenever the producer used the current Observation schema.
+     * A dead letter for a decoded observation that came too late. The value is re-encoded with the
+     * current Observation schema: it decodes to the same observation, but it is not always the
+     * producer's bytes (an older writer schema, a features map of several entries written in
+     * another order, map blocks with byte sizes), and the key is the series id, which the
+     * validator required the Kafka key to equal when there was one.
      */
     public static DeadLetter late(IngestRecord record, long latestEventTime, long allowedLatenessMillis, long now) {
         Observation obs = record.getObservation();
