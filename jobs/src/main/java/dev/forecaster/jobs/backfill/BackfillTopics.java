@@ -110,7 +110,11 @@ public final class BackfillTopics {
                     finite.put(topic, retention);
                 }
             } else {
-                missing.add(TopicSpec.of(topic, targets.partitions()).withRetentionForever());
+                TopicSpec spec = TopicSpec.of(topic, targets.partitions()).withRetentionForever();
+                // A dead letter holds a whole input record and its reason (KafkaConnectors.DEAD_LETTER_MAX_BYTES).
+                missing.add(topic.equals(targets.deadLetters())
+                        ? spec.withConfig(TopicSpec.MAX_MESSAGE_BYTES, String.valueOf(KafkaConnectors.DEAD_LETTER_MAX_BYTES))
+                        : spec);
             }
         }
         KafkaTopics.create(targets.bootstrap(), missing);

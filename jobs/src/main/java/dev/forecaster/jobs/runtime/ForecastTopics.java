@@ -17,15 +17,12 @@ public final class ForecastTopics {
      * Every topic keeps its records forever: replayed history carries old event times, and a
      * time-based retention would delete such records as soon as they arrive.
      */
-    /** A topic's largest record batch; the dead-letter topic's must hold a whole input record and more. */
-    static final String MAX_MESSAGE_BYTES = "max.message.bytes";
-
     public static List<TopicSpec> specs(ReadableConfig config, int partitions) {
         return List.of(
                 TopicSpec.of(config.get(ForecastJobOptions.OBSERVATIONS_TOPIC), partitions).withRetentionForever(),
                 TopicSpec.of(config.get(ForecastJobOptions.FORECASTS_TOPIC), partitions).withRetentionForever(),
                 TopicSpec.of(config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC), 1).withRetentionForever()
-                        .withConfig(MAX_MESSAGE_BYTES, String.valueOf(KafkaConnectors.DEAD_LETTER_MAX_BYTES)),
+                        .withConfig(TopicSpec.MAX_MESSAGE_BYTES, String.valueOf(KafkaConnectors.DEAD_LETTER_MAX_BYTES)),
                 TopicSpec.of(config.get(ForecastJobOptions.ALERTS_TOPIC), partitions).withRetentionForever());
     }
 }

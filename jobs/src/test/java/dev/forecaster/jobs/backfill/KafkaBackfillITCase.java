@@ -36,6 +36,7 @@ import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
 import dev.forecaster.jobs.cli.ForecasterCli;
+import dev.forecaster.jobs.io.KafkaConnectors;
 import dev.forecaster.jobs.runtime.kafka.EmbeddedKafkaBroker;
 import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
 import dev.forecaster.jobs.runtime.kafka.TopicSpec;
@@ -224,6 +225,9 @@ class KafkaBackfillITCase {
             assertEquals("-1", KafkaTopics.describeConfig(kafka.bootstrapServers(), topic).get(TopicSpec.RETENTION_MS),
                     topic + " is created keeping records forever");
         }
+        assertEquals(String.valueOf(KafkaConnectors.DEAD_LETTER_MAX_BYTES),
+                KafkaTopics.describeConfig(kafka.bootstrapServers(), "bf-dead-letters").get(TopicSpec.MAX_MESSAGE_BYTES),
+                "the dead-letter topic holds dead letters of near-limit input records");
 
         List<ConsumerRecord<byte[], byte[]>> scoreRecords = readTopic("bf-scores", r -> r.size() >= valid);
         List<AnomalyScore> scores = decode(scoreRecords, AnomalyScore.getClassSchema());

@@ -21,6 +21,8 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
     public static final String RETENTION_BYTES = "retention.bytes";
     /** Topic config key for the cleanup policy. */
     public static final String CLEANUP_POLICY = "cleanup.policy";
+    /** A topic's largest record batch, in bytes. */
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
 
     public TopicSpec {
         Objects.requireNonNull(name, "name");
