@@ -103,10 +103,13 @@ final class VectorHead {
         FloatVector t1 = s0;
         FloatVector t2 = s0;
         FloatVector t3 = s0;
-        int w = headOffset + q * hidden;
-        int u = w + L * hidden;
+        int w0 = headOffset + q * hidden;
+        int u0 = w0 + L * hidden;
         int k = 0;
-        for (; k + 3 < hidden; k += 4, w += 4 * L, u += 4 * L) {
+        // Offsets linear in k, not stepped alongside it: C2 then drops the loads' range checks.
+        for (; k + 3 < hidden; k += 4) {
+            int w = w0 + k * L;
+            int u = u0 + k * L;
             FloatVector v0 = FloatVector.broadcast(S, h[k]);
             FloatVector v1 = FloatVector.broadcast(S, h[k + 1]);
             FloatVector v2 = FloatVector.broadcast(S, h[k + 2]);
@@ -120,10 +123,10 @@ final class VectorHead {
             s3 = FloatVector.fromArray(S, headW, w + 3 * L).fma(v3, s3);
             t3 = FloatVector.fromArray(S, headW, u + 3 * L).fma(v3, t3);
         }
-        for (; k < hidden; k++, w += L, u += L) {
+        for (; k < hidden; k++) {
             FloatVector v = FloatVector.broadcast(S, h[k]);
-            s0 = FloatVector.fromArray(S, headW, w).fma(v, s0);
-            t0 = FloatVector.fromArray(S, headW, u).fma(v, t0);
+            s0 = FloatVector.fromArray(S, headW, w0 + k * L).fma(v, s0);
+            t0 = FloatVector.fromArray(S, headW, u0 + k * L).fma(v, t0);
         }
         s0.add(s1).add(s2.add(s3)).add(FloatVector.fromArray(S, headB, q)).intoArray(outP, q);
         t0.add(t1).add(t2.add(t3)).add(FloatVector.fromArray(S, headB, q + L)).intoArray(outP, q + L);
@@ -136,16 +139,17 @@ final class VectorHead {
         FloatVector s1 = s0;
         FloatVector s2 = s0;
         FloatVector s3 = s0;
-        int w = headOffset + q * hidden;
+        int w0 = headOffset + q * hidden;
         int k = 0;
-        for (; k + 3 < hidden; k += 4, w += 4 * L) {
+        for (; k + 3 < hidden; k += 4) {
+            int w = w0 + k * L;
             s0 = FloatVector.fromArray(S, headW, w).fma(FloatVector.broadcast(S, h[k]), s0);
             s1 = FloatVector.fromArray(S, headW, w + L).fma(FloatVector.broadcast(S, h[k + 1]), s1);
             s2 = FloatVector.fromArray(S, headW, w + 2 * L).fma(FloatVector.broadcast(S, h[k + 2]), s2);
             s3 = FloatVector.fromArray(S, headW, w + 3 * L).fma(FloatVector.broadcast(S, h[k + 3]), s3);
         }
-        for (; k < hidden; k++, w += L) {
-            s0 = FloatVector.fromArray(S, headW, w).fma(FloatVector.broadcast(S, h[k]), s0);
+        for (; k < hidden; k++) {
+            s0 = FloatVector.fromArray(S, headW, w0 + k * L).fma(FloatVector.broadcast(S, h[k]), s0);
         }
         s0.add(s1).add(s2.add(s3)).add(FloatVector.fromArray(S, headB, q)).intoArray(outP, q);
     }
