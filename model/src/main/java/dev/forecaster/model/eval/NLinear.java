@@ -20,7 +20,7 @@ import java.util.TreeMap;
  */
 public final class NLinear implements Forecaster {
 
-    /** Ridge penalty relative to the mean diagonal of the Gram matrix, so it is scale-free. */
+    /** Ridge penalty on the lag weights, relative to the lags' mean diagonal of the Gram matrix. */
     public static final double DEFAULT_RIDGE = 1e-4;
 
     private final int lookback;
@@ -96,6 +96,13 @@ public final class NLinear implements Forecaster {
         int d = lookback + 1;
         int firstOrigin = Math.max(lookback - 1, train.start() - 1);
         weights.clear();
+        // Before the (lookback + 1)² Gram matrix is allocated: a lookback longer than the train
+        // rows would otherwise end in an OutOfMemoryError, or a negative array size past 46,340.
+        int longest = horizons[horizons.length - 1];
+        if (train.end() - 1 - longest < firstOrigin) {
+            throw new IllegalArgumentException("train rows " + train + " hold no window of "
+                    + lookback + " inputs and " + longest + " labels (the lookback is too long for them)");
+        }
         // Windows for a longer horizon are a prefix of those for a shorter one, so one pass in
         // order of decreasing horizon accumulates each Gram matrix from the previous one.
         double[] gram = new double[d * d];
@@ -155,17 +162,27 @@ public final class NLinear implements Forecaster {
         v[lookback] = 1.0;
     }
 
-    /** Solves (G + λI) W = B by Cholesky, G given as its upper triangle. */
+    /**
+     * Solves (G + λP) W = B by Cholesky, G given as its upper triangle and P the identity on the
+     * lag inputs, zero on the bias. λ is {@link #ridge} times the lags' mean diagonal, and the bias
+     * goes unpenalised, as an intercept usually does: then the fit is the same in any unit,
+     * forecasts of s·x being s times those of x. (The first version took λ from the whole trace,
+     * bias included, whose input is 1 in every unit: a series in units a million times smaller
+     * had its lags shrunk almost to persistence, one a million times larger had its bias shrunk.)
+     */
     private double[] solve(double[] upperGram, int d, double[] b, int h) {
+        int lags = d - 1;
         double trace = 0;
-        for (int i = 0; i < d; i++) {
+        for (int i = 0; i < lags; i++) {
             trace += upperGram[i * d + i];
         }
-        double lambda = ridge * Math.max(trace / d, 1e-12);
+        // A constant train span has no lag variance at all; any positive λ then keeps G + λP
+        // definite, and the forecast is the bias (the train span's mean drift, zero).
+        double lambda = trace > 0 ? ridge * trace / lags : ridge;
         double[] l = new double[d * d];
         for (int i = 0; i < d; i++) {
             for (int j = 0; j <= i; j++) {
-                double sum = upperGram[j * d + i] + (i == j ? lambda : 0);
+                double sum = upperGram[j * d + i] + (i == j && i < lags ? lambda : 0);
                 for (int k = 0; k < j; k++) {
                     sum -= l[i * d + k] * l[j * d + k];
                 }

@@ -50,6 +50,10 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values) {
             if (header == null) {
                 throw new IOException(file + " is empty");
             }
+            // Spreadsheets often save UTF-8 with a byte-order mark, which would hide in the first name.
+            if (header.startsWith("\uFEFF")) {
+                header = header.substring(1);
+            }
             List<String> columns = Arrays.stream(header.split(",", -1)).map(String::strip).toList();
             int timeIndex = columns.indexOf(timeColumn);
             int targetIndex = columns.indexOf(targetColumn);
@@ -75,7 +79,7 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values) {
                     v = Double.parseDouble(cells[targetIndex].strip());
                 } catch (NumberFormatException e) {
                     throw new IOException(file + " line " + lineNo + ": '" + cells[targetIndex]
-                            + "' is not a number", e);
+                            + "' is not a number");
                 }
                 if (!Double.isFinite(v)) {
                     throw new IOException(file + " line " + lineNo + ": non-finite value " + v);
@@ -108,12 +112,20 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values) {
         } catch (DateTimeParseException e) {
             // fall through
         }
+        long seconds;
         try {
-            return Long.parseLong(text);
+            seconds = Long.parseLong(text);
         } catch (NumberFormatException e) {
             throw new IOException(file + " line " + lineNo + ": unreadable time '" + text
                     + "' (expected ISO date-time, date or epoch seconds)");
         }
+        // 1e11 s is the year 5138, and today's epoch milliseconds are above it: without this the
+        // run fails later with a sampling interval of thousands of days, which misleads.
+        if (Math.abs(seconds) >= 100_000_000_000L) {
+            throw new IOException(file + " line " + lineNo + ": time " + text
+                    + " looks like epoch milliseconds or finer; the time column takes epoch seconds");
+        }
+        return seconds;
     }
 
     /** The median gap between consecutive times, in seconds; robust to the odd missing row. */

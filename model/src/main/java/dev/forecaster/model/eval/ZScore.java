@@ -25,7 +25,9 @@ public record ZScore(double mean, double std) {
             ss += d * d;
         }
         double std = Math.sqrt(ss / rows.length());
-        if (!(std > 0)) {
+        // Relative: the mean of n copies of 0.1 is not exactly 0.1, and the "std" of such a constant
+        // span comes out near 1e-15, which would blow every error up by 1e30 instead of failing.
+        if (!(std > 1e-12 * Math.abs(mean))) {
             throw new IllegalArgumentException("rows " + rows + " are constant; cannot z-normalise");
         }
         return new ZScore(mean, std);

@@ -1,6 +1,7 @@
 package dev.forecaster.model.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,43 @@ class BacktestTest {
         assertEquals(20.0, s.values()[0], 1e-12);
         assertThrows(IllegalArgumentException.class,
                 () -> TimeSeries.readCsv(syntheticCsv(dir, 10), "date", "nope"));
+    }
+
+    /** What spreadsheets and loggers write: the reader either copes or names the file and line. */
+    @Test
+    void unusualCsvFilesAreReadOrRejectedWithTheirLine() throws IOException {
+        Path bom = dir.resolve("bom.csv");
+        Files.writeString(bom, "\uFEFFdate,OT\n2016-07-01 00:00:00,1.5\n2016-07-01 01:00:00,2.5\n");
+        assertEquals(2.5, TimeSeries.readCsv(bom, "date", "OT").values()[1], 0);
+
+        Path empty = dir.resolve("empty-cell.csv");
+        Files.writeString(empty, "date,OT\n2016-07-01 00:00:00,1.5\n2016-07-01 01:00:00,\n");
+        IOException e = assertThrows(IOException.class, () -> TimeSeries.readCsv(empty, "date", "OT"));
+        assertTrue(e.getMessage().endsWith("empty-cell.csv line 3: '' is not a number"), e.getMessage());
+        // The CLI prints the deepest cause; a NumberFormatException there would hide the line.
+        assertNull(e.getCause());
+
+        Path millis = dir.resolve("millis.csv");
+        Files.writeString(millis, "date,OT\n1467331200000,1.5\n1467334800000,2.5\n");
+        e = assertThrows(IOException.class, () -> TimeSeries.readCsv(millis, "date", "OT"));
+        assertTrue(e.getMessage().contains("line 2: time 1467331200000 looks like epoch milliseconds"), e.getMessage());
+        Path seconds = dir.resolve("seconds.csv");
+        Files.writeString(seconds, "date,OT\n1467331200,1.5\n1467334800,2.5\n");
+        assertEquals(3600, TimeSeries.readCsv(seconds, "date", "OT").stepSeconds());
+    }
+
+    @Test
+    void aConstantSpanIsRefusedEvenWhenItsMeanDoesNotRoundExactly() {
+        double[] x = new double[1800];
+        java.util.Arrays.fill(x, 0.1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ZScore.of(x, new RowRange(0, 1800)));
+        assertTrue(e.getMessage().contains("constant"), e.getMessage());
+        double[] tiny = new double[100];
+        for (int i = 0; i < tiny.length; i++) {
+            tiny[i] = 1e-9 * (5 + Math.sin(i));
+        }
+        assertEquals(5e-9, ZScore.of(tiny, new RowRange(0, 100)).mean(), 1e-10);
     }
 
     /** Forecasters that read times get, at every origin, the times of exactly the rows they get. */

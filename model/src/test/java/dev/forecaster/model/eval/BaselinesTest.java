@@ -94,4 +94,46 @@ class BaselinesTest {
         assertThrows(IllegalArgumentException.class, () -> stepwise.forecast(new double[20], 11));
         assertThrows(IllegalArgumentException.class, () -> NLinear.stepwise(16, 10, 0));
     }
+
+    @Test
+    void nlinearForecastsTheSameInAnyUnit() {
+        // Fitted in a unit s times larger, the forecasts must be s times larger: real series come
+        // in kW or MW, dollars or cents. Before the bias went unpenalised, s = 1e-6 gave persistence.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        double[] x = new double[1000];
+        for (int t = 1; t < x.length; t++) {
+            x[t] = 0.95 * x[t - 1] + Math.sin(0.26 * t) + 0.05 + 0.3 * random.nextGaussian();
+        }
+        NLinear reference = new NLinear(24, List.of(6));
+        reference.fit(new TrainingData(java.util.Arrays.copyOf(x, 800), SPLIT.train(), SPLIT.val()));
+        for (double s : new double[] {1e-9, 1e-6, 1e-3, 1e3, 1e6, 1e9}) {
+            double[] y = new double[x.length];
+            for (int t = 0; t < x.length; t++) {
+                y[t] = s * x[t];
+            }
+            NLinear scaled = new NLinear(24, List.of(6));
+            scaled.fit(new TrainingData(java.util.Arrays.copyOf(y, 800), SPLIT.train(), SPLIT.val()));
+            for (int origin = 820; origin < 990; origin += 23) {
+                double[] expected = reference.forecast(java.util.Arrays.copyOf(x, origin + 1), 6);
+                double[] actual = scaled.forecast(java.util.Arrays.copyOf(y, origin + 1), 6);
+                for (int k = 0; k < 6; k++) {
+                    assertEquals(expected[k], actual[k] / s, 1e-7 * (1 + Math.abs(expected[k])),
+                            "scale " + s + " origin " + origin + " step " + (k + 1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void nlinearRefusesALookbackLongerThanItsTrainRowsBeforeAllocating() {
+        double[] x = new double[1000];
+        for (int t = 0; t < x.length; t++) {
+            x[t] = Math.sin(0.1 * t);
+        }
+        TrainingData data = new TrainingData(java.util.Arrays.copyOf(x, 800), SPLIT.train(), SPLIT.val());
+        // 50,000 inputs: a Gram matrix of (lookback + 1)² doubles would overflow an int's size.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new NLinear(50_000, List.of(24)).fit(data));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("hold no window of 50000 inputs"), e.getMessage());
+    }
 }
