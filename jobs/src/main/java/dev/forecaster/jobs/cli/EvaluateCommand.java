@@ -172,6 +172,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         if (forecastsModel != null && forecastsOut == null) {
             throw usage("--forecasts-model needs --forecasts-out");
         }
+        if (forecastsOut != null && Files.isDirectory(forecastsOut)) {
+            // Checked now, not after the whole backtest has run.
+            throw usage("--forecasts-out " + forecastsOut + " is a directory; give a file name");
+        }
         if (!Files.isReadable(csv)) {
             throw usage("cannot read --csv file " + csv);
         }
@@ -250,7 +254,9 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             if (forecastsOut != null) {
                 String chosen = results.stream().filter(r -> candidates.contains(r.model()))
                         .min((a, b) -> Double.compare(a.meanMse(), b.meanMse())).orElseThrow().model();
-                Files.move(pending.remove(chosen), forecastsOut, StandardCopyOption.REPLACE_EXISTING);
+                // Out of pending only once moved, so that a failed move still cleans its file up.
+                Files.move(pending.get(chosen), forecastsOut, StandardCopyOption.REPLACE_EXISTING);
+                pending.remove(chosen);
                 err.println("evaluate: forecasts of " + chosen + " written to " + forecastsOut);
             }
         } finally {
@@ -281,8 +287,8 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     }
 
     private Split split(TimeSeries series) {
+        Split defaults = null;
         try {
-            Split defaults = null;
             if (train == null || val == null || test == null) {
                 long step = series.stepSeconds();
                 if (step <= 0 || 3600 % step != 0) {
@@ -294,7 +300,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                     val != null ? RowRange.parse(val) : defaults.val(),
                     test != null ? RowRange.parse(test) : defaults.test());
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw usage(e.getMessage());
+            // A range the user did not give would otherwise read as if they had typed it.
+            throw usage(defaults == null ? e.getMessage() : e.getMessage() + " (the ranges not given are the ETT"
+                    + " benchmark's defaults " + defaults.train() + ", " + defaults.val() + ", " + defaults.test()
+                    + " for train, val and test; give --train, --val and --test for another series)");
         }
     }
 

@@ -46,6 +46,25 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void aDirectoryAsForecastsOutAndDefaultRangesAreNamedBeforeAnythingRuns() throws IOException {
+        String file = csv(3000).toString();
+        Path folder = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(folder.resolve("keep.txt"), "x");
+        CliRun r = CliRun.of("evaluate", "--csv", file, "--train", "0:1800", "--val", "1800:2400", "--test", "2400:3000",
+                "--models", "persistence", "--horizons", "24", "--forecasts-out", folder.toString());
+        assertEquals(ForecasterCli.EXIT_USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("is a directory"), r.err());
+        try (var files = Files.list(folder)) {
+            assertEquals(1, files.count(), "nothing written into the folder");
+        }
+        // Only --test given: the message says the other two ranges are defaults, not the user's.
+        r = CliRun.of("evaluate", "--csv", file, "--test", "2400:3000", "--models", "persistence", "--horizons", "24");
+        assertEquals(ForecasterCli.EXIT_USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("the ranges not given are the ETT benchmark's defaults"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
     void misuseGivesOneLineAndExitTwo() throws IOException {
         String file = csv(50).toString();
         for (String[] args : new String[][] {
