@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -200,15 +199,18 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         err.printf(Locale.ROOT, "evaluate: %s column %s, %d rows, train %s, val %s, test %s, origins %d..%d, mode %s%n",
                 csv.getFileName(), target, series.length(), split.train(), split.val(), split.test(),
                 backtest.firstOrigin(), backtest.lastOrigin(), backtestMode.label());
+        String spacing = series.length() < 2 ? "" : series.spacing().describe();
+        if (!spacing.isEmpty()) {
+            err.println("evaluate: warning: " + spacing);
+        }
 
         List<String> candidates = (forecastsOut == null ? List.<String>of()
                 : forecastsModel != null ? List.of(forecastsModel)
                 : names.stream().anyMatch(RECURRENT::contains)
                         ? names.stream().filter(RECURRENT::contains).toList() : names)
                 .stream().map(this::label).toList();
-        Map<String, Path> pending = new LinkedHashMap<>();
         List<Backtest.Result> results = new ArrayList<>();
-        try {
+        try (PendingFiles pending = new PendingFiles()) {
             for (Forecaster f : forecasters) {
                 ProgressBar bar = new ProgressBar(err, String.format(Locale.ROOT, "%-13s", f.name()));
                 Backtest.Listener listener = new Backtest.Listener() {
@@ -224,8 +226,8 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                 };
                 Backtest.Result result;
                 if (candidates.contains(f.name())) {
-                    Path tmp = forecastsOut.resolveSibling(forecastsOut.getFileName() + "." + f.name() + ".tmp");
-                    pending.put(f.name(), tmp);
+                    Path tmp = pending.add(f.name(),
+                            forecastsOut.resolveSibling(forecastsOut.getFileName() + "." + f.name() + ".tmp"));
                     try (ForecastsCsv sink = new ForecastsCsv(tmp)) {
                         result = backtest.run(f, series.values(), epochMillis(series), sink, listener);
                     }
@@ -254,14 +256,8 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             if (forecastsOut != null) {
                 String chosen = results.stream().filter(r -> candidates.contains(r.model()))
                         .min((a, b) -> Double.compare(a.meanMse(), b.meanMse())).orElseThrow().model();
-                // Out of pending only once moved, so that a failed move still cleans its file up.
-                Files.move(pending.get(chosen), forecastsOut, StandardCopyOption.REPLACE_EXISTING);
-                pending.remove(chosen);
+                pending.keep(chosen, forecastsOut);
                 err.println("evaluate: forecasts of " + chosen + " written to " + forecastsOut);
-            }
-        } finally {
-            for (Path p : pending.values()) {
-                Files.deleteIfExists(p);
             }
         }
         System.out.print(ResultTable.markdown(results, hs));

@@ -117,6 +117,30 @@ class EvaluateCommandTest {
         }
     }
 
+    @Test
+    void irregularTimesAreReportedAndTheRunGoesOn() throws IOException {
+        Path file = csv(200);
+        Captured regular = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150",
+                "--test", "150:180", "--horizons", "4", "--models", "persistence");
+        assertEquals(0, regular.code(), regular.err());
+        assertTrue(!regular.stderr().contains("warning"), regular.stderr());
+
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        // Three hours left out after data row 51; data row 120 a copy of row 119 (lines.get(i) is row i - 1).
+        lines.remove(53);
+        lines.remove(53);
+        lines.remove(53);
+        lines.add(121, lines.get(120));
+        Files.write(file, lines);
+        Captured irregular = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150",
+                "--test", "150:180", "--horizons", "4", "--models", "persistence");
+        assertEquals(0, irregular.code(), irregular.err());
+        assertTrue(irregular.stderr().contains("evaluate: warning: 1 time repeats or goes back (first at row 120); 1 gap"
+                + " of more than one 1 h interval, about 3 rows missing (longest 4 h, before row 52): rows are taken"
+                + " as equally spaced steps"), irregular.stderr());
+        assertTrue(irregular.stdout().contains("| persistence | frozen |"), irregular.stdout());
+    }
+
     /**
      * An untrained residual model forecasts its base: with --base-block 0 exactly NLinear's own
      * forecasts, with blocks a base whose first steps were fitted on more windows.

@@ -142,6 +142,91 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values) {
     }
 
     /**
+     * How the rows' times depart from one row every {@link #stepSeconds}. Every model here takes
+     * rows as equally spaced steps, so a repeated or backward time and a gap (missing rows) pass
+     * unseen unless someone is told: a forecast "24 steps ahead" across a gap is further ahead in
+     * time, and calendar features of a repeated time repeat.
+     *
+     * @param stepSeconds the median interval
+     * @param backward rows whose time is not after the previous row's (repeated or going back)
+     * @param firstBackward 0-based row of the first of them, or -1
+     * @param gaps intervals of more than 1.5 steps (one or more rows missing)
+     * @param missingRows the rows those gaps would hold at one per step
+     * @param largestGapSeconds the longest interval, 0 without gaps
+     * @param largestGapRow 0-based row after the longest gap, or -1
+     */
+    public record Spacing(long stepSeconds, int backward, int firstBackward, int gaps, long missingRows,
+            long largestGapSeconds, int largestGapRow) {
+
+        public boolean regular() {
+            return backward == 0 && gaps == 0;
+        }
+
+        /** One line for a user, or "" when the rows are regular. */
+        public String describe() {
+            if (regular()) {
+                return "";
+            }
+            StringBuilder s = new StringBuilder();
+            if (backward > 0) {
+                s.append(backward).append(backward == 1 ? " time repeats or goes back" : " times repeat or go back")
+                        .append(" (first at row ").append(firstBackward).append(')');
+            }
+            if (gaps > 0) {
+                if (s.length() > 0) {
+                    s.append("; ");
+                }
+                s.append(gaps).append(gaps == 1 ? " gap" : " gaps").append(" of more than one ")
+                        .append(duration(stepSeconds)).append(" interval, about ").append(missingRows)
+                        .append(missingRows == 1 ? " row" : " rows").append(" missing (longest ")
+                        .append(duration(largestGapSeconds)).append(", before row ").append(largestGapRow)
+                        .append(')');
+            }
+            return s.append(": rows are taken as equally spaced steps").toString();
+        }
+
+        private static String duration(long seconds) {
+            if (seconds % 86_400 == 0) {
+                return seconds / 86_400 + " d";
+            }
+            if (seconds % 3600 == 0) {
+                return seconds / 3600 + " h";
+            }
+            if (seconds % 60 == 0) {
+                return seconds / 60 + " min";
+            }
+            return seconds + " s";
+        }
+    }
+
+    /** See {@link Spacing}; needs two rows, as {@link #stepSeconds} does. */
+    public Spacing spacing() {
+        long step = stepSeconds();
+        int backward = 0;
+        int firstBackward = -1;
+        int gaps = 0;
+        long missing = 0;
+        long largest = 0;
+        int largestRow = -1;
+        for (int i = 1; i < epochSeconds.length; i++) {
+            long gap = epochSeconds[i] - epochSeconds[i - 1];
+            if (gap <= 0) {
+                if (backward++ == 0) {
+                    firstBackward = i;
+                }
+            } else if (step > 0 && 2 * gap > 3 * step) {
+                gaps++;
+                missing += Math.max(1, Math.round((double) gap / step) - 1);
+                if (gap > largest) {
+                    largest = gap;
+                    largestRow = i;
+                }
+            }
+        }
+        return new Spacing(step, backward, firstBackward, gaps, missing, largest, largestRow);
+    }
+
+    /**
      * Steps per day, the seasonal-naive period (24 for hourly data, 96 for 15-minute data).
      *
      * @throws IllegalStateException when the interval is not positive or does not divide a day

@@ -29,6 +29,9 @@ class StepKernelEquivalenceTest {
         "LSTM, 16, 2, 24, 1, POINT", "LSTM, 64, 2, 24, 1, POINT", "LSTM, 128, 2, 24, 1, POINT",
         // Sizes that are not multiples of any vector length: padded gates, head and tails.
         "LSTM, 20, 2, 5, 3, POINT", "LSTM, 8, 1, 3, 1, POINT", "LSTM, 37, 1, 17, 2, POINT",
+        // Heads of other widths: whole vectors, a last block of half a vector or less, or more.
+        "LSTM, 64, 1, 40, 1, POINT", "LSTM, 19, 1, 12, 1, POINT", "LSTM, 64, 1, 8, 1, POINT",
+        "GRU, 33, 1, 20, 1, GAUSSIAN", "RNN, 64, 1, 44, 1, POINT",
         "GRU, 16, 1, 24, 1, POINT", "GRU, 64, 2, 24, 1, POINT", "GRU, 128, 1, 24, 1, POINT",
         "GRU, 20, 2, 5, 3, POINT", "GRU, 8, 1, 3, 1, POINT", "GRU, 37, 1, 17, 2, POINT",
         "RNN, 16, 1, 24, 1, POINT", "RNN, 64, 2, 24, 1, POINT", "RNN, 128, 1, 24, 1, POINT",
