@@ -125,6 +125,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             description = "Recurrent models: scale the network's correction at each step by a factor in [0, 1] fitted on the validation origins, so that a correction validation does not support is damped toward the base; --no-shrink adds it whole, as the first versions did (default: ${DEFAULT-VALUE}).")
     boolean shrink;
 
+    @Option(names = "--local-scale", defaultValue = "0", paramLabel = "CHANGES",
+            description = "Recurrent models: learn and apply the network's correction in units of the series' recent volatility, the root mean square of the last CHANGES one-step changes relative to the train rows', so that corrections shrink in calm stretches; 0 = off, in units of the train rows' std (default: ${DEFAULT-VALUE}).")
+    int localScale;
+
     @Option(names = {"--hidden", "--lstm-hidden"}, defaultValue = "64", description = "Hidden units per recurrent layer (default: ${DEFAULT-VALUE}).")
     int hidden;
 
@@ -159,6 +163,9 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         }
         if (ensemble < 1) {
             throw usage("--ensemble must be at least 1, was " + ensemble);
+        }
+        if (localScale < 0 || localScale == 1) {
+            throw usage("--local-scale must be 0 (off) or at least 2 changes, was " + localScale);
         }
         for (String m : names) {
             if (!MODELS.contains(m)) {
@@ -333,6 +340,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                                     .withCell(CELLS.get(cell), cell.equals("irnn"))
                                     .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
                                     .withNlinearLookback(lookback).withHead(head).withBaseBlock(baseBlock).withShrink(shrink)
+                                    .withLocalScale(localScale)
                                     .withFeatures(calendar.features()),
                             hs));
                 }

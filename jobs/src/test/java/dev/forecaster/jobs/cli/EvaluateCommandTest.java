@@ -84,6 +84,8 @@ class EvaluateCommandTest {
                 {"evaluate", "--csv", file, "--forecasts-model", "lstm", "--models", "nlinear"},
                 {"evaluate", "--csv", file, "--calendar", "moon_phase"},
                 {"evaluate", "--csv", file, "--ensemble", "0"},
+                {"evaluate", "--csv", file, "--local-scale", "1"},
+                {"evaluate", "--csv", file, "--local-scale", "-24"},
                 {"evaluate", "--csv", file, "--calendar", "hour_of_day,hour_of_day"},
                 {"evaluate", "--csv", file, "--calendar", "hour_of_day", "--calendar-zone", "Mars/Olympus"}}) {
             CliRun r = CliRun.of(args);
@@ -182,6 +184,17 @@ class EvaluateCommandTest {
         assertEquals(0, plain.code(), plain.err());
         assertTrue(plain.stderr().contains("gru-nlinear last fit") && !plain.stderr().contains("shrink_mean="),
                 plain.stderr());
+    }
+
+    /** {@code --local-scale} reaches the recurrent models: their fit report names it and the validation rows' mean ratio. */
+    @Test
+    void aLocalScaleReachesTheRecurrentModels() throws IOException {
+        Path file = csv(200);
+        Captured r = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test",
+                "150:180", "--horizons", "4", "--models", "gru-nlinear", "--lookback", "24", "--hidden", "4",
+                "--window", "12", "--iterations", "2", "--local-scale", "24");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.stderr().contains("local_scale=24.0") && r.stderr().contains("val_local_ratio_mean="), r.stderr());
     }
 
     /** A seed ensemble fits one member per seed and reports the average under its own name. */

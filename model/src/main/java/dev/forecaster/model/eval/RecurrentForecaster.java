@@ -34,7 +34,9 @@ import java.util.TreeMap;
  * first steps of that head, so one network serves every horizon.
  *
  * <p>Inputs are the series' one-step changes, scaled by their train std; labels are the base's
- * error in units of the train rows' std (the units the backtest scores in). Training samples windows of {@code window} steps (seeded), fits them with
+ * error in units of the train rows' std (the units the backtest scores in). With {@link
+ * Options#localScale} both are further divided, row by row, by the series' recent volatility
+ * relative to the train rows ({@link LocalScale}), and the correction multiplied by it. Training samples windows of {@code window} steps (seeded), fits them with
  * truncated BPTT, and scores every step of a window. Every {@code evalEvery} minibatches the
  * network forecasts the validation origins; the best parameters so far are kept and training
  * stops after {@code patience} evaluations without improvement. The head starts at zero, so the
@@ -83,11 +85,16 @@ public final class RecurrentForecaster implements Forecaster {
      *     validation origins (least squares of the correction against the base's error there), so
      *     that a correction validation does not support is damped toward the base; false adds it
      *     whole (the first versions)
+     * @param localScale 0, or the number of trailing one-step changes whose root mean square, relative
+     *     to the train rows', scales the network's inputs, labels and corrections at each row
+     *     ({@link LocalScale}): the network then learns corrections in units of the series' recent
+     *     volatility, so that in a calmer stretch than it was trained on its corrections shrink
+     *     with the series' moves instead of keeping the size learnt on turbulent ones
      */
     public record Options(CellType cell, boolean identityInit, Base base, int hiddenSize, int layers,
             int window, int tbpttLength, int batchSize, int maxIterations, int evalEvery, int patience,
             double learningRate, double clipNorm, int nlinearLookback, long seed, HeadKind head,
-            InputFeatures features, int baseBlock, boolean shrink) {
+            InputFeatures features, int baseBlock, boolean shrink, int localScale) {
 
         public Options {
             Objects.requireNonNull(cell, "cell");
@@ -96,7 +103,7 @@ public final class RecurrentForecaster implements Forecaster {
             Objects.requireNonNull(features, "features");
             if (hiddenSize <= 0 || layers <= 0 || window <= 0 || tbpttLength <= 0 || batchSize <= 0
                     || maxIterations < 0 || evalEvery <= 0 || patience <= 0 || nlinearLookback < 2
-                    || baseBlock < 0) {
+                    || baseBlock < 0 || localScale < 0 || localScale == 1) {
                 throw new IllegalArgumentException("invalid recurrent options " + this);
             }
             if (identityInit && cell != CellType.RNN) {
@@ -107,52 +114,59 @@ public final class RecurrentForecaster implements Forecaster {
         /** One LSTM layer of 64 units. */
         public static Options defaults(Base base, long seed) {
             return new Options(CellType.LSTM, false, base, 64, 1, 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, seed,
-                    HeadKind.POINT, InputFeatures.VALUE_ONLY, DEFAULT_BASE_BLOCK, true);
+                    HeadKind.POINT, InputFeatures.VALUE_ONLY, DEFAULT_BASE_BLOCK, true, 0);
         }
 
         public Options withHead(HeadKind newHead) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, newHead, features, baseBlock, shrink);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, newHead, features, baseBlock, shrink, localScale);
         }
 
         public Options withCell(CellType newCell, boolean identity) {
             return new Options(newCell, identity, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale);
         }
 
         public Options withLayers(int newLayers) {
             return new Options(cell, identityInit, base, hiddenSize, newLayers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale);
         }
 
         public Options withMaxIterations(int iterations) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink);
+                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale);
         }
 
         public Options withNlinearLookback(int lookback) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed, head, features, baseBlock, shrink);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed, head, features, baseBlock, shrink, localScale);
         }
 
         /** The same, reading calendar features of each row's time beside its change. */
         public Options withFeatures(InputFeatures newFeatures) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                     maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head,
-                    newFeatures, baseBlock, shrink);
+                    newFeatures, baseBlock, shrink, localScale);
         }
 
         public Options withShape(int hidden, int windowLength) {
             return new Options(cell, identityInit, base, hidden, layers, windowLength,
                     Math.min(tbpttLength, windowLength), batchSize, maxIterations, evalEvery,
-                    patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink);
+                    patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale);
         }
 
         /** The same, with the correction scaled by validation-fitted factors or added whole. */
         public Options withShrink(boolean newShrink) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                     maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
-                    baseBlock, newShrink);
+                    baseBlock, newShrink, localScale);
+        }
+
+        /** The same with corrections in units of the last {@code changes} one-step changes' scale, or 0 for none. */
+        public Options withLocalScale(int changes) {
+            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
+                    baseBlock, shrink, changes);
         }
 
         /**
@@ -162,7 +176,7 @@ public final class RecurrentForecaster implements Forecaster {
         public Options withBaseBlock(int block) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                     maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
-                    block, shrink);
+                    block, shrink, localScale);
         }
     }
 
@@ -224,9 +238,8 @@ public final class RecurrentForecaster implements Forecaster {
 
     @Override
     public int lookback() {
-        return options.base() == Base.NLINEAR
-                ? Math.max(options.window(), options.nlinearLookback())
-                : options.window();
+        int context = options.window() + options.localScale();
+        return options.base() == Base.NLINEAR ? Math.max(context, options.nlinearLookback()) : context;
     }
 
     @Override
@@ -251,11 +264,12 @@ public final class RecurrentForecaster implements Forecaster {
             firstInput = options.nlinearLookback() - 1;
         }
         diffScale = differenceScale(x, train);
+        LocalScale local = localScale(x);
         // Input j of row t at z[j * n + t].
         int n = x.length;
         float[] z = new float[n * inputs.width()];
         for (int i = 0; i < n; i++) {
-            inputs.encode(input(x, i), times == null ? 0L : times[i], z, i, n);
+            inputs.encode(input(x, i, local), times == null ? 0L : times[i], z, i, n);
         }
         // Window starts whose every step has a base forecast and labels inside the train rows.
         int firstStart = Math.max(firstInput, train.start() - 1);
@@ -275,7 +289,7 @@ public final class RecurrentForecaster implements Forecaster {
         for (int i = 0; i < valCount; i++) {
             valOrigins[i] = firstVal + (int) ((long) i * (lastVal - firstVal) / Math.max(1, valCount - 1));
         }
-        Residuals residuals = new Residuals(x, z, h, firstStart, lastStart + w - 1, valOrigins);
+        Residuals residuals = new Residuals(x, local, h, firstStart, lastStart + w - 1, valOrigins);
 
         ModelSpec spec = new ModelSpec(options.cell(), 1, options.hiddenSize(), options.layers(), h, options.head())
                 .withFeatures(inputs);
@@ -335,6 +349,10 @@ public final class RecurrentForecaster implements Forecaster {
         if (options.head() == HeadKind.GAUSSIAN) {
             report.put("val_nll_base", initialNll);
             report.put("val_nll", bestScore[1]);
+        }
+        if (options.localScale() > 0) {
+            report.put("local_scale", (double) options.localScale());
+            report.put("val_local_ratio_mean", java.util.Arrays.stream(valOrigins).mapToDouble(local::ratio).average().orElse(1));
         }
         float[][] valMeans = valOutputs(net, valFeatures, valOrigins.length);
         shrink = options.shrink() ? shrinkFactors(valMeans, residuals.valLabels, h) : ones(h);
@@ -492,25 +510,26 @@ public final class RecurrentForecaster implements Forecaster {
         final float[][] train;
         final float[][] valLabels;
 
-        Residuals(double[] x, float[] z, int h, int first, int last, int[] valOrigins) {
+        Residuals(double[] x, LocalScale local, int h, int first, int last, int[] valOrigins) {
             this.horizon = h;
             this.first = first;
             this.train = new float[last - first + 1][];
             double[] base = new double[h];
             for (int t = first; t <= last; t++) {
-                train[t - first] = residual(x, t, base);
+                train[t - first] = residual(x, local, t, base);
             }
             valLabels = new float[valOrigins.length][];
             for (int i = 0; i < valOrigins.length; i++) {
-                valLabels[i] = residual(x, valOrigins[i], base);
+                valLabels[i] = residual(x, local, valOrigins[i], base);
             }
         }
 
-        private float[] residual(double[] x, int origin, double[] base) {
+        private float[] residual(double[] x, LocalScale local, int origin, double[] base) {
             baseForecast(x, origin, base);
             float[] r = new float[horizon];
+            double unit = zscore.std() * local.ratio(origin);
             for (int k = 0; k < horizon; k++) {
-                r[k] = (float) ((x[origin + 1 + k] - base[k]) / zscore.std());
+                r[k] = (float) ((x[origin + 1 + k] - base[k]) / unit);
             }
             return r;
         }
@@ -537,9 +556,14 @@ public final class RecurrentForecaster implements Forecaster {
      * to the later, differently levelled test rows of ETTh1 (see docs/evaluation.md); changes keep
      * the model, like NLinear, blind to the level.
      */
-    private float input(double[] x, int t) {
+    private float input(double[] x, int t, LocalScale local) {
         double change = t == 0 ? 0 : x[t] - x[t - 1];
-        return (float) SeriesScaler.clamp(change / diffScale);
+        return (float) SeriesScaler.clamp(change / (diffScale * local.ratio(t)));
+    }
+
+    /** The local scale of {@code x}'s rows under these options (all 1 when it is off). */
+    private LocalScale localScale(double[] x) {
+        return options.localScale() == 0 ? LocalScale.NONE : LocalScale.of(x, options.localScale(), diffScale);
     }
 
     private static double differenceScale(double[] x, RowRange train) {
@@ -611,20 +635,22 @@ public final class RecurrentForecaster implements Forecaster {
         int n = history.length;
         double[] forecast = new double[maxHorizon];
         baseForecast(history, n - 1, forecast);
+        LocalScale local = localScale(history);
+        double unit = zscore.std() * local.ratio(n - 1);
         RecurrentState state = kernel.newState();
         float[] in = new float[inputs.width()];
         float[] out = new float[kernel.spec().outputs()];
         for (int t = Math.max(0, n - options.window()); t < n; t++) {
-            inputs.encode(input(history, t), times == null ? 0L : times[t], in);
+            inputs.encode(input(history, t, local), times == null ? 0L : times[t], in);
             kernel.step(state, in, out);
         }
         double[] spreads = options.head() == HeadKind.GAUSSIAN ? new double[maxHorizon] : null;
         for (int k = 0; k < maxHorizon; k++) {
-            forecast[k] += shrink[k] * out[k] * zscore.std();
+            forecast[k] += shrink[k] * out[k] * unit;
             if (spreads != null) {
-                // The network's sd is of the base's error in units of the train std, as its mean is;
-                // calibrated on the validation origins.
-                spreads[k] = out[maxHorizon + k] * zscore.std() * kernel.spreadCalibration().factor(k);
+                // The network's sd is of the base's error in the same unit as its mean (the train
+                // std, times the local scale when it is on); calibrated on the validation origins.
+                spreads[k] = out[maxHorizon + k] * unit * kernel.spreadCalibration().factor(k);
             }
         }
         cachedForecast = forecast;

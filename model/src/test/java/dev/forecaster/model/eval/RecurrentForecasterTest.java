@@ -38,7 +38,7 @@ class RecurrentForecasterTest {
             int iterations, HeadKind head) {
         RecurrentForecaster.Options o = new RecurrentForecaster.Options(cell, identity, base, 8, 1, 24,
                 24, 8, iterations, 5, 2, 1e-2, 1.0, 24, 3, head,
-                InputFeatures.VALUE_ONLY, RecurrentForecaster.DEFAULT_BASE_BLOCK, true);
+                InputFeatures.VALUE_ONLY, RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0);
         return new RecurrentForecaster(cell.name().toLowerCase(), o, List.of(4, 12));
     }
 
@@ -134,7 +134,7 @@ class RecurrentForecasterTest {
         }
         RecurrentForecaster.Options o = new RecurrentForecaster.Options(CellType.GRU, false,
                 RecurrentForecaster.Base.PERSISTENCE, 8, 1, 24, 24, 8, 30, 5, 2, 1e-2, 1.0, 24, 3, HeadKind.POINT,
-                InputFeatures.parse("hour_of_day,day_of_week", "UTC"), RecurrentForecaster.DEFAULT_BASE_BLOCK, true);
+                InputFeatures.parse("hour_of_day,day_of_week", "UTC"), RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0);
         RecurrentForecaster f = new RecurrentForecaster("gru", o, List.of(4, 12));
         TrainingData untimed = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
         assertThrows(IllegalArgumentException.class, () -> f.fit(untimed));
@@ -203,6 +203,39 @@ class RecurrentForecasterTest {
         b.fit(data);
         assertArrayEquals(a.forecast(history, 12), b.forecast(history, 12));
         assertTrue(a.fitReport().get("val_mse") <= a.fitReport().get("val_mse_base"), a.fitReport().toString());
+    }
+
+    /**
+     * With the local scale on, the network reads changes in units of the recent volatility and its
+     * correction is paid out in them: a history squeezed about its last value by a factor gives
+     * the same network inputs, so the forecast's distance from that value shrinks by the same
+     * factor. Persistence base, so that the distance is the network's correction alone.
+     */
+    @Test
+    void aLocalScaleMakesTheCorrectionFollowTheHistorysVolatility() {
+        double[] x = series(400);
+        TrainingData data = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
+        RecurrentForecaster f = new RecurrentForecaster("lstm",
+                small(RecurrentForecaster.Base.PERSISTENCE, 60).options().withShrink(false).withLocalScale(48),
+                List.of(4, 12));
+        assertEquals(24 + 48, f.lookback());
+        f.fit(data);
+        double[] history = Arrays.copyOfRange(x, 320 - f.lookback(), 320);
+        double last = history[history.length - 1];
+        double[] forecast = f.forecast(history, 12);
+        double factor = 0.3;
+        double[] squeezed = new double[history.length];
+        for (int i = 0; i < history.length; i++) {
+            squeezed[i] = last + factor * (history[i] - last);
+        }
+        double[] small = f.forecast(squeezed, 12);
+        double largest = 0;
+        for (int k = 0; k < 12; k++) {
+            largest = Math.max(largest, Math.abs(forecast[k] - last));
+            assertEquals(factor * (forecast[k] - last), small[k] - last, 1e-5 * Math.abs(forecast[k] - last) + 1e-9,
+                    "step " + (k + 1));
+        }
+        assertTrue(largest > 1e-3, "the trained network corrects persistence, by up to " + largest);
     }
 
     @Test
