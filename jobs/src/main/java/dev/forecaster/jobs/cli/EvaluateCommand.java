@@ -125,6 +125,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             description = "Recurrent models: scale the network's correction at each step by a factor in [0, 1] fitted on the validation origins, so that a correction validation does not support is damped toward the base; --no-shrink adds it whole, as the first versions did (default: ${DEFAULT-VALUE}).")
     boolean shrink;
 
+    @Option(names = "--shrink-uncertainty", defaultValue = "false",
+            description = "Recurrent models, with shrinkage: also damp each step's factor by how uncertain validation leaves it (positive-part James-Stein, standard errors from 16 runs of validation origins), so that a gain a few validation weeks carry is trusted less (default: ${DEFAULT-VALUE}).")
+    boolean shrinkUncertainty;
+
     @Option(names = "--local-scale", defaultValue = "0", paramLabel = "CHANGES",
             description = "Recurrent models: learn and apply the network's correction in units of the series' recent volatility, the root mean square of the last CHANGES one-step changes relative to the train rows', so that corrections shrink in calm stretches; 0 = off, in units of the train rows' std (default: ${DEFAULT-VALUE}).")
     int localScale;
@@ -340,7 +344,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                                     .withCell(CELLS.get(cell), cell.equals("irnn"))
                                     .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
                                     .withNlinearLookback(lookback).withHead(head).withBaseBlock(baseBlock).withShrink(shrink)
-                                    .withLocalScale(localScale)
+                                    .withLocalScale(localScale).withShrinkUncertainty(shrinkUncertainty)
                                     .withFeatures(calendar.features()),
                             hs));
                 }

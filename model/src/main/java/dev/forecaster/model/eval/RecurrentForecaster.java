@@ -57,6 +57,8 @@ public final class RecurrentForecaster implements Forecaster {
     /** At most this many validation origins are scored, evenly spread, to bound evaluation cost. */
     private static final int MAX_VAL_ORIGINS = 512;
     private static final int EVAL_BATCH = 128;
+    /** Runs of validation origins that {@link #uncertaintyShrunk} takes as independent (about a week each on ETTh1). */
+    static final int SHRINK_BLOCKS = 16;
 
     /** Steps per block of the stepwise NLinear base, unless options say otherwise. */
     public static final int DEFAULT_BASE_BLOCK = 24;
@@ -90,11 +92,14 @@ public final class RecurrentForecaster implements Forecaster {
      *     ({@link LocalScale}): the network then learns corrections in units of the series' recent
      *     volatility, so that in a calmer stretch than it was trained on its corrections shrink
      *     with the series' moves instead of keeping the size learnt on turbulent ones
+     * @param shrinkUncertainty with {@code shrink}, also damp each step's factor by how uncertain
+     *     validation leaves it ({@link #uncertaintyShrunk}): a gain that a few validation weeks
+     *     carry is not trusted as much as one they all show
      */
     public record Options(CellType cell, boolean identityInit, Base base, int hiddenSize, int layers,
             int window, int tbpttLength, int batchSize, int maxIterations, int evalEvery, int patience,
             double learningRate, double clipNorm, int nlinearLookback, long seed, HeadKind head,
-            InputFeatures features, int baseBlock, boolean shrink, int localScale) {
+            InputFeatures features, int baseBlock, boolean shrink, int localScale, boolean shrinkUncertainty) {
 
         public Options {
             Objects.requireNonNull(cell, "cell");
@@ -114,59 +119,66 @@ public final class RecurrentForecaster implements Forecaster {
         /** One LSTM layer of 64 units. */
         public static Options defaults(Base base, long seed) {
             return new Options(CellType.LSTM, false, base, 64, 1, 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, seed,
-                    HeadKind.POINT, InputFeatures.VALUE_ONLY, DEFAULT_BASE_BLOCK, true, 0);
+                    HeadKind.POINT, InputFeatures.VALUE_ONLY, DEFAULT_BASE_BLOCK, true, 0, false);
         }
 
         public Options withHead(HeadKind newHead) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, newHead, features, baseBlock, shrink, localScale);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, newHead, features, baseBlock, shrink, localScale, shrinkUncertainty);
         }
 
         public Options withCell(CellType newCell, boolean identity) {
             return new Options(newCell, identity, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale, shrinkUncertainty);
         }
 
         public Options withLayers(int newLayers) {
             return new Options(cell, identityInit, base, hiddenSize, newLayers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale, shrinkUncertainty);
         }
 
         public Options withMaxIterations(int iterations) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale);
+                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale, shrinkUncertainty);
         }
 
         public Options withNlinearLookback(int lookback) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed, head, features, baseBlock, shrink, localScale);
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed, head, features, baseBlock, shrink, localScale, shrinkUncertainty);
         }
 
         /** The same, reading calendar features of each row's time beside its change. */
         public Options withFeatures(InputFeatures newFeatures) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                     maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head,
-                    newFeatures, baseBlock, shrink, localScale);
+                    newFeatures, baseBlock, shrink, localScale, shrinkUncertainty);
         }
 
         public Options withShape(int hidden, int windowLength) {
             return new Options(cell, identityInit, base, hidden, layers, windowLength,
                     Math.min(tbpttLength, windowLength), batchSize, maxIterations, evalEvery,
-                    patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale);
+                    patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale, shrinkUncertainty);
         }
 
         /** The same, with the correction scaled by validation-fitted factors or added whole. */
         public Options withShrink(boolean newShrink) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                     maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
-                    baseBlock, newShrink, localScale);
+                    baseBlock, newShrink, localScale, shrinkUncertainty);
+        }
+
+        /** The same, with each step's shrink factor also damped by its validation uncertainty, or not. */
+        public Options withShrinkUncertainty(boolean damp) {
+            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
+                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
+                    baseBlock, shrink, localScale, damp);
         }
 
         /** The same with corrections in units of the last {@code changes} one-step changes' scale, or 0 for none. */
         public Options withLocalScale(int changes) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                     maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
-                    baseBlock, shrink, changes);
+                    baseBlock, shrink, changes, shrinkUncertainty);
         }
 
         /**
@@ -176,7 +188,7 @@ public final class RecurrentForecaster implements Forecaster {
         public Options withBaseBlock(int block) {
             return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                     maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
-                    block, shrink, localScale);
+                    block, shrink, localScale, shrinkUncertainty);
         }
     }
 
@@ -355,11 +367,16 @@ public final class RecurrentForecaster implements Forecaster {
             report.put("val_local_ratio_mean", java.util.Arrays.stream(valOrigins).mapToDouble(local::ratio).average().orElse(1));
         }
         float[][] valMeans = valOutputs(net, valFeatures, valOrigins.length);
-        shrink = options.shrink() ? shrinkFactors(valMeans, residuals.valLabels, h) : ones(h);
+        shrink = !options.shrink() ? ones(h)
+                : options.shrinkUncertainty() ? uncertaintyShrunk(valMeans, residuals.valLabels, h, SHRINK_BLOCKS)
+                : shrinkFactors(valMeans, residuals.valLabels, h);
         if (options.shrink()) {
             report.put("shrink_min", java.util.Arrays.stream(shrink).min().orElse(1));
             report.put("shrink_mean", java.util.Arrays.stream(shrink).average().orElse(1));
             report.put("val_mse_shrunk", shrunkMse(valMeans, residuals.valLabels, shrink));
+            if (options.shrinkUncertainty()) {
+                report.put("shrink_blocks", (double) SHRINK_BLOCKS);
+            }
         }
         SpreadCalibrator.Fit calibration = null;
         if (options.head() == HeadKind.GAUSSIAN) {
@@ -464,6 +481,46 @@ public final class RecurrentForecaster implements Forecaster {
                 square += (double) corrections[i][k] * corrections[i][k];
             }
             factors[k] = square > 0 ? Math.min(1, Math.max(0, cross / square)) : 1;
+        }
+        return factors;
+    }
+
+    /**
+     * Per step k, the least-squares factor a of {@link #shrinkFactors} times the positive-part
+     * James–Stein weight max(0, 1 - se²/a²), clipped to [0, 1]: a factor validation pins down keeps
+     * nearly all of itself, and one within about a standard error of zero goes to zero. The standard
+     * error comes from {@code blocks} contiguous runs of validation origins (their products of
+     * correction and residual summed per run), because neighbouring origins' errors overlap in
+     * time and are far from independent.
+     */
+    static double[] uncertaintyShrunk(float[][] corrections, float[][] errors, int h, int blocks) {
+        int n = corrections.length;
+        int runs = Math.max(1, Math.min(blocks, n));
+        double[] factors = new double[h];
+        for (int k = 0; k < h; k++) {
+            double cross = 0;
+            double square = 0;
+            for (int i = 0; i < n; i++) {
+                cross += (double) corrections[i][k] * errors[i][k];
+                square += (double) corrections[i][k] * corrections[i][k];
+            }
+            if (square == 0) {
+                factors[k] = 1;
+                continue;
+            }
+            double a = cross / square;
+            double variance = 0;
+            for (int b = 0; b < runs; b++) {
+                double run = 0;
+                for (int i = (int) ((long) b * n / runs); i < (int) ((long) (b + 1) * n / runs); i++) {
+                    double c = corrections[i][k];
+                    run += c * (errors[i][k] - a * c);
+                }
+                variance += run * run;
+            }
+            variance /= square * square;
+            double weight = a == 0 ? 0 : Math.max(0, 1 - variance / (a * a));
+            factors[k] = Math.min(1, Math.max(0, a * weight));
         }
         return factors;
     }

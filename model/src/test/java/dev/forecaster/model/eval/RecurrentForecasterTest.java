@@ -38,7 +38,7 @@ class RecurrentForecasterTest {
             int iterations, HeadKind head) {
         RecurrentForecaster.Options o = new RecurrentForecaster.Options(cell, identity, base, 8, 1, 24,
                 24, 8, iterations, 5, 2, 1e-2, 1.0, 24, 3, head,
-                InputFeatures.VALUE_ONLY, RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0);
+                InputFeatures.VALUE_ONLY, RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0, false);
         return new RecurrentForecaster(cell.name().toLowerCase(), o, List.of(4, 12));
     }
 
@@ -134,7 +134,7 @@ class RecurrentForecasterTest {
         }
         RecurrentForecaster.Options o = new RecurrentForecaster.Options(CellType.GRU, false,
                 RecurrentForecaster.Base.PERSISTENCE, 8, 1, 24, 24, 8, 30, 5, 2, 1e-2, 1.0, 24, 3, HeadKind.POINT,
-                InputFeatures.parse("hour_of_day,day_of_week", "UTC"), RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0);
+                InputFeatures.parse("hour_of_day,day_of_week", "UTC"), RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0, false);
         RecurrentForecaster f = new RecurrentForecaster("gru", o, List.of(4, 12));
         TrainingData untimed = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
         assertThrows(IllegalArgumentException.class, () -> f.fit(untimed));
@@ -257,6 +257,45 @@ class RecurrentForecasterTest {
         assertEquals(4, a.forecast(history, 4).length);
         assertTrue(a.fitReport().get("val_mse") <= a.fitReport().get("val_mse_base"), a.fitReport().toString());
         assertThrows(IllegalArgumentException.class, () -> a.forecast(history, 13));
+    }
+
+    /**
+     * Damping by validation uncertainty keeps a factor that every run of origins supports and
+     * drops most of those that noise alone produced.
+     */
+    @Test
+    void uncertaintyDampsFactorsThatValidationDoesNotPinDown() {
+        java.util.Random random = new java.util.Random(11);
+        int n = 512;
+        int h = 200;
+        float[][] corrections = new float[n][h];
+        float[][] signal = new float[n][h];
+        float[][] noise = new float[n][h];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < h; k++) {
+                corrections[i][k] = (float) random.nextGaussian();
+                signal[i][k] = (float) (0.6 * corrections[i][k] + 0.2 * random.nextGaussian());
+                noise[i][k] = (float) random.nextGaussian();
+            }
+        }
+        double[] plain = RecurrentForecaster.shrinkFactors(corrections, signal, h);
+        double[] damped = RecurrentForecaster.uncertaintyShrunk(corrections, signal, h, 16);
+        for (int k = 0; k < h; k++) {
+            assertEquals(plain[k], damped[k], 0.01, "a supported factor keeps itself, step " + k);
+        }
+        int plainKept = 0;
+        int dampedKept = 0;
+        double[] noisePlain = RecurrentForecaster.shrinkFactors(corrections, noise, h);
+        double[] noiseDamped = RecurrentForecaster.uncertaintyShrunk(corrections, noise, h, 16);
+        for (int k = 0; k < h; k++) {
+            assertTrue(noiseDamped[k] <= noisePlain[k] && noiseDamped[k] >= 0, "step " + k);
+            plainKept += noisePlain[k] > 0 ? 1 : 0;
+            dampedKept += noiseDamped[k] > 0 ? 1 : 0;
+        }
+        assertTrue(plainKept > 70 && dampedKept < plainKept / 2,
+                "noise kept by least squares at " + plainKept + " steps, after damping at " + dampedKept);
+        float[][] zero = new float[4][1];
+        assertEquals(1, RecurrentForecaster.uncertaintyShrunk(zero, zero, 1, 16)[0], "no correction: factor 1 as before");
     }
 
     @Test
