@@ -125,8 +125,8 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             description = "Recurrent models: scale the network's correction at each step by a factor in [0, 1] fitted on the validation origins, so that a correction validation does not support is damped toward the base; --no-shrink adds it whole, as the first versions did (default: ${DEFAULT-VALUE}).")
     boolean shrink;
 
-    @Option(names = "--shrink-uncertainty", defaultValue = "false",
-            description = "Recurrent models, with shrinkage: also damp each step's factor by how uncertain validation leaves it (positive-part James-Stein, standard errors from 16 runs of validation origins), so that a gain a few validation weeks carry is trusted less (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--shrink-uncertainty", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Recurrent models, with shrinkage: also damp each step's factor by how uncertain validation leaves it (positive-part James-Stein, standard errors from 16 runs of validation origins), so that a gain a few validation weeks carry is trusted less; --no-shrink-uncertainty keeps the plain least-squares factors of sessions 6-11 (default: ${DEFAULT-VALUE}).")
     boolean shrinkUncertainty;
 
     @Option(names = "--local-scale", defaultValue = "0", paramLabel = "CHANGES",

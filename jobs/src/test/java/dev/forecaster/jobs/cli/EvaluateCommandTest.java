@@ -167,8 +167,8 @@ class EvaluateCommandTest {
 
     /**
      * By default the recurrent models' corrections are shrunk by factors fitted on validation (the
-     * fit report says how much); {@code --no-shrink} adds them whole, and {@code --shrink-uncertainty}
-     * also damps them by their validation uncertainty.
+     * fit report says how much); {@code --no-shrink} adds them whole. The factors are damped by their
+     * validation uncertainty unless {@code --no-shrink-uncertainty} is given.
      */
     @Test
     void theCorrectionIsShrunkUnlessNoShrinkIsGiven() throws IOException {
@@ -185,12 +185,13 @@ class EvaluateCommandTest {
         assertEquals(0, plain.code(), plain.err());
         assertTrue(plain.stderr().contains("gru-nlinear last fit") && !plain.stderr().contains("shrink_mean="),
                 plain.stderr());
-        assertTrue(!shrunk.stderr().contains("shrink_blocks="), shrunk.stderr());
-        String[] damped = Arrays.copyOf(common, common.length + 1);
-        damped[common.length] = "--shrink-uncertainty";
-        Captured uncertain = Captured.run(damped);
-        assertEquals(0, uncertain.code(), uncertain.err());
-        assertTrue(uncertain.stderr().contains("shrink_blocks=16.0"), uncertain.stderr());
+        assertTrue(shrunk.stderr().contains("shrink_blocks=16.0"), "damped by default: " + shrunk.stderr());
+        String[] undamped = Arrays.copyOf(common, common.length + 1);
+        undamped[common.length] = "--no-shrink-uncertainty";
+        Captured leastSquares = Captured.run(undamped);
+        assertEquals(0, leastSquares.code(), leastSquares.err());
+        assertTrue(leastSquares.stderr().contains("shrink_mean=") && !leastSquares.stderr().contains("shrink_blocks="),
+                leastSquares.stderr());
     }
 
     /** {@code --local-scale} reaches the recurrent models: their fit report names it and the validation rows' mean ratio. */

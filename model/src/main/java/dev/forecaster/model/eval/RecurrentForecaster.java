@@ -43,7 +43,9 @@ import java.util.TreeMap;
  * untrained network is exactly the base forecast, and model selection can fall back to it when
  * training never helps on the validation rows. With {@link Options#shrink} (the default) each
  * step's correction is then scaled by a factor in [0, 1] fitted on the same validation origins
- * ({@link #shrinkFactors}), a softer fallback for corrections validation supports only in part.
+ * ({@link #shrinkFactors}), a softer fallback for corrections validation supports only in part;
+ * with {@link Options#shrinkUncertainty} (also the default) that factor is further damped by how
+ * uncertain validation leaves it ({@link #uncertaintyShrunk}).
  *
  * <p>The cell is any {@link CellType}: LSTM, GRU or Elman RNN (optionally identity-initialised,
  * IRNN), in a stack of {@code layers}. A forecast runs the plain-Java {@link LstmForecaster} kernel
@@ -116,10 +118,10 @@ public final class RecurrentForecaster implements Forecaster {
             }
         }
 
-        /** One LSTM layer of 64 units. */
+        /** One LSTM layer of 64 units; corrections shrunk by validation, damped by its uncertainty. */
         public static Options defaults(Base base, long seed) {
             return new Options(CellType.LSTM, false, base, 64, 1, 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, seed,
-                    HeadKind.POINT, InputFeatures.VALUE_ONLY, DEFAULT_BASE_BLOCK, true, 0, false);
+                    HeadKind.POINT, InputFeatures.VALUE_ONLY, DEFAULT_BASE_BLOCK, true, 0, true);
         }
 
         public Options withHead(HeadKind newHead) {
