@@ -474,17 +474,7 @@ public final class RecurrentForecaster implements Forecaster {
      * shrinks toward 0, i.e. toward the base, which the network was built to improve on.
      */
     static double[] shrinkFactors(float[][] corrections, float[][] errors, int h) {
-        double[] factors = new double[h];
-        for (int k = 0; k < h; k++) {
-            double cross = 0;
-            double square = 0;
-            for (int i = 0; i < corrections.length; i++) {
-                cross += (double) corrections[i][k] * errors[i][k];
-                square += (double) corrections[i][k] * corrections[i][k];
-            }
-            factors[k] = square > 0 ? Math.min(1, Math.max(0, cross / square)) : 1;
-        }
-        return factors;
+        return uncertaintyShrunk(corrections, errors, h, 0);
     }
 
     /**
@@ -493,11 +483,11 @@ public final class RecurrentForecaster implements Forecaster {
      * nearly all of itself, and one within about a standard error of zero goes to zero. The standard
      * error comes from {@code blocks} contiguous runs of validation origins (their products of
      * correction and residual summed per run), because neighbouring origins' errors overlap in
-     * time and are far from independent.
+     * time and are far from independent. {@code blocks} 0 leaves the factors undamped.
      */
     static double[] uncertaintyShrunk(float[][] corrections, float[][] errors, int h, int blocks) {
         int n = corrections.length;
-        int runs = Math.max(1, Math.min(blocks, n));
+        int runs = Math.min(blocks, n);
         double[] factors = new double[h];
         for (int k = 0; k < h; k++) {
             double cross = 0;
@@ -506,25 +496,35 @@ public final class RecurrentForecaster implements Forecaster {
                 cross += (double) corrections[i][k] * errors[i][k];
                 square += (double) corrections[i][k] * corrections[i][k];
             }
-            if (square == 0) {
+            if (!(square > 0)) {
                 factors[k] = 1;
                 continue;
             }
             double a = cross / square;
-            double variance = 0;
-            for (int b = 0; b < runs; b++) {
-                double run = 0;
-                for (int i = (int) ((long) b * n / runs); i < (int) ((long) (b + 1) * n / runs); i++) {
-                    double c = corrections[i][k];
-                    run += c * (errors[i][k] - a * c);
-                }
-                variance += run * run;
-            }
-            variance /= square * square;
-            double weight = a == 0 ? 0 : Math.max(0, 1 - variance / (a * a));
+            double weight = runs > 0 ? jamesSteinWeight(corrections, errors, k, a, square, runs) : 1;
             factors[k] = Math.min(1, Math.max(0, a * weight));
         }
         return factors;
+    }
+
+    /** max(0, 1 - se²/a²) for step k's slope a, se² from the sums over {@code runs} runs of origins. */
+    private static double jamesSteinWeight(float[][] corrections, float[][] errors, int k, double a,
+            double square, int runs) {
+        if (a == 0) {
+            return 0;
+        }
+        int n = corrections.length;
+        double variance = 0;
+        for (int b = 0; b < runs; b++) {
+            double run = 0;
+            for (int i = (int) ((long) b * n / runs); i < (int) ((long) (b + 1) * n / runs); i++) {
+                double c = corrections[i][k];
+                run += c * (errors[i][k] - a * c);
+            }
+            variance += run * run;
+        }
+        variance /= square * square;
+        return Math.max(0, 1 - variance / (a * a));
     }
 
     private static double shrunkMse(float[][] corrections, float[][] errors, double[] shrink) {
