@@ -120,67 +120,63 @@ public final class RecurrentForecaster implements Forecaster {
 
         /** One LSTM layer of 64 units; corrections shrunk by validation, damped by its uncertainty. */
         public static Options defaults(Base base, long seed) {
-            return new Options(CellType.LSTM, false, base, 64, 1, 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, seed,
-                    HeadKind.POINT, InputFeatures.VALUE_ONLY, DEFAULT_BASE_BLOCK, true, 0, true);
+            return builder(base, seed).build();
+        }
+
+        /** A builder starting from {@link #defaults}. */
+        public static Builder builder(Base base, long seed) {
+            return new Builder(base, seed);
+        }
+
+        /** A builder starting from these options. */
+        public Builder toBuilder() {
+            return new Builder(this);
         }
 
         public Options withHead(HeadKind newHead) {
-            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, newHead, features, baseBlock, shrink, localScale, shrinkUncertainty);
+            return toBuilder().head(newHead).build();
         }
 
         public Options withCell(CellType newCell, boolean identity) {
-            return new Options(newCell, identity, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale, shrinkUncertainty);
+            return toBuilder().cell(newCell).identityInit(identity).build();
         }
 
         public Options withLayers(int newLayers) {
-            return new Options(cell, identityInit, base, hiddenSize, newLayers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale, shrinkUncertainty);
+            return toBuilder().layers(newLayers).build();
         }
 
         public Options withMaxIterations(int iterations) {
-            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    iterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale, shrinkUncertainty);
+            return toBuilder().maxIterations(iterations).build();
         }
 
         public Options withNlinearLookback(int lookback) {
-            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, lookback, seed, head, features, baseBlock, shrink, localScale, shrinkUncertainty);
+            return toBuilder().nlinearLookback(lookback).build();
         }
 
         /** The same, reading calendar features of each row's time beside its change. */
         public Options withFeatures(InputFeatures newFeatures) {
-            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head,
-                    newFeatures, baseBlock, shrink, localScale, shrinkUncertainty);
+            return toBuilder().features(newFeatures).build();
         }
 
+        /** The same with {@code hidden} units and windows of {@code windowLength}, TBPTT no longer than a window. */
         public Options withShape(int hidden, int windowLength) {
-            return new Options(cell, identityInit, base, hidden, layers, windowLength,
-                    Math.min(tbpttLength, windowLength), batchSize, maxIterations, evalEvery,
-                    patience, learningRate, clipNorm, nlinearLookback, seed, head, features, baseBlock, shrink, localScale, shrinkUncertainty);
+            return toBuilder().hiddenSize(hidden).window(windowLength)
+                    .tbpttLength(Math.min(tbpttLength, windowLength)).build();
         }
 
         /** The same, with the correction scaled by validation-fitted factors or added whole. */
         public Options withShrink(boolean newShrink) {
-            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
-                    baseBlock, newShrink, localScale, shrinkUncertainty);
+            return toBuilder().shrink(newShrink).build();
         }
 
         /** The same, with each step's shrink factor also damped by its validation uncertainty, or not. */
         public Options withShrinkUncertainty(boolean damp) {
-            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
-                    baseBlock, shrink, localScale, damp);
+            return toBuilder().shrinkUncertainty(damp).build();
         }
 
         /** The same with corrections in units of the last {@code changes} one-step changes' scale, or 0 for none. */
         public Options withLocalScale(int changes) {
-            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
-                    baseBlock, shrink, changes, shrinkUncertainty);
+            return toBuilder().localScale(changes).build();
         }
 
         /**
@@ -188,9 +184,92 @@ public final class RecurrentForecaster implements Forecaster {
          * NLinear#stepwise}), or as one model of all the head's steps when 0.
          */
         public Options withBaseBlock(int block) {
-            return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
-                    maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head, features,
-                    block, shrink, localScale, shrinkUncertainty);
+            return toBuilder().baseBlock(block).build();
+        }
+
+        /**
+         * Named setters for {@link Options}, so that no caller passes its 21 values by position; the
+         * checks are the record's, at {@link #build}.
+         */
+        public static final class Builder {
+            private CellType cell = CellType.LSTM;
+            private boolean identityInit;
+            private Base base;
+            private int hiddenSize = 64;
+            private int layers = 1;
+            private int window = 48;
+            private int tbpttLength = 48;
+            private int batchSize = 32;
+            private int maxIterations = 400;
+            private int evalEvery = 50;
+            private int patience = 4;
+            private double learningRate = 1e-3;
+            private double clipNorm = 1.0;
+            private int nlinearLookback = 336;
+            private long seed;
+            private HeadKind head = HeadKind.POINT;
+            private InputFeatures features = InputFeatures.VALUE_ONLY;
+            private int baseBlock = DEFAULT_BASE_BLOCK;
+            private boolean shrink = true;
+            private int localScale;
+            private boolean shrinkUncertainty = true;
+
+            private Builder(Base base, long seed) {
+                this.base = base;
+                this.seed = seed;
+            }
+
+            private Builder(Options o) {
+                cell = o.cell;
+                identityInit = o.identityInit;
+                base = o.base;
+                hiddenSize = o.hiddenSize;
+                layers = o.layers;
+                window = o.window;
+                tbpttLength = o.tbpttLength;
+                batchSize = o.batchSize;
+                maxIterations = o.maxIterations;
+                evalEvery = o.evalEvery;
+                patience = o.patience;
+                learningRate = o.learningRate;
+                clipNorm = o.clipNorm;
+                nlinearLookback = o.nlinearLookback;
+                seed = o.seed;
+                head = o.head;
+                features = o.features;
+                baseBlock = o.baseBlock;
+                shrink = o.shrink;
+                localScale = o.localScale;
+                shrinkUncertainty = o.shrinkUncertainty;
+            }
+
+            public Builder cell(CellType v) { cell = v; return this; }
+            public Builder identityInit(boolean v) { identityInit = v; return this; }
+            public Builder base(Base v) { base = v; return this; }
+            public Builder hiddenSize(int v) { hiddenSize = v; return this; }
+            public Builder layers(int v) { layers = v; return this; }
+            public Builder window(int v) { window = v; return this; }
+            public Builder tbpttLength(int v) { tbpttLength = v; return this; }
+            public Builder batchSize(int v) { batchSize = v; return this; }
+            public Builder maxIterations(int v) { maxIterations = v; return this; }
+            public Builder evalEvery(int v) { evalEvery = v; return this; }
+            public Builder patience(int v) { patience = v; return this; }
+            public Builder learningRate(double v) { learningRate = v; return this; }
+            public Builder clipNorm(double v) { clipNorm = v; return this; }
+            public Builder nlinearLookback(int v) { nlinearLookback = v; return this; }
+            public Builder seed(long v) { seed = v; return this; }
+            public Builder head(HeadKind v) { head = v; return this; }
+            public Builder features(InputFeatures v) { features = v; return this; }
+            public Builder baseBlock(int v) { baseBlock = v; return this; }
+            public Builder shrink(boolean v) { shrink = v; return this; }
+            public Builder localScale(int v) { localScale = v; return this; }
+            public Builder shrinkUncertainty(boolean v) { shrinkUncertainty = v; return this; }
+
+            public Options build() {
+                return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
+                        maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head,
+                        features, baseBlock, shrink, localScale, shrinkUncertainty);
+            }
         }
     }
 

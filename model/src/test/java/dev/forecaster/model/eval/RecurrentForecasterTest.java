@@ -29,6 +29,12 @@ class RecurrentForecasterTest {
         return small(CellType.LSTM, false, base, iterations);
     }
 
+    /** A network of 8 units on windows of 24, quick to train; factors shrunk but not damped. */
+    private static RecurrentForecaster.Options.Builder smallOptions(RecurrentForecaster.Base base) {
+        return RecurrentForecaster.Options.builder(base, 3).hiddenSize(8).window(24).tbpttLength(24).batchSize(8)
+                .evalEvery(5).patience(2).learningRate(1e-2).nlinearLookback(24).shrinkUncertainty(false);
+    }
+
     private static RecurrentForecaster small(CellType cell, boolean identity, RecurrentForecaster.Base base,
             int iterations) {
         return small(cell, identity, base, iterations, HeadKind.POINT);
@@ -36,9 +42,8 @@ class RecurrentForecasterTest {
 
     private static RecurrentForecaster small(CellType cell, boolean identity, RecurrentForecaster.Base base,
             int iterations, HeadKind head) {
-        RecurrentForecaster.Options o = new RecurrentForecaster.Options(cell, identity, base, 8, 1, 24,
-                24, 8, iterations, 5, 2, 1e-2, 1.0, 24, 3, head,
-                InputFeatures.VALUE_ONLY, RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0, false);
+        RecurrentForecaster.Options o = smallOptions(base).cell(cell).identityInit(identity)
+                .maxIterations(iterations).head(head).build();
         return new RecurrentForecaster(cell.name().toLowerCase(), o, List.of(4, 12));
     }
 
@@ -47,6 +52,31 @@ class RecurrentForecasterTest {
      * reproducibly on its likelihood, and ends with spreads that grow with the horizon, as the
      * errors of a persistence base on a sine do.
      */
+    /**
+     * The builder starts from the documented defaults (spelt out here by position, so a changed
+     * default fails), copies every field through {@code toBuilder}, and leaves the record's checks
+     * to {@code build}.
+     */
+    @Test
+    void optionsBuilderStartsFromTheDefaultsAndCopiesEveryField() {
+        RecurrentForecaster.Options defaults = RecurrentForecaster.Options.defaults(RecurrentForecaster.Base.NLINEAR, 7);
+        assertEquals(new RecurrentForecaster.Options(CellType.LSTM, false, RecurrentForecaster.Base.NLINEAR, 64, 1,
+                48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, 7, HeadKind.POINT, InputFeatures.VALUE_ONLY,
+                RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0, true), defaults);
+        RecurrentForecaster.Options all = new RecurrentForecaster.Options(CellType.RNN, true,
+                RecurrentForecaster.Base.PERSISTENCE, 9, 2, 30, 10, 5, 11, 3, 6, 0.5, 2.0, 40, 8, HeadKind.GAUSSIAN,
+                InputFeatures.parse("hour_of_day", "UTC"), 0, false, 12, false);
+        assertEquals(all, all.toBuilder().build());
+        assertEquals(all, RecurrentForecaster.Options.builder(RecurrentForecaster.Base.NLINEAR, 1).cell(CellType.RNN)
+                .identityInit(true).base(RecurrentForecaster.Base.PERSISTENCE).hiddenSize(9).layers(2).window(30)
+                .tbpttLength(10).batchSize(5).maxIterations(11).evalEvery(3).patience(6).learningRate(0.5)
+                .clipNorm(2.0).nlinearLookback(40).seed(8).head(HeadKind.GAUSSIAN)
+                .features(InputFeatures.parse("hour_of_day", "UTC")).baseBlock(0).shrink(false).localScale(12)
+                .shrinkUncertainty(false).build());
+        assertEquals(10, defaults.withShape(16, 10).tbpttLength());
+        assertThrows(IllegalArgumentException.class, () -> defaults.toBuilder().identityInit(true).build());
+    }
+
     @Test
     void aGaussianHeadForecastsSpreadsThatTrainOnTheLikelihood() {
         double[] x = series(400);
@@ -132,9 +162,8 @@ class RecurrentForecasterTest {
         for (int i = 0; i < times.length; i++) {
             times[i] = 1_704_067_200_000L + i * 3_600_000L;
         }
-        RecurrentForecaster.Options o = new RecurrentForecaster.Options(CellType.GRU, false,
-                RecurrentForecaster.Base.PERSISTENCE, 8, 1, 24, 24, 8, 30, 5, 2, 1e-2, 1.0, 24, 3, HeadKind.POINT,
-                InputFeatures.parse("hour_of_day,day_of_week", "UTC"), RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0, false);
+        RecurrentForecaster.Options o = smallOptions(RecurrentForecaster.Base.PERSISTENCE).cell(CellType.GRU)
+                .maxIterations(30).features(InputFeatures.parse("hour_of_day,day_of_week", "UTC")).build();
         RecurrentForecaster f = new RecurrentForecaster("gru", o, List.of(4, 12));
         TrainingData untimed = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
         assertThrows(IllegalArgumentException.class, () -> f.fit(untimed));
