@@ -77,6 +77,11 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--target", defaultValue = "OT", description = "Column to forecast (default: ${DEFAULT-VALUE}).")
     String target;
 
+    @Option(names = "--missing", defaultValue = "carry", paramLabel = "carry|error", description = {
+        "Empty, NaN, NA, N/A or null target cells: carry (fill with the last value before, and score no",
+        "forecast against them; a warning counts them) or error (stop at the first) (default: ${DEFAULT-VALUE})."})
+    String missing;
+
     @Option(names = "--train", paramLabel = "START:END", description = "Train rows, 0-based, end exclusive (default: the ETT benchmark's first 12 months of 30 days).")
     String train;
 
@@ -157,6 +162,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     public Integer call() throws Exception {
         PrintStream err = System.err;
         Backtest.Mode backtestMode = parseMode();
+        TimeSeries.MissingValues missingValues = parseMissing();
         List<Integer> hs = horizons.stream().distinct().sorted().toList();
         if (hs.isEmpty() || hs.get(0) <= 0) {
             throw usage("--horizons must be positive integers, were " + horizons);
@@ -191,7 +197,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         }
         TimeSeries series;
         try {
-            series = TimeSeries.readCsv(csv, timeColumn, target);
+            series = TimeSeries.readCsv(csv, timeColumn, target, missingValues);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -200,7 +206,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         List<Forecaster> forecasters = new ArrayList<>();
         try {
             split.requireWithin(series.length());
-            backtest = new Backtest(split, hs, backtestMode, retrainEvery);
+            backtest = new Backtest(split, hs, backtestMode, retrainEvery, series.missing());
             for (String m : names) {
                 forecasters.add(create(m, series, hs));
             }
@@ -213,6 +219,9 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         String spacing = series.length() < 2 ? "" : series.spacing().describe();
         if (!spacing.isEmpty()) {
             err.println("evaluate: warning: " + spacing);
+        }
+        if (series.missingRows().length > 0) {
+            err.println("evaluate: warning: " + describeMissing(series, split));
         }
 
         List<String> candidates = (forecastsOut == null ? List.<String>of()
@@ -283,6 +292,23 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         }
         String headed = head != HeadKind.POINT ? model + "-" + head.name().toLowerCase(Locale.ROOT) : model;
         return ensemble > 1 ? headed + "-ens" + ensemble : headed;
+    }
+
+    /** One line: how many cells were filled, where the first was, and how many of them the test rows hold. */
+    static String describeMissing(TimeSeries series, Split split) {
+        int[] rows = series.missingRows();
+        long inTest = Arrays.stream(rows).filter(r -> r >= split.test().start() && r < split.test().end()).count();
+        return String.format(Locale.ROOT, "%d missing %s in column %s (first at row %d) filled with the last value"
+                        + " before; %d of them in the test rows, where no forecast is scored against them",
+                rows.length, rows.length == 1 ? "value" : "values", series.name(), rows[0], inTest);
+    }
+
+    private TimeSeries.MissingValues parseMissing() {
+        return switch (missing.strip().toLowerCase(Locale.ROOT)) {
+            case "carry" -> TimeSeries.MissingValues.CARRY;
+            case "error" -> TimeSeries.MissingValues.ERROR;
+            default -> throw usage("--missing must be carry or error, was '" + missing + "'");
+        };
     }
 
     private Backtest.Mode parseMode() {

@@ -86,6 +86,7 @@ class EvaluateCommandTest {
                 {"evaluate", "--csv", file, "--ensemble", "0"},
                 {"evaluate", "--csv", file, "--local-scale", "1"},
                 {"evaluate", "--csv", file, "--local-scale", "-24"},
+                {"evaluate", "--csv", file, "--missing", "interpolate"},
                 {"evaluate", "--csv", file, "--calendar", "hour_of_day,hour_of_day"},
                 {"evaluate", "--csv", file, "--calendar", "hour_of_day", "--calendar-zone", "Mars/Olympus"}}) {
             CliRun r = CliRun.of(args);
@@ -141,6 +142,41 @@ class EvaluateCommandTest {
                 + " of more than one 1 h interval, about 3 rows missing (longest 4 h, before row 52): rows are taken"
                 + " as equally spaced steps"), irregular.stderr());
         assertTrue(irregular.stdout().contains("| persistence | frozen |"), irregular.stdout());
+    }
+
+    /**
+     * Missing cells are carried forward with one warning and the run goes on (that they are left out
+     * of the scores is BacktestTest's), or, with --missing error, stop the run at their line.
+     */
+    @Test
+    void missingValuesAreCarriedAndNotScoredOrRefused() throws IOException {
+        Path file = csv(200);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        // Data row 30 (train) empty, rows 160 and 161 (test) NaN; lines.get(i) is row i - 1.
+        lines.set(31, lines.get(31).substring(0, lines.get(31).indexOf(',') + 1));
+        lines.set(161, lines.get(161).substring(0, lines.get(161).indexOf(',') + 1) + "NaN");
+        lines.set(162, lines.get(162).substring(0, lines.get(162).indexOf(',') + 1) + "NaN");
+        Path gaps = dir.resolve("gaps.csv");
+        Files.write(gaps, lines);
+        String[] common = {"--train", "0:100", "--val", "100:150", "--test", "150:180", "--horizons", "4",
+                "--models", "persistence"};
+        Captured carried = Captured.run(concat(new String[] {"evaluate", "--csv", gaps.toString()}, common));
+        assertEquals(0, carried.code(), carried.err());
+        assertTrue(carried.stderr().contains("evaluate: warning: 3 missing values in column OT (first at row 30)"
+                + " filled with the last value before; 2 of them in the test rows, where no forecast is scored"
+                + " against them"), carried.stderr());
+        assertTrue(carried.stdout().contains("| persistence | frozen |"), carried.stdout());
+
+        Captured refused = Captured.run(concat(new String[] {"evaluate", "--csv", gaps.toString(), "--missing", "error"},
+                common));
+        assertEquals(1, refused.code(), refused.err());
+        assertTrue(refused.err().contains("gaps.csv line 32: '' is not a number"), refused.err());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     /**

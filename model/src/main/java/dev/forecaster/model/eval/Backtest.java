@@ -1,6 +1,7 @@
 package dev.forecaster.model.eval;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +76,19 @@ public final class Backtest {
     private final int[] horizons;
     private final Mode mode;
     private final int retrainEvery;
+    /** Rows whose value was filled in, not observed: never a target that is scored, nor in the z-score's rows. */
+    private final BitSet unscored;
 
     public Backtest(Split split, List<Integer> horizons, Mode mode, int retrainEvery) {
+        this(split, horizons, mode, retrainEvery, new BitSet());
+    }
+
+    /**
+     * @param unscored rows whose values were filled in ({@link TimeSeries#missing}): forecasts still
+     *     read them as history, but no error is scored against them and the z-score leaves them out
+     */
+    public Backtest(Split split, List<Integer> horizons, Mode mode, int retrainEvery, BitSet unscored) {
+        this.unscored = (BitSet) Objects.requireNonNull(unscored, "unscored").clone();
         this.split = Objects.requireNonNull(split, "split");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.horizons = horizons.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
@@ -130,7 +142,7 @@ public final class Backtest {
             throw new IllegalArgumentException(times.length + " times for " + series.length + " rows");
         }
         Listener progress = listener == null ? Listener.NONE : listener;
-        ZScore z = ZScore.of(series, split.train());
+        ZScore z = ZScore.of(series, split.train(), unscored);
         Map<Integer, ErrorMetrics> metrics = new LinkedHashMap<>();
         Map<Integer, Calibration> calibration = new LinkedHashMap<>();
         for (int h : horizons) {
@@ -167,12 +179,17 @@ public final class Backtest {
                 }
                 ErrorMetrics m = metrics.get(h);
                 for (int k = 0; k < h; k++) {
-                    m.add(z.normalise(f[k]), z.normalise(series[origin + 1 + k]));
+                    if (!unscored.get(origin + 1 + k)) {
+                        m.add(z.normalise(f[k]), z.normalise(series[origin + 1 + k]));
+                    }
                 }
                 double[] sd = forecaster.spreads(history, historyTimes, h);
                 if (sd != null) {
                     Calibration c = calibration.computeIfAbsent(h, x -> new Calibration());
                     for (int k = 0; k < h; k++) {
+                        if (unscored.get(origin + 1 + k)) {
+                            continue;
+                        }
                         // Spreads scale like values: normalised sd = sd / the train rows' std.
                         c.add(z.normalise(f[k]), sd[k] / z.std(), z.normalise(series[origin + 1 + k]));
                     }

@@ -11,24 +11,65 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * One univariate series read from a CSV file: a time column and a target column, one row per
  * step. Times are kept as seconds only to infer the sampling interval, so local times without a
  * zone are read as if they were UTC.
+ *
+ * @param missingRows 0-based rows, ascending, whose target cell was missing in the file and whose
+ *     value was filled in ({@link MissingValues#CARRY}); empty when every cell had a value
  */
-public record TimeSeries(String name, long[] epochSeconds, double[] values) {
+public record TimeSeries(String name, long[] epochSeconds, double[] values, int[] missingRows) {
+
+    /** What {@link #readCsv} does with an empty or NaN-like target cell. */
+    public enum MissingValues {
+        /** Fail, naming the line. */
+        ERROR,
+        /**
+         * Fill it with the last value seen before it (rows before the first value take that first
+         * value), and list its row in {@link #missingRows}. Carrying forward, unlike interpolating,
+         * uses nothing that comes after the row, so a filled history holds nothing a forecast made
+         * at that time could not have known.
+         */
+        CARRY
+    }
+
+    /** Cells read as missing under {@link MissingValues#CARRY}, besides the empty cell; case does not matter. */
+    private static final List<String> MISSING_TOKENS = List.of("nan", "na", "n/a", "null");
 
     public TimeSeries {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(epochSeconds, "epochSeconds");
         Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(missingRows, "missingRows");
         if (epochSeconds.length != values.length) {
             throw new IllegalArgumentException(
                     epochSeconds.length + " times but " + values.length + " values");
         }
+        for (int i = 0; i < missingRows.length; i++) {
+            if (missingRows[i] < 0 || missingRows[i] >= values.length || i > 0 && missingRows[i] <= missingRows[i - 1]) {
+                throw new IllegalArgumentException("missing rows must be ascending rows of the series");
+            }
+        }
+    }
+
+    /** A series with a value in every row. */
+    public TimeSeries(String name, long[] epochSeconds, double[] values) {
+        this(name, epochSeconds, values, new int[0]);
+    }
+
+    /** The rows that were filled in, as a set: {@link Backtest} does not score them. */
+    public BitSet missing() {
+        BitSet set = new BitSet(values.length);
+        for (int row : missingRows) {
+            set.set(row);
+        }
+        return set;
     }
 
     public int length() {
@@ -36,8 +77,9 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values) {
     }
 
     /**
-     * Reads {@code targetColumn} and {@code timeColumn} of a CSV file with a header line. Quoting
-     * is not supported: the ETT files and the project's demo files have none.
+     * Reads {@code targetColumn} and {@code timeColumn} of a CSV file with a header line, failing on
+     * a missing target value. Quoting is not supported: the ETT files and the project's demo files
+     * have none.
      *
      * @throws IllegalArgumentException when the header lacks one of the columns
      * @throws IOException when the file cannot be read, or a row has a missing or non-finite
@@ -45,6 +87,19 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values) {
      */
     public static TimeSeries readCsv(Path file, String timeColumn, String targetColumn)
             throws IOException {
+        return readCsv(file, timeColumn, targetColumn, MissingValues.ERROR);
+    }
+
+    /**
+     * As {@link #readCsv(Path, String, String)}, with empty, {@code NaN}, {@code NA}, {@code N/A}
+     * and {@code null} target cells handled as {@code missing} says. Infinities and text that is
+     * not a number still fail: they are errors in the file, not gaps in the data.
+     *
+     * @throws IOException also when every target cell is missing
+     */
+    public static TimeSeries readCsv(Path file, String timeColumn, String targetColumn, MissingValues missing)
+            throws IOException {
+        Objects.requireNonNull(missing, "missing");
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
             if (header == null) {
@@ -64,6 +119,8 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values) {
             long[] times = new long[1024];
             double[] values = new double[1024];
             int n = 0;
+            int[] gapRows = new int[16];
+            int gaps = 0;
             int lineNo = 1;
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lineNo++;
@@ -74,15 +131,24 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values) {
                 if (cells.length <= Math.max(timeIndex, targetIndex)) {
                     throw new IOException(file + " line " + lineNo + ": too few columns");
                 }
+                String cell = cells[targetIndex].strip();
                 double v;
-                try {
-                    v = Double.parseDouble(cells[targetIndex].strip());
-                } catch (NumberFormatException e) {
-                    throw new IOException(file + " line " + lineNo + ": '" + cells[targetIndex]
-                            + "' is not a number");
-                }
-                if (!Double.isFinite(v)) {
-                    throw new IOException(file + " line " + lineNo + ": non-finite value " + v);
+                if (missing == MissingValues.CARRY && isMissing(cell)) {
+                    v = Double.NaN;
+                    if (gaps == gapRows.length) {
+                        gapRows = Arrays.copyOf(gapRows, 2 * gaps);
+                    }
+                    gapRows[gaps++] = n;
+                } else {
+                    try {
+                        v = Double.parseDouble(cell);
+                    } catch (NumberFormatException e) {
+                        throw new IOException(file + " line " + lineNo + ": '" + cells[targetIndex]
+                                + "' is not a number");
+                    }
+                    if (!Double.isFinite(v)) {
+                        throw new IOException(file + " line " + lineNo + ": non-finite value " + v);
+                    }
                 }
                 if (n == values.length) {
                     values = Arrays.copyOf(values, 2 * n);
@@ -92,8 +158,38 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values) {
                 times[n] = parseTime(cells[timeIndex].strip(), file, lineNo);
                 n++;
             }
-            return new TimeSeries(targetColumn, Arrays.copyOf(times, n), Arrays.copyOf(values, n));
+            double[] filled = Arrays.copyOf(values, n);
+            if (gaps > 0 && !carryForward(filled)) {
+                throw new IOException(file + " has no value in column '" + targetColumn + "'");
+            }
+            return new TimeSeries(targetColumn, Arrays.copyOf(times, n), filled, Arrays.copyOf(gapRows, gaps));
         }
+    }
+
+    private static boolean isMissing(String cell) {
+        return cell.isEmpty() || MISSING_TOKENS.contains(cell.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Replaces each NaN with the last value before it, and leading NaNs with the first value.
+     *
+     * @return false when there is no value at all
+     */
+    static boolean carryForward(double[] values) {
+        int first = 0;
+        while (first < values.length && Double.isNaN(values[first])) {
+            first++;
+        }
+        if (first == values.length) {
+            return false;
+        }
+        Arrays.fill(values, 0, first, values[first]);
+        for (int i = first + 1; i < values.length; i++) {
+            if (Double.isNaN(values[i])) {
+                values[i] = values[i - 1];
+            }
+        }
+        return true;
     }
 
     private static long parseTime(String text, Path file, int lineNo) throws IOException {

@@ -1,9 +1,16 @@
 package dev.forecaster.model.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 class TimeSeriesTest {
 
@@ -49,5 +56,64 @@ class TimeSeriesTest {
         assertEquals(1, s.missingRows());
         assertTrue(s.describe().startsWith("1 gap of more than one 15 min interval, about 1 row missing (longest 30 min"),
                 s.describe());
+    }
+
+    private static Path csv(Path dir, String... targetCells) throws IOException {
+        StringBuilder b = new StringBuilder("date,OT,other\n");
+        for (int i = 0; i < targetCells.length; i++) {
+            b.append(String.format("2016-07-01 %02d:00:00,%s,7%n", i, targetCells[i]));
+        }
+        Path file = dir.resolve("gaps.csv");
+        Files.writeString(file, b);
+        return file;
+    }
+
+    /**
+     * Empty and NaN-like cells are carried forward from the last value (the leading ones take the
+     * first value) and listed; the cells next to them keep their values.
+     */
+    @Test
+    void missingCellsAreCarriedForwardAndListed(@TempDir Path dir) throws IOException {
+        Path file = csv(dir, "", "NA", "1.5", "2.5", "", "nan", "N/A", "4", "null", "5");
+        TimeSeries s = TimeSeries.readCsv(file, "date", "OT", TimeSeries.MissingValues.CARRY);
+        assertArrayEquals(new double[] {1.5, 1.5, 1.5, 2.5, 2.5, 2.5, 2.5, 4, 4, 5}, s.values());
+        assertArrayEquals(new int[] {0, 1, 4, 5, 6, 8}, s.missingRows());
+        assertEquals(6, s.missing().cardinality());
+        assertTrue(s.missing().get(8) && !s.missing().get(7));
+        assertEquals(10, s.epochSeconds().length);
+    }
+
+    /** The three-argument read, and --missing error, fail on the first missing cell and name its line. */
+    @Test
+    void missingCellsFailUnlessCarried(@TempDir Path dir) throws IOException {
+        Path file = csv(dir, "1", "2", "", "4");
+        IOException e = assertThrows(IOException.class, () -> TimeSeries.readCsv(file, "date", "OT"));
+        assertTrue(e.getMessage().endsWith("line 4: '' is not a number"), e.getMessage());
+        Path nan = csv(dir, "1", "NaN");
+        e = assertThrows(IOException.class, () -> TimeSeries.readCsv(nan, "date", "OT", TimeSeries.MissingValues.ERROR));
+        assertTrue(e.getMessage().endsWith("line 3: non-finite value NaN"), e.getMessage());
+    }
+
+    /** Carrying fills gaps, not errors: text, infinities and a column without any value still fail. */
+    @Test
+    void carryingDoesNotHideBadCells(@TempDir Path dir) throws IOException {
+        Path text = csv(dir, "1", "abc", "3");
+        IOException e = assertThrows(IOException.class,
+                () -> TimeSeries.readCsv(text, "date", "OT", TimeSeries.MissingValues.CARRY));
+        assertTrue(e.getMessage().endsWith("line 3: 'abc' is not a number"), e.getMessage());
+        Path inf = csv(dir, "1", "Infinity");
+        e = assertThrows(IOException.class, () -> TimeSeries.readCsv(inf, "date", "OT", TimeSeries.MissingValues.CARRY));
+        assertTrue(e.getMessage().endsWith("line 3: non-finite value Infinity"), e.getMessage());
+        Path none = csv(dir, "", "NaN", "");
+        e = assertThrows(IOException.class, () -> TimeSeries.readCsv(none, "date", "OT", TimeSeries.MissingValues.CARRY));
+        assertTrue(e.getMessage().endsWith("has no value in column 'OT'"), e.getMessage());
+    }
+
+    @Test
+    void missingRowsMustBeAscendingRowsOfTheSeries() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new TimeSeries("x", new long[3], new double[3], new int[] {2, 1}));
+        assertThrows(IllegalArgumentException.class,
+                () -> new TimeSeries("x", new long[3], new double[3], new int[] {3}));
     }
 }
