@@ -1,5 +1,6 @@
 package dev.forecaster.jobs.cli;
 
+import dev.forecaster.jobs.report.EvaluationReport;
 import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.eval.Backtest;
@@ -14,7 +15,9 @@ import dev.forecaster.model.eval.ResultTable;
 import dev.forecaster.model.eval.RowRange;
 import dev.forecaster.model.eval.SeasonalNaive;
 import dev.forecaster.model.eval.Split;
+import dev.forecaster.model.eval.StepErrors;
 import dev.forecaster.model.eval.TimeSeries;
+import dev.forecaster.model.eval.ZScore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 @Command(
@@ -113,6 +117,12 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--forecasts-out", paramLabel = "FILE", description = "Write one model's test forecasts here: origin_index,horizon_step,prediction (raw units).")
     Path forecastsOut;
 
+    @Option(names = "--report", paramLabel = "R.html", description = {
+        "Also write an HTML report: the scores with the best of each horizon marked, every model's test MSE at",
+        "each step of the longest horizon, and three origins' forecasts against the observed series. Opens in any",
+        "browser, offline."})
+    Path report;
+
     @Option(names = "--forecasts-model", paramLabel = "MODEL", description = "Model whose forecasts --forecasts-out gets (default: the recurrent model with the lowest mean test MSE, or any model when none is recurrent).")
     String forecastsModel;
 
@@ -192,6 +202,9 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             // Checked now, not after the whole backtest has run.
             throw usage("--forecasts-out " + forecastsOut + " is a directory; give a file name");
         }
+        if (report != null && Files.isDirectory(report)) {
+            throw usage("--report " + report + " is a directory; give a file name");
+        }
         if (!Files.isReadable(csv)) {
             throw usage("cannot read --csv file " + csv);
         }
@@ -220,9 +233,19 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         if (!spacing.isEmpty()) {
             err.println("evaluate: warning: " + spacing);
         }
-        if (series.missingRows().length > 0) {
-            err.println("evaluate: warning: " + describeMissing(series, split));
+        Map<String, String> warnings = new LinkedHashMap<>();
+        if (!spacing.isEmpty()) {
+            warnings.put("times", spacing);
         }
+        if (series.missingRows().length > 0) {
+            warnings.put("missing values", describeMissing(series, split));
+            err.println("evaluate: warning: " + warnings.get("missing values"));
+        }
+        int hMax = hs.get(hs.size() - 1);
+        int[] sampleOrigins = IntStream.of(backtest.firstOrigin(),
+                (backtest.firstOrigin() + split.test().end() - 1 - hMax) / 2, split.test().end() - 1 - hMax)
+                .distinct().toArray();
+        List<EvaluationReport.ModelCurves> curves = new ArrayList<>();
 
         List<String> candidates = (forecastsOut == null ? List.<String>of()
                 : forecastsModel != null ? List.of(forecastsModel)
@@ -245,16 +268,26 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                     }
                 };
                 Backtest.Result result;
+                StepErrors steps = report == null ? null : new StepErrors(series.values(),
+                        ZScore.of(series.values(), split.train(), series.missing()), series.missing(), hMax,
+                        sampleOrigins);
                 if (candidates.contains(f.name())) {
                     Path tmp = pending.add(f.name(),
                             forecastsOut.resolveSibling(forecastsOut.getFileName() + "." + f.name() + ".tmp"));
-                    try (ForecastsCsv sink = new ForecastsCsv(tmp)) {
+                    try (ForecastsCsv file = new ForecastsCsv(tmp)) {
+                        Backtest.ForecastSink sink = steps == null ? file : (origin, forecast) -> {
+                            file.accept(origin, forecast);
+                            steps.accept(origin, forecast);
+                        };
                         result = backtest.run(f, series.values(), epochMillis(series), sink, listener);
                     }
                 } else {
-                    result = backtest.run(f, series.values(), epochMillis(series), null, listener);
+                    result = backtest.run(f, series.values(), epochMillis(series), steps, listener);
                 }
                 results.add(result);
+                if (steps != null) {
+                    curves.add(new EvaluationReport.ModelCurves(result.model(), steps.mseByStep(), steps.samples()));
+                }
                 if (f instanceof RecurrentForecaster r) {
                     err.println("evaluate: " + f.name() + " last fit " + r.fitReport());
                 } else if (f instanceof EnsembleForecaster e) {
@@ -279,6 +312,20 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                 pending.keep(chosen, forecastsOut);
                 err.println("evaluate: forecasts of " + chosen + " written to " + forecastsOut);
             }
+        }
+        if (report != null) {
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("file", csv.toString());
+            facts.put("column", target + ", " + series.length() + " rows");
+            facts.put("rows", "train " + split.train() + ", val " + split.val() + ", test " + split.test());
+            facts.put("mode", backtestMode == Backtest.Mode.ONLINE
+                    ? "online, refit every " + retrainEvery + " origins" : backtestMode.label());
+            facts.put("origins", backtest.firstOrigin() + ".." + backtest.lastOrigin());
+            facts.put("seed", seed + (ensemble > 1 ? ", ensembles of " + ensemble : ""));
+            facts.putAll(warnings);
+            EvaluationReport.write(report, "Backtest of " + csv.getFileName() + " column " + target, facts, results,
+                    hs, curves, new EvaluationReport.Observed(series.values(), hMax / 2));
+            err.println("evaluate: report written to " + report);
         }
         System.out.print(ResultTable.markdown(results, hs));
         System.out.flush();

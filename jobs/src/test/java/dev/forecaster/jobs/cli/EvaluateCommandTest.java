@@ -87,6 +87,7 @@ class EvaluateCommandTest {
                 {"evaluate", "--csv", file, "--local-scale", "1"},
                 {"evaluate", "--csv", file, "--local-scale", "-24"},
                 {"evaluate", "--csv", file, "--missing", "interpolate"},
+                {"evaluate", "--csv", file, "--report", dir.toString()},
                 {"evaluate", "--csv", file, "--calendar", "hour_of_day,hour_of_day"},
                 {"evaluate", "--csv", file, "--calendar", "hour_of_day", "--calendar-zone", "Mars/Olympus"}}) {
             CliRun r = CliRun.of(args);
@@ -118,6 +119,38 @@ class EvaluateCommandTest {
         try (var files = Files.list(dir)) {
             assertEquals(0, files.filter(p -> p.toString().endsWith(".tmp")).count());
         }
+    }
+
+    /**
+     * --report writes one self-contained page: every model's scores with the best per column in
+     * bold, a step-error line per model and three origins' forecasts, beside the usual table and
+     * forecasts file (which the report's sink must not disturb).
+     */
+    @Test
+    void writesAnHtmlReport() throws IOException {
+        Path file = csv(200);
+        Path html = dir.resolve("report.html");
+        Path out = dir.resolve("forecasts.csv");
+        Captured r = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150",
+                "--test", "150:180", "--horizons", "4,8", "--models", "persistence,seasonal,nlinear", "--lookback", "24",
+                "--forecasts-model", "nlinear", "--forecasts-out", out.toString(), "--report", html.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.stderr().contains("evaluate: report written to " + html), r.stderr());
+        String page = Files.readString(html);
+        assertTrue(page.startsWith("<!DOCTYPE html>") && page.endsWith("</html>\n"), page);
+        assertTrue(!page.contains("<script"), page);
+        for (String model : List.of("persistence", "seasonal", "nlinear")) {
+            assertTrue(page.contains("<tr><td>" + model + "</td><td>frozen</td>"), model);
+            assertTrue(page.contains("<title>" + model + "</title></path>"), model);
+        }
+        // Sample origins: the first (149), the last whose 8 steps fit (171), and the one between.
+        for (int origin : new int[] {149, 160, 171}) {
+            assertTrue(page.contains("<title>Forecasts from origin row " + origin + "</title>"), "origin " + origin);
+        }
+        assertEquals(1, page.split("<title>Test MSE by horizon step</title>", -1).length - 1);
+        // One bold cell per score column: 2 horizons x (MSE, MAE).
+        assertEquals(4, page.split("<td><b>", -1).length - 1);
+        assertEquals(Files.readAllLines(out).size(), 1 + 30 * 8 - (8 * 7 / 2), "forecasts file unchanged");
     }
 
     @Test
