@@ -79,7 +79,7 @@ public final class EvaluationReport {
             out.append("<h2>Forecasts from a few origins</h2>\n<p class=\"note\">Raw units. The observed series in"
                     + " black; each model's forecast made at the origin (the dashed line).</p>\n");
             for (Integer origin : curves.get(0).samples().keySet()) {
-                out.append(sampleChart(origin, curves, observed));
+                out.append("<h3>Origin row ").append(origin).append("</h3>\n").append(sampleChart(origin, curves, observed));
             }
         }
         out.append("</body>\n</html>\n");
@@ -283,7 +283,7 @@ public final class EvaluationReport {
 
     private static final String CSS = """
             body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
-            h1 { font-size: 20px; } h2 { font-size: 16px; margin: 24px 0 4px; }
+            h1 { font-size: 20px; } h2 { font-size: 16px; margin: 24px 0 4px; } h3 { font-size: 13px; color: #555; margin: 8px 0 0; }
             .note { color: #555; font-size: 13px; margin: 2px 0 8px; }
             dl.facts { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; }
             dl.facts dt { color: #666; } dl.facts dd { margin: 0; }
