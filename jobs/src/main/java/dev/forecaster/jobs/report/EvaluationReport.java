@@ -130,7 +130,7 @@ public final class EvaluationReport {
         StringBuilder out = f.open("Test MSE by horizon step");
         for (int i = 0; i < curves.size(); i++) {
             double[] mse = curves.get(i).mseByStep();
-            out.append("<path class=\"line\" stroke=\"").append(colour(i)).append("\" d=\"");
+            out.append("<path class=\"line\" ").append(stroke(i)).append(" d=\"");
             path(out, f, mse, 0);
             out.append("\"><title>").append(escape(curves.get(i).model())).append("</title></path>\n");
         }
@@ -167,7 +167,7 @@ public final class EvaluationReport {
             if (p == null) {
                 continue;
             }
-            out.append("<path class=\"line\" stroke=\"").append(colour(i)).append("\" d=\"");
+            out.append("<path class=\"line\" ").append(stroke(i)).append(" d=\"");
             path(out, f, p, origin + 1);
             out.append("\"><title>").append(escape(curves.get(i).model())).append("</title></path>\n");
         }
@@ -199,7 +199,7 @@ public final class EvaluationReport {
             y += 16;
         }
         for (int i = 0; i < models.size(); i++, y += 16) {
-            out.append("<line class=\"line\" stroke=\"").append(colour(i)).append("\" x1=\"").append(x).append("\" x2=\"")
+            out.append("<line class=\"line\" ").append(stroke(i)).append(" x1=\"").append(x).append("\" x2=\"")
                     .append(x + 18).append("\" y1=\"").append(y - 4).append("\" y2=\"").append(y - 4)
                     .append("\"/><text class=\"label\" x=\"").append(x + 24).append("\" y=\"").append(y).append("\">")
                     .append(escape(models.get(i))).append("</text>\n");
@@ -208,6 +208,13 @@ public final class EvaluationReport {
 
     static String colour(int i) {
         return COLOURS[i % COLOURS.length];
+    }
+
+    /** The i-th model's stroke attributes: a colour, and past the palette's end a dash as well, so no two look alike. */
+    static String stroke(int i) {
+        int round = i / COLOURS.length;
+        String dash = round == 0 ? "" : " stroke-dasharray=\"" + (2 + 4 * round) + " 3\"";
+        return "stroke=\"" + colour(i) + "\"" + dash;
     }
 
     /** Axes of one chart: x from x0 to x1 (steps or rows), y over every finite value given. */
