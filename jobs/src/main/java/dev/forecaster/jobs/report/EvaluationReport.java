@@ -87,7 +87,7 @@ public final class EvaluationReport {
     }
 
     private static void scores(StringBuilder out, List<Backtest.Result> results, List<Integer> horizons) {
-        out.append("<table class=\"scores\">\n<thead><tr><th>model</th><th>mode</th>");
+        out.append("<div class=\"wide\"><table class=\"scores\">\n<thead><tr><th>model</th><th>mode</th>");
         for (int h : horizons) {
             out.append("<th>MSE@").append(h).append("</th><th>MAE@").append(h).append("</th>");
         }
@@ -102,7 +102,7 @@ public final class EvaluationReport {
             }
             out.append("</tr>\n");
         }
-        out.append("</tbody>\n</table>\n");
+        out.append("</tbody>\n</table></div>\n");
     }
 
     private static void cell(StringBuilder out, double v, double best) {
@@ -294,6 +294,7 @@ public final class EvaluationReport {
             .note { color: #555; font-size: 13px; margin: 2px 0 8px; }
             dl.facts { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; }
             dl.facts dt { color: #666; } dl.facts dd { margin: 0; }
+            div.wide { overflow-x: auto; }
             table.scores { border-collapse: collapse; margin: 8px 0; }
             table.scores th, table.scores td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
             table.scores td:nth-child(-n+2), table.scores th:nth-child(-n+2) { text-align: left; }
