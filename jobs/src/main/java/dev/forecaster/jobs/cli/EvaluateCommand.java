@@ -81,9 +81,9 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--target", defaultValue = "OT", description = "Column to forecast (default: ${DEFAULT-VALUE}).")
     String target;
 
-    @Option(names = "--missing", defaultValue = "carry", paramLabel = "carry|error", description = {
-        "Empty, NaN, NA, N/A or null target cells: carry (fill with the last value before, and score no",
-        "forecast against them; a warning counts them) or error (stop at the first) (default: ${DEFAULT-VALUE})."})
+    @Option(names = "--missing", defaultValue = "carry", paramLabel = "carry|error", description = "Empty, NaN, NA,"
+            + " N/A or null target cells: carry (fill with the last value before, and score no forecast against them;"
+            + " a warning counts them) or error (stop at the first) (default: ${DEFAULT-VALUE}).")
     String missing;
 
     @Option(names = "--train", paramLabel = "START:END", description = "Train rows, 0-based, end exclusive (default: the ETT benchmark's first 12 months of 30 days).")
@@ -117,10 +117,9 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--forecasts-out", paramLabel = "FILE", description = "Write one model's test forecasts here: origin_index,horizon_step,prediction (raw units).")
     Path forecastsOut;
 
-    @Option(names = "--report", paramLabel = "R.html", description = {
-        "Also write an HTML report: the scores with the best of each horizon marked, every model's test MSE at",
-        "each step of the longest horizon, and three origins' forecasts against the observed series. Opens in any",
-        "browser, offline."})
+    @Option(names = "--report", paramLabel = "R.html", description = "Also write an HTML report: the scores with"
+            + " the best of each horizon marked, every model's test MSE at each step of the longest horizon, and three"
+            + " origins' forecasts against the observed series. Opens in any browser, offline.")
     Path report;
 
     @Option(names = "--forecasts-model", paramLabel = "MODEL", description = "Model whose forecasts --forecasts-out gets (default: the recurrent model with the lowest mean test MSE, or any model when none is recurrent).")
