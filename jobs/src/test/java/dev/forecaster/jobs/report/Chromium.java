@@ -68,4 +68,20 @@ final class Chromium {
         }
         return Files.readString(out, StandardCharsets.UTF_8);
     }
+
+    /** Pixels of a screenshot within {@code tolerance} (per channel) of {@code rgb}: a colour is on screen only if drawn. */
+    static int pixels(java.awt.image.BufferedImage image, int rgb, int tolerance) {
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int p = image.getRGB(x, y);
+                if (Math.abs(((p >> 16) & 0xff) - ((rgb >> 16) & 0xff)) <= tolerance
+                        && Math.abs(((p >> 8) & 0xff) - ((rgb >> 8) & 0xff)) <= tolerance
+                        && Math.abs((p & 0xff) - (rgb & 0xff)) <= tolerance) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
 }

@@ -59,23 +59,8 @@ class EvaluationReportRenderITCase {
         chromium.screenshot(page, png, 1000, 1800, profile);
         BufferedImage image = ImageIO.read(png.toFile());
         // The first two palette colours are the two models' lines: on screen only if the SVG was drawn.
-        assertTrue(pixels(image, 0x1f4e99, 40) > 300, "persistence's lines are drawn");
-        assertTrue(pixels(image, 0xe07b00, 40) > 300, "NLinear's lines are drawn");
-        assertTrue(pixels(image, 0x000000, 30) > 300, "the observed series is drawn");
-    }
-
-    private static int pixels(BufferedImage image, int rgb, int tolerance) {
-        int n = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                int p = image.getRGB(x, y);
-                if (Math.abs(((p >> 16) & 0xff) - ((rgb >> 16) & 0xff)) <= tolerance
-                        && Math.abs(((p >> 8) & 0xff) - ((rgb >> 8) & 0xff)) <= tolerance
-                        && Math.abs((p & 0xff) - (rgb & 0xff)) <= tolerance) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        assertTrue(Chromium.pixels(image, 0x1f4e99, 40) > 300, "persistence's lines are drawn");
+        assertTrue(Chromium.pixels(image, 0xe07b00, 40) > 300, "NLinear's lines are drawn");
+        assertTrue(Chromium.pixels(image, 0x000000, 30) > 300, "the observed series is drawn");
     }
 }

@@ -36,25 +36,9 @@ class HtmlReportRenderITCase {
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(1200, image.getWidth());
         // Colours from the stylesheet: they are on screen only if the SVG was drawn.
-        assertTrue(pixels(image, 0x1f4e99, 40) > 500, "the observed line is drawn");
-        assertTrue(pixels(image, 0xd62020, 40) > 20, "the critical marker is drawn");
-        assertTrue(pixels(image, 0xf2c200, 40) > 20, "the warning marker is drawn");
-        assertTrue(pixels(image, 0xe07b00, 60) > 200, "the forecast line is drawn");
-    }
-
-    /** Pixels within {@code tolerance} (per channel) of {@code rgb}. */
-    private static int pixels(BufferedImage image, int rgb, int tolerance) {
-        int n = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                int p = image.getRGB(x, y);
-                if (Math.abs(((p >> 16) & 0xff) - ((rgb >> 16) & 0xff)) <= tolerance
-                        && Math.abs(((p >> 8) & 0xff) - ((rgb >> 8) & 0xff)) <= tolerance
-                        && Math.abs((p & 0xff) - (rgb & 0xff)) <= tolerance) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        assertTrue(Chromium.pixels(image, 0x1f4e99, 40) > 500, "the observed line is drawn");
+        assertTrue(Chromium.pixels(image, 0xd62020, 40) > 20, "the critical marker is drawn");
+        assertTrue(Chromium.pixels(image, 0xf2c200, 40) > 20, "the warning marker is drawn");
+        assertTrue(Chromium.pixels(image, 0xe07b00, 60) > 200, "the forecast line is drawn");
     }
 }
