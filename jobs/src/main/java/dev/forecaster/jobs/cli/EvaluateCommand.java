@@ -86,7 +86,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             + " a warning counts them) or error (stop at the first) (default: ${DEFAULT-VALUE}).")
     String missing;
 
-    @Option(names = "--train", paramLabel = "START:END", description = "Train rows, 0-based, end exclusive (default: the ETT benchmark's first 12 months of 30 days).")
+    @Option(names = "--train", paramLabel = "START:END", description = "Train rows, 0-based, end exclusive (default: the ETT benchmark's first 12 months of 30 days; where those do not fit the series, the first 60 % of its rows, with val and test the next 20 % each).")
     String train;
 
     @Option(names = "--val", paramLabel = "START:END", description = "Validation rows (default: the next 4 months).")
@@ -368,6 +368,14 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     private Split split(TimeSeries series) {
         Split defaults = null;
         try {
+            if (train == null && val == null && test == null && !ettSplitFits(series)) {
+                Split split = Split.proportional(series.length());
+                System.err.println("evaluate: the ETT benchmark's split (12, 4 and 4 months of hourly or finer rows)"
+                        + " does not fit " + series.length() + " rows at this interval; using its proportions,"
+                        + " train " + split.train() + ", val " + split.val() + ", test " + split.test()
+                        + " (--train, --val and --test choose others)");
+                return split;
+            }
             if (train == null || val == null || test == null) {
                 long step = series.stepSeconds();
                 if (step <= 0 || 3600 % step != 0) {
@@ -384,6 +392,15 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                     + " benchmark's defaults " + defaults.train() + ", " + defaults.val() + ", " + defaults.test()
                     + " for train, val and test; give --train, --val and --test for another series)");
         }
+    }
+
+    /** Whether the ETT months fit: an interval that divides an hour, and rows up to the test end. */
+    private static boolean ettSplitFits(TimeSeries series) {
+        if (series.length() < 2) {
+            return false;
+        }
+        long step = series.stepSeconds();
+        return step > 0 && 3600 % step == 0 && Split.ett((int) (3600 / step)).test().end() <= series.length();
     }
 
     /** The rows' times, which recurrent models with --calendar read. */

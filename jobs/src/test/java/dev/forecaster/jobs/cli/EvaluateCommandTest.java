@@ -64,6 +64,34 @@ class EvaluateCommandTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
+    /**
+     * Where the ETT months do not fit (daily rows, or too few hourly ones) and no range is given,
+     * the run takes the split's proportions, 12:4:4 of the rows, and says so; the first 60 % of
+     * 200 hourly rows is 120.
+     */
+    @Test
+    void withoutRangesASeriesTheEttMonthsDoNotFitIsSplitByTheirProportions() throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("day,value");
+        LocalDateTime t = LocalDateTime.of(2020, 1, 1, 0, 0);
+        for (int i = 0; i < 500; i++) {
+            lines.add(t.plusDays(i).toLocalDate() + "," + (10 + Math.sin(2 * Math.PI * i / 7) + 0.01 * i));
+        }
+        Path daily = dir.resolve("daily.csv");
+        Files.write(daily, lines);
+        Captured r = Captured.run("evaluate", "--csv", daily.toString(), "--time-column", "day", "--target", "value",
+                "--horizons", "7,14", "--models", "persistence,nlinear", "--lookback", "28");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.stderr().contains("does not fit 500 rows at this interval; using its proportions, train 0:300,"
+                + " val 300:400, test 400:500"), r.stderr());
+        assertTrue(r.stdout().contains("| nlinear | frozen |"), r.stdout());
+
+        Captured hourly = Captured.run("evaluate", "--csv", csv(200).toString(), "--horizons", "4",
+                "--models", "persistence");
+        assertEquals(0, hourly.code(), hourly.err());
+        assertTrue(hourly.stderr().contains("train 0:120, val 120:160, test 160:200"), hourly.stderr());
+    }
+
     @Test
     void misuseGivesOneLineAndExitTwo() throws IOException {
         String file = csv(50).toString();

@@ -25,6 +25,21 @@ public record Split(RowRange train, RowRange val, RowRange test) {
                 new RowRange(16 * month, 20 * month));
     }
 
+    /**
+     * The ETT split's proportions, 12:4:4, over {@code rows} rows: for a series of another length
+     * or interval, where the ETT months do not fit.
+     *
+     * @throws IllegalArgumentException when there are too few rows for three non-empty parts
+     */
+    public static Split proportional(int rows) {
+        if (rows < 5) {
+            throw new IllegalArgumentException("need at least 5 rows to split 12:4:4, have " + rows);
+        }
+        int trainEnd = (int) (rows * 12L / 20);
+        int valEnd = (int) (rows * 16L / 20);
+        return new Split(new RowRange(0, trainEnd), new RowRange(trainEnd, valEnd), new RowRange(valEnd, rows));
+    }
+
     /** @throws IllegalArgumentException when the test rows run past the series' end */
     public void requireWithin(int rows) {
         if (test.end() > rows) {

@@ -42,4 +42,14 @@ class SplitTest {
         ok.requireWithin(30);
         assertThrows(IllegalArgumentException.class, () -> ok.requireWithin(29));
     }
+
+    @Test
+    void proportionalSplitKeepsTheEttProportions() {
+        assertEquals(new Split(new RowRange(0, 300), new RowRange(300, 400), new RowRange(400, 500)), Split.proportional(500));
+        Split odd = Split.proportional(17);
+        assertEquals(new RowRange(0, 10), odd.train());
+        assertEquals(new RowRange(10, 13), odd.val());
+        assertEquals(new RowRange(13, 17), odd.test());
+        assertThrows(IllegalArgumentException.class, () -> Split.proportional(4));
+    }
 }
