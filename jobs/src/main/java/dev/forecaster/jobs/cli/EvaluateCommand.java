@@ -125,7 +125,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--forecasts-model", paramLabel = "MODEL", description = "Model whose forecasts --forecasts-out gets (default: the recurrent model with the lowest mean test MSE, or any model when none is recurrent).")
     String forecastsModel;
 
-    @Option(names = "--season-period", defaultValue = "0", description = "Seasonal-naive period in steps; 0 = one day, from the time column (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--season-period", defaultValue = "0", description = "Seasonal-naive period in steps; 0 = one day from the time column, or one week for daily rows (default: ${DEFAULT-VALUE}).")
     int seasonPeriod;
 
     @Option(names = "--lookback", defaultValue = "336", description = "NLinear input length (default: ${DEFAULT-VALUE}).")
@@ -416,7 +416,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     private Forecaster create(String name, TimeSeries series, List<Integer> hs) {
         return switch (name) {
             case "persistence" -> new Persistence();
-            case "seasonal" -> new SeasonalNaive(seasonPeriod > 0 ? seasonPeriod : series.stepsPerDay());
+            case "seasonal" -> new SeasonalNaive(seasonPeriod > 0 ? seasonPeriod : series.seasonalPeriod());
             case "nlinear" -> new NLinear(lookback, hs);
             default -> {
                 if (!RECURRENT.contains(name)) {

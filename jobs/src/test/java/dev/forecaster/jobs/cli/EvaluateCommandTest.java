@@ -80,11 +80,14 @@ class EvaluateCommandTest {
         Path daily = dir.resolve("daily.csv");
         Files.write(daily, lines);
         Captured r = Captured.run("evaluate", "--csv", daily.toString(), "--time-column", "day", "--target", "value",
-                "--horizons", "7,14", "--models", "persistence,nlinear", "--lookback", "28");
+                "--horizons", "7,14", "--models", "persistence,seasonal,nlinear", "--lookback", "28");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.stderr().contains("does not fit 500 rows at this interval; using its proportions, train 0:300,"
                 + " val 300:400, test 400:500"), r.stderr());
         assertTrue(r.stdout().contains("| nlinear | frozen |"), r.stdout());
+        // Daily rows: seasonal naive repeats the week, which this weekly cycle rewards, instead of
+        // a one-step "day" that would equal persistence.
+        assertTrue(mse7(r.stdout(), "seasonal") < mse7(r.stdout(), "persistence") / 10, r.stdout());
 
         Captured hourly = Captured.run("evaluate", "--csv", csv(200).toString(), "--horizons", "4",
                 "--models", "persistence");
@@ -232,6 +235,12 @@ class EvaluateCommandTest {
                 common));
         assertEquals(1, refused.code(), refused.err());
         assertTrue(refused.err().contains("gaps.csv line 32: '' is not a number"), refused.err());
+    }
+
+    /** The MSE of the first horizon in the table row of {@code model}. */
+    private static double mse7(String table, String model) {
+        String row = table.lines().filter(l -> l.startsWith("| " + model + " |")).findFirst().orElseThrow();
+        return Double.parseDouble(row.split("\\|")[3].strip());
     }
 
     private static String[] concat(String[] a, String[] b) {

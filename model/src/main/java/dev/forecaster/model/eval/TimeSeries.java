@@ -323,7 +323,28 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
     }
 
     /**
-     * Steps per day, the seasonal-naive period (24 for hourly data, 96 for 15-minute data).
+     * The seasonal-naive period in steps: one day where a day holds at least two steps (24 for
+     * hourly data, 96 for 15-minute data), else one week where the interval divides a week into at
+     * least two steps (7 for daily data): a daily series' cycle is the week, and a "one day" period
+     * of one step would only repeat persistence.
+     *
+     * @throws IllegalStateException for any other interval (weekly, monthly, irregular): the period
+     *     must then be given
+     */
+    public int seasonalPeriod() {
+        long step = stepSeconds();
+        if (step > 0 && 86_400 % step == 0 && 86_400 / step >= 2) {
+            return (int) (86_400 / step);
+        }
+        if (step > 0 && 604_800 % step == 0 && 604_800 / step >= 2) {
+            return (int) (604_800 / step);
+        }
+        throw new IllegalStateException("a sampling interval of " + step
+                + " s divides neither a day nor a week into steps; give the seasonal period explicitly");
+    }
+
+    /**
+     * Steps per day (24 for hourly data, 96 for 15-minute data).
      *
      * @throws IllegalStateException when the interval is not positive or does not divide a day
      */

@@ -116,4 +116,24 @@ class TimeSeriesTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new TimeSeries("x", new long[3], new double[3], new int[] {3}));
     }
+
+    private static TimeSeries every(long seconds) {
+        long[] t = new long[5];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = 1_467_331_200L + i * seconds;
+        }
+        return new TimeSeries("x", t, new double[t.length]);
+    }
+
+    /** A day where it holds two steps or more, else a week where it does: daily rows repeat their week. */
+    @Test
+    void theSeasonalPeriodIsADayOrForDailyRowsAWeek() {
+        assertEquals(24, every(3600).seasonalPeriod());
+        assertEquals(96, every(900).seasonalPeriod());
+        assertEquals(2, every(43_200).seasonalPeriod());
+        assertEquals(7, every(86_400).seasonalPeriod());
+        IllegalStateException weekly = assertThrows(IllegalStateException.class, () -> every(604_800).seasonalPeriod());
+        assertTrue(weekly.getMessage().contains("give the seasonal period explicitly"), weekly.getMessage());
+        assertThrows(IllegalStateException.class, () -> every(2 * 86_400).seasonalPeriod());
+    }
 }
