@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.forecaster.model.csv.CsvFields;
 import dev.forecaster.model.scaling.SeriesScaler;
 
 /**
@@ -221,28 +222,11 @@ public final class BackfillCsv {
 
     /** Splits on commas outside double quotes; fields keep their quotes, so they echo as written. */
     static List<String> split(String line) {
-        List<String> fields = new ArrayList<>();
-        boolean quoted = false;
-        int start = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                fields.add(line.substring(start, i));
-                start = i + 1;
-            }
-        }
-        fields.add(line.substring(start));
-        return fields;
+        return CsvFields.split(line, ',');
     }
 
     private static String unquote(String field) {
-        String f = field.trim();
-        if (f.length() >= 2 && f.startsWith("\"") && f.endsWith("\"")) {
-            return f.substring(1, f.length() - 1).replace("\"\"", "\"");
-        }
-        return f;
+        return CsvFields.unquote(field);
     }
 
     private static String stripLineEnd(String line) {

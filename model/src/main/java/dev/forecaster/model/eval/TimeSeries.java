@@ -1,5 +1,7 @@
 package dev.forecaster.model.eval;
 
+import dev.forecaster.model.csv.CsvFields;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -78,8 +80,8 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
 
     /**
      * Reads {@code targetColumn} and {@code timeColumn} of a CSV file with a header line, failing on
-     * a missing target value. Quoting is not supported: the ETT files and the project's demo files
-     * have none.
+     * a missing target value. The delimiter (comma, semicolon or tab) is the header's; fields may be
+     * double-quoted ({@link CsvFields}); in a semicolon file a decimal comma reads as a point.
      *
      * @throws IllegalArgumentException when the header lacks one of the columns
      * @throws IOException when the file cannot be read, or a row has a missing or non-finite
@@ -109,7 +111,8 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
             if (header.startsWith("\uFEFF")) {
                 header = header.substring(1);
             }
-            List<String> columns = Arrays.stream(header.split(",", -1)).map(String::strip).toList();
+            char delimiter = CsvFields.delimiter(header);
+            List<String> columns = CsvFields.split(header, delimiter).stream().map(CsvFields::unquote).toList();
             int timeIndex = columns.indexOf(timeColumn);
             int targetIndex = columns.indexOf(targetColumn);
             if (timeIndex < 0 || targetIndex < 0) {
@@ -127,11 +130,15 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
                 if (line.isBlank()) {
                     continue;
                 }
-                String[] cells = line.split(",", -1);
-                if (cells.length <= Math.max(timeIndex, targetIndex)) {
+                List<String> cells = CsvFields.split(line, delimiter);
+                if (cells.size() <= Math.max(timeIndex, targetIndex)) {
                     throw new IOException(file + " line " + lineNo + ": too few columns");
                 }
-                String cell = cells[targetIndex].strip();
+                String cell = CsvFields.unquote(cells.get(targetIndex));
+                if (delimiter == ';' && cell.indexOf(',') >= 0 && cell.indexOf('.') < 0) {
+                    // Semicolon files come from locales that write decimals with a comma.
+                    cell = cell.replace(',', '.');
+                }
                 double v;
                 if (missing == MissingValues.CARRY && isMissing(cell)) {
                     v = Double.NaN;
@@ -143,7 +150,7 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
                     try {
                         v = Double.parseDouble(cell);
                     } catch (NumberFormatException e) {
-                        throw new IOException(file + " line " + lineNo + ": '" + cells[targetIndex]
+                        throw new IOException(file + " line " + lineNo + ": '" + cells.get(targetIndex)
                                 + "' is not a number");
                     }
                     if (!Double.isFinite(v)) {
@@ -155,7 +162,7 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
                     times = Arrays.copyOf(times, 2 * n);
                 }
                 values[n] = v;
-                times[n] = parseTime(cells[timeIndex].strip(), file, lineNo);
+                times[n] = parseTime(CsvFields.unquote(cells.get(timeIndex)), file, lineNo);
                 n++;
             }
             double[] filled = Arrays.copyOf(values, n);

@@ -136,4 +136,31 @@ class TimeSeriesTest {
         assertTrue(weekly.getMessage().contains("give the seasonal period explicitly"), weekly.getMessage());
         assertThrows(IllegalStateException.class, () -> every(2 * 86_400).seasonalPeriod());
     }
+
+    /**
+     * Spreadsheet exports: quoted names and cells (a quoted time may hold the delimiter), semicolon
+     * files with decimal commas, and tab-separated files read as the plain file does.
+     */
+    @Test
+    void readsQuotedSemicolonAndTabFiles(@TempDir Path dir) throws IOException {
+        Path plain = dir.resolve("plain.csv");
+        Files.writeString(plain, "date,OT\n2016-07-01 00:00:00,1.5\n2016-07-01 01:00:00,-2.25\n");
+        TimeSeries expected = TimeSeries.readCsv(plain, "date", "OT");
+        String[] variants = {
+            "\"date\",\"OT\"\n\"2016-07-01 00:00:00\",\"1.5\"\n\"2016-07-01 01:00:00\",\"-2.25\"\n",
+            "date;OT;note\n2016-07-01 00:00:00;1,5;\"a;b\"\n2016-07-01 01:00:00;-2,25;x\n",
+            "date\tOT\n2016-07-01 00:00:00\t1.5\n2016-07-01 01:00:00\t-2.25\n"};
+        for (String text : variants) {
+            Path file = dir.resolve("variant.csv");
+            Files.writeString(file, text);
+            TimeSeries s = TimeSeries.readCsv(file, "date", "OT");
+            assertArrayEquals(expected.values(), s.values(), 0, text);
+            assertArrayEquals(expected.epochSeconds(), s.epochSeconds(), text);
+        }
+        // A comma file keeps commas as the delimiter: "1,5" there is two cells, not a decimal.
+        Path commas = dir.resolve("commas.csv");
+        Files.writeString(commas, "date,OT\n2016-07-01 00:00:00,\"1,5\"\n");
+        IOException e = assertThrows(IOException.class, () -> TimeSeries.readCsv(commas, "date", "OT"));
+        assertTrue(e.getMessage().contains("'\"1,5\"' is not a number"), e.getMessage());
+    }
 }
