@@ -130,7 +130,7 @@ public final class BackfillCsv {
             if (c == timeColumn) {
                 continue;
             }
-            String key = unquote(names.get(c)).trim();
+            String key = CsvFields.unquote(names.get(c)).trim();
             if (key.isEmpty()) {
                 throw new IllegalArgumentException(file + ": wide column " + (c + 1) + " has no name in the header");
             }
@@ -155,7 +155,7 @@ public final class BackfillCsv {
     private static final List<String> WIDE_TIME_COLUMNS = List.of("timestamp", "date", "datetime", "time");
 
     private static InputRow withSeries(InputRow row, String seriesText) {
-        String key = unquote(seriesText).trim();
+        String key = CsvFields.unquote(seriesText).trim();
         boolean valid = row.valid() && !key.isEmpty();
         return new InputRow(row.index(), row.timestampText(), row.valueText(), row.epochMillis(),
                 valid ? row.value() : Double.NaN, valid, key, seriesText);
@@ -168,8 +168,8 @@ public final class BackfillCsv {
     static InputRow parse(int index, List<String> fields, int timestampColumn, int valueColumn) {
         String ts = timestampColumn < fields.size() ? fields.get(timestampColumn) : "";
         String v = valueColumn < fields.size() ? fields.get(valueColumn) : "";
-        Long millis = parseTimestamp(unquote(ts));
-        double value = parseValue(unquote(v));
+        Long millis = parseTimestamp(CsvFields.unquote(ts));
+        double value = parseValue(CsvFields.unquote(v));
         boolean valid = millis != null && SeriesScaler.accepts(value);
         return new InputRow(index, ts, v, millis == null ? 0L : millis, valid ? value : Double.NaN, valid);
     }
@@ -225,10 +225,6 @@ public final class BackfillCsv {
         return CsvFields.split(line, ',');
     }
 
-    private static String unquote(String field) {
-        return CsvFields.unquote(field);
-    }
-
     private static String stripLineEnd(String line) {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
@@ -240,7 +236,7 @@ public final class BackfillCsv {
 
     private static int indexOf(List<String> header, String name) {
         for (int i = 0; i < header.size(); i++) {
-            if (unquote(header.get(i)).trim().equalsIgnoreCase(name)) {
+            if (CsvFields.unquote(header.get(i)).trim().equalsIgnoreCase(name)) {
                 return i;
             }
         }

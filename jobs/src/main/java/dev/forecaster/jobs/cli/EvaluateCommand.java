@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -228,23 +229,23 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         err.printf(Locale.ROOT, "evaluate: %s column %s, %d rows, train %s, val %s, test %s, origins %d..%d, mode %s%n",
                 csv.getFileName(), target, series.length(), split.train(), split.val(), split.test(),
                 backtest.firstOrigin(), backtest.lastOrigin(), backtestMode.label());
-        String spacing = series.length() < 2 ? "" : series.spacing().describe();
-        if (!spacing.isEmpty()) {
-            err.println("evaluate: warning: " + spacing);
-        }
+        // Printed now, and repeated among the report's facts.
         Map<String, String> warnings = new LinkedHashMap<>();
+        String spacing = series.length() < 2 ? "" : series.spacing().describe();
         if (!spacing.isEmpty()) {
             warnings.put("times", spacing);
         }
         if (series.missingRows().length > 0) {
             warnings.put("missing values", describeMissing(series, split));
-            err.println("evaluate: warning: " + warnings.get("missing values"));
         }
+        warnings.values().forEach(w -> err.println("evaluate: warning: " + w));
         int hMax = hs.get(hs.size() - 1);
         int[] sampleOrigins = IntStream.of(backtest.firstOrigin(),
                 (backtest.firstOrigin() + split.test().end() - 1 - hMax) / 2, split.test().end() - 1 - hMax)
                 .distinct().toArray();
         List<EvaluationReport.ModelCurves> curves = new ArrayList<>();
+        BitSet filled = series.missing();
+        ZScore z = report == null ? null : backtest.zScore(series.values());
 
         List<String> candidates = (forecastsOut == null ? List.<String>of()
                 : forecastsModel != null ? List.of(forecastsModel)
@@ -267,9 +268,8 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                     }
                 };
                 Backtest.Result result;
-                StepErrors steps = report == null ? null : new StepErrors(series.values(),
-                        ZScore.of(series.values(), split.train(), series.missing()), series.missing(), hMax,
-                        sampleOrigins);
+                StepErrors steps = report == null ? null
+                        : new StepErrors(series.values(), z, filled, hMax, sampleOrigins);
                 if (candidates.contains(f.name())) {
                     Path tmp = pending.add(f.name(),
                             forecastsOut.resolveSibling(forecastsOut.getFileName() + "." + f.name() + ".tmp"));
@@ -377,11 +377,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                 return split;
             }
             if (train == null || val == null || test == null) {
-                long step = series.stepSeconds();
-                if (step <= 0 || 3600 % step != 0) {
+                defaults = ettSplit(series.stepSeconds());
+                if (defaults == null) {
                     throw usage("the default split needs an interval that divides an hour; give --train, --val and --test");
                 }
-                defaults = Split.ett((int) (3600 / step));
             }
             return new Split(train != null ? RowRange.parse(train) : defaults.train(),
                     val != null ? RowRange.parse(val) : defaults.val(),
@@ -399,8 +398,13 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         if (series.length() < 2) {
             return false;
         }
-        long step = series.stepSeconds();
-        return step > 0 && 3600 % step == 0 && Split.ett((int) (3600 / step)).test().end() <= series.length();
+        Split ett = ettSplit(series.stepSeconds());
+        return ett != null && ett.test().end() <= series.length();
+    }
+
+    /** The ETT months at an interval of {@code step} seconds, or null when it does not divide an hour. */
+    private static Split ettSplit(long step) {
+        return step > 0 && 3600 % step == 0 ? Split.ett((int) (3600 / step)) : null;
     }
 
     /** The rows' times, which recurrent models with --calendar read. */

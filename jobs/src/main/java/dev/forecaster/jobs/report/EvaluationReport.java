@@ -234,15 +234,10 @@ public final class EvaluationReport {
                     }
                 }
             }
-            if (!(lo <= hi)) {
-                lo = 0;
-                hi = 1;
-            } else if (lo == hi) {
-                lo -= 1;
-                hi += 1;
-            }
-            double pad = 0.05 * (hi - lo);
-            return new Frame(x0, x1, fromZero && lo == 0 ? 0 : lo - pad, hi + pad);
+            double[] range = Html.paddedRange(lo, hi);
+            // From zero means the axis starts at 0 unless the data go below it, or are all zero and
+            // the flat line gets its ±1.
+            return new Frame(x0, x1, fromZero && lo == 0 && hi != 0 ? 0 : range[0], range[1]);
         }
 
         int plotWidth() {

@@ -23,6 +23,23 @@ final class Html {
         return out.toString();
     }
 
+    /**
+     * A chart's value axis for data from {@code lo} to {@code hi}: 5 % of the span added at both
+     * ends; a flat line gets ±1 around it and no data at all 0..1, so the axis never has zero
+     * length.
+     */
+    static double[] paddedRange(double lo, double hi) {
+        if (!(lo <= hi)) {
+            lo = 0;
+            hi = 1;
+        } else if (lo == hi) {
+            lo -= 1;
+            hi += 1;
+        }
+        double pad = 0.05 * (hi - lo);
+        return new double[] {lo - pad, hi + pad};
+    }
+
     /** A coordinate with one decimal: plenty for screen pixels, and keeps the file small. */
     static String px(double v) {
         return String.format(Locale.ROOT, "%.1f", v);

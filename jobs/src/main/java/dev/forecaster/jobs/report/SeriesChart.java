@@ -43,16 +43,9 @@ final class SeriesChart {
                 }
             }
         }
-        if (lo > hi) {
-            lo = 0;
-            hi = 1;
-        } else if (lo == hi) {
-            lo -= 1;
-            hi += 1;
-        }
-        double pad = 0.05 * (hi - lo);
-        this.yMin = lo - pad;
-        this.yMax = hi + pad;
+        double[] range = Html.paddedRange(lo, hi);
+        this.yMin = range[0];
+        this.yMax = range[1];
     }
 
     String svg() {

@@ -108,6 +108,11 @@ public final class Backtest {
         this.retrainEvery = retrainEvery;
     }
 
+    /** The normalisation errors are scored in: the train rows' mean and std, filled rows left out. */
+    public ZScore zScore(double[] series) {
+        return ZScore.of(series, split.train(), unscored);
+    }
+
     public int firstOrigin() {
         return split.test().start() - 1;
     }
@@ -142,7 +147,7 @@ public final class Backtest {
             throw new IllegalArgumentException(times.length + " times for " + series.length + " rows");
         }
         Listener progress = listener == null ? Listener.NONE : listener;
-        ZScore z = ZScore.of(series, split.train(), unscored);
+        ZScore z = zScore(series);
         Map<Integer, ErrorMetrics> metrics = new LinkedHashMap<>();
         Map<Integer, Calibration> calibration = new LinkedHashMap<>();
         for (int h : horizons) {
