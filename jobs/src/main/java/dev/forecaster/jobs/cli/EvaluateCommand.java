@@ -87,7 +87,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             + " a warning counts them) or error (stop at the first) (default: ${DEFAULT-VALUE}).")
     String missing;
 
-    @Option(names = "--train", paramLabel = "START:END", description = "Train rows, 0-based, end exclusive (default: the ETT benchmark's first 12 months of 30 days; where those do not fit the series, the first 60 % of its rows, with val and test the next 20 % each).")
+    @Option(names = "--train", paramLabel = "START:END", description = "Train rows, 0-based, end exclusive (default: the ETT benchmark's first 12 months of 30 days; where those do not fit the series, the first 60 %% of its rows, with val and test the next 20 %% each).")
     String train;
 
     @Option(names = "--val", paramLabel = "START:END", description = "Validation rows (default: the next 4 months).")
