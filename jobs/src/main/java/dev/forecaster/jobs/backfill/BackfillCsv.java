@@ -6,17 +6,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import dev.forecaster.model.csv.CsvFields;
+import dev.forecaster.model.csv.TimeColumn;
 import dev.forecaster.model.scaling.SeriesScaler;
 
 /**
@@ -90,9 +85,11 @@ public final class BackfillCsv {
     private static List<InputRow> readSingle(List<String> names, List<String> lines) {
         int timestampColumn = column(names, "timestamp", 0);
         int valueColumn = column(names, "value", 1);
+        List<List<String>> split = splitAll(lines);
+        TimeColumn times = timeColumn(split, timestampColumn);
         List<InputRow> rows = new ArrayList<>(lines.size());
-        for (String line : lines) {
-            rows.add(parse(rows.size(), split(line), timestampColumn, valueColumn));
+        for (List<String> fields : split) {
+            rows.add(parse(rows.size(), fields, timestampColumn, valueColumn, times));
         }
         return rows;
     }
@@ -102,11 +99,12 @@ public final class BackfillCsv {
         int seriesColumn = column(names, "series", 0);
         int timestampColumn = column(names, "timestamp", 1);
         int valueColumn = column(names, "value", 2);
+        List<List<String>> split = splitAll(lines);
+        TimeColumn times = timeColumn(split, timestampColumn);
         List<InputRow> rows = new ArrayList<>(lines.size());
-        for (String line : lines) {
-            List<String> fields = split(line);
+        for (List<String> fields : split) {
             String seriesText = field(fields, seriesColumn);
-            rows.add(withSeries(parse(rows.size(), fields, timestampColumn, valueColumn), seriesText));
+            rows.add(withSeries(parse(rows.size(), fields, timestampColumn, valueColumn, times), seriesText));
         }
         return rows;
     }
@@ -142,11 +140,12 @@ public final class BackfillCsv {
         if (seriesColumns.isEmpty()) {
             throw new IllegalArgumentException(file + ": a wide file needs a time column and at least one series column");
         }
+        List<List<String>> split = splitAll(lines);
+        TimeColumn times = timeColumn(split, timeColumn);
         List<InputRow> rows = new ArrayList<>(lines.size() * seriesColumns.size());
-        for (String line : lines) {
-            List<String> fields = split(line);
+        for (List<String> fields : split) {
             for (int c : seriesColumns) {
-                rows.add(withSeries(parse(rows.size(), fields, timeColumn, c), names.get(c)));
+                rows.add(withSeries(parse(rows.size(), fields, timeColumn, c, times), names.get(c)));
             }
         }
         return rows;
@@ -165,45 +164,38 @@ public final class BackfillCsv {
         return column < fields.size() ? fields.get(column) : "";
     }
 
-    static InputRow parse(int index, List<String> fields, int timestampColumn, int valueColumn) {
+    static InputRow parse(int index, List<String> fields, int timestampColumn, int valueColumn, TimeColumn times) {
         String ts = timestampColumn < fields.size() ? fields.get(timestampColumn) : "";
         String v = valueColumn < fields.size() ? fields.get(valueColumn) : "";
-        Long millis = parseTimestamp(CsvFields.unquote(ts));
+        Long millis = times.epochMillis(CsvFields.unquote(ts));
         double value = parseValue(CsvFields.unquote(v));
         boolean valid = millis != null && SeriesScaler.accepts(value);
         return new InputRow(index, ts, v, millis == null ? 0L : millis, valid ? value : Double.NaN, valid);
     }
 
+    private static List<List<String>> splitAll(List<String> lines) {
+        List<List<String>> split = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            split.add(split(line));
+        }
+        return split;
+    }
+
+    /** The file's day/month order and integer unit, decided from all its time cells ({@link TimeColumn}). */
+    private static TimeColumn timeColumn(List<List<String>> split, int column) {
+        List<String> cells = new ArrayList<>(split.size());
+        for (List<String> fields : split) {
+            cells.add(CsvFields.unquote(field(fields, column)));
+        }
+        return TimeColumn.of(cells);
+    }
+
     /**
-     * Timestamps without a zone ({@code 2014-04-10 00:02:00}, with 'T' or fractional seconds, or a
-     * bare date) are UTC; ones with an offset or 'Z' keep it. Null when none of these parse.
+     * One timestamp on its own, as {@link TimeColumn} reads a column's cells: ISO forms, other
+     * separators, a day or month first, epoch seconds or milliseconds; null when none fits.
      */
     static Long parseTimestamp(String text) {
-        String t = text.trim();
-        if (t.isEmpty()) {
-            return null;
-        }
-        String iso = t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
-        try {
-            return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeParseException notLocal) {
-            // try the next form
-        }
-        try {
-            return OffsetDateTime.parse(iso).toInstant().toEpochMilli();
-        } catch (DateTimeParseException notOffset) {
-            // try the next form
-        }
-        try {
-            return Instant.parse(iso).toEpochMilli();
-        } catch (DateTimeParseException notInstant) {
-            // try the next form
-        }
-        try {
-            return LocalDate.parse(iso).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeParseException notDate) {
-            return null;
-        }
+        return TimeColumn.of(List.of(text)).epochMillis(text);
     }
 
     /** NaN when the text is not a number, or is NaN or infinite. */

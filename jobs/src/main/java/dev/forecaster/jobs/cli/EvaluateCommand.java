@@ -126,7 +126,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--forecasts-model", paramLabel = "MODEL", description = "Model whose forecasts --forecasts-out gets (default: the recurrent model with the lowest mean test MSE, or any model when none is recurrent).")
     String forecastsModel;
 
-    @Option(names = "--season-period", defaultValue = "0", description = "Seasonal-naive period in steps; 0 = one day from the time column, or one week for daily rows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--season-period", defaultValue = "0", description = "Seasonal-naive period in steps; 0 = one day from the time column, one week for daily rows, one year (52, 12, 4) for weekly, monthly and quarterly rows (default: ${DEFAULT-VALUE}).")
     int seasonPeriod;
 
     @Option(names = "--lookback", defaultValue = "336", description = "NLinear input length (default: ${DEFAULT-VALUE}).")

@@ -74,7 +74,22 @@ class BackfillCsvTest {
         assertEquals(t + 500, BackfillCsv.parseTimestamp("2014-04-10 00:02:00.5"));
         assertEquals(t - 3_600_000, BackfillCsv.parseTimestamp("2014-04-10T00:02:00+01:00"));
         assertEquals(Instant.parse("2014-04-10T00:00:00Z").toEpochMilli(), BackfillCsv.parseTimestamp("2014-04-10"));
-        assertNull(BackfillCsv.parseTimestamp("10/04/2014"));
+        assertEquals(t, BackfillCsv.parseTimestamp("2014/4/10 0:02"));
+        assertEquals(t, BackfillCsv.parseTimestamp("1397088120"));
+        assertEquals(t, BackfillCsv.parseTimestamp("1397088120000"));
+        assertNull(BackfillCsv.parseTimestamp("10/04/2014 noon"));
+    }
+
+    /** Day or month first is the file's decision: one day above 12 settles every row's reading. */
+    @Test
+    void aFileOfDayFirstDatesReadsDayFirstThroughout() throws IOException {
+        List<InputRow> rows = BackfillCsv.read(file("timestamp,value\n10.04.2014 00:02,1\n11.04.2014 00:02,2\n"
+                + "13.04.2014 00:02,3\n"));
+        assertEquals(Instant.parse("2014-04-10T00:02:00Z").toEpochMilli(), rows.get(0).epochMillis());
+        assertEquals(Instant.parse("2014-04-13T00:02:00Z").toEpochMilli(), rows.get(2).epochMillis());
+        rows = BackfillCsv.read(file("timestamp,value\n04/10/2014 00:02,1\n04/13/2014 00:02,2\n13/04/2014 00:02,3\n"));
+        assertEquals(Instant.parse("2014-04-10T00:02:00Z").toEpochMilli(), rows.get(0).epochMillis());
+        assertFalse(rows.get(2).valid(), "a day-first row in a month-first file is a bad row");
     }
 
     @Test

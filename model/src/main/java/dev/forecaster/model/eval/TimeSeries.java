@@ -1,17 +1,14 @@
 package dev.forecaster.model.eval;
 
 import dev.forecaster.model.csv.CsvFields;
+import dev.forecaster.model.csv.TimeColumn;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -119,7 +116,8 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
                 throw new IllegalArgumentException(file + " has no column '"
                         + (timeIndex < 0 ? timeColumn : targetColumn) + "'; columns are " + columns);
             }
-            long[] times = new long[1024];
+            List<String> timeCells = new ArrayList<>();
+            int[] lineNos = new int[1024];
             double[] values = new double[1024];
             int n = 0;
             int[] gapRows = new int[16];
@@ -159,17 +157,19 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
                 }
                 if (n == values.length) {
                     values = Arrays.copyOf(values, 2 * n);
-                    times = Arrays.copyOf(times, 2 * n);
+                    lineNos = Arrays.copyOf(lineNos, 2 * n);
                 }
                 values[n] = v;
-                times[n] = parseTime(CsvFields.unquote(cells.get(timeIndex)), file, lineNo);
+                lineNos[n] = lineNo;
+                timeCells.add(CsvFields.unquote(cells.get(timeIndex)));
                 n++;
             }
+            long[] times = epochSeconds(timeCells, lineNos, file);
             double[] filled = Arrays.copyOf(values, n);
             if (gaps > 0 && !carryForward(filled)) {
                 throw new IOException(file + " has no value in column '" + targetColumn + "'");
             }
-            return new TimeSeries(targetColumn, Arrays.copyOf(times, n), filled, Arrays.copyOf(gapRows, gaps));
+            return new TimeSeries(targetColumn, times, filled, Arrays.copyOf(gapRows, gaps));
         }
     }
 
@@ -199,34 +199,17 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
         return true;
     }
 
-    private static long parseTime(String text, Path file, int lineNo) throws IOException {
-        try {
-            return LocalDateTime.parse(text.replace(' ', 'T')).toEpochSecond(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            // fall through to the other accepted forms
-        }
-        try {
-            return OffsetDateTime.parse(text.replace(' ', 'T')).toEpochSecond();
-        } catch (DateTimeParseException e) {
-            // fall through
-        }
-        try {
-            return LocalDate.parse(text).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            // fall through
-        }
-        long seconds;
-        try {
-            seconds = Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IOException(file + " line " + lineNo + ": unreadable time '" + text
-                    + "' (expected ISO date-time, date or epoch seconds)");
-        }
-        // 1e11 s is the year 5138, and today's epoch milliseconds are above it: without this the
-        // run fails later with a sampling interval of thousands of days, which misleads.
-        if (Math.abs(seconds) >= 100_000_000_000L) {
-            throw new IOException(file + " line " + lineNo + ": time " + text
-                    + " looks like epoch milliseconds or finer; the time column takes epoch seconds");
+    /** The time column's cells in seconds; the day/month order and integer unit are the column's ({@link TimeColumn}). */
+    private static long[] epochSeconds(List<String> cells, int[] lineNos, Path file) throws IOException {
+        TimeColumn column = TimeColumn.of(cells);
+        long[] seconds = new long[cells.size()];
+        for (int i = 0; i < seconds.length; i++) {
+            Long millis = column.epochMillis(cells.get(i));
+            if (millis == null) {
+                throw new IOException(file + " line " + lineNos[i] + ": unreadable time '" + cells.get(i)
+                        + "' (" + column.expected() + ")");
+            }
+            seconds[i] = Math.floorDiv(millis, 1000L);
         }
         return seconds;
     }
@@ -333,10 +316,12 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
      * The seasonal-naive period in steps: one day where a day holds at least two steps (24 for
      * hourly data, 96 for 15-minute data), else one week where the interval divides a week into at
      * least two steps (7 for daily data): a daily series' cycle is the week, and a "one day" period
-     * of one step would only repeat persistence.
+     * of one step would only repeat persistence. Coarser series take the year, the cycle their
+     * sources have: 52 for weekly rows, 12 for monthly (median interval 28 to 31 days), 4 for
+     * quarterly (89 to 92 days).
      *
-     * @throws IllegalStateException for any other interval (weekly, monthly, irregular): the period
-     *     must then be given
+     * @throws IllegalStateException for any other interval (e.g. every two days, yearly,
+     *     irregular): the period must then be given
      */
     public int seasonalPeriod() {
         long step = stepSeconds();
@@ -346,8 +331,17 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
         if (step > 0 && 604_800 % step == 0 && 604_800 / step >= 2) {
             return (int) (604_800 / step);
         }
+        if (step == 604_800) {
+            return 52;
+        }
+        if (step >= 28 * 86_400L && step <= 31 * 86_400L) {
+            return 12;
+        }
+        if (step >= 89 * 86_400L && step <= 92 * 86_400L) {
+            return 4;
+        }
         throw new IllegalStateException("a sampling interval of " + step
-                + " s divides neither a day nor a week into steps; give the seasonal period explicitly");
+                + " s is neither a part of a day or week nor a week, month or quarter; give the seasonal period explicitly");
     }
 
     /**

@@ -58,10 +58,15 @@ class BacktestTest {
         // The CLI prints the deepest cause; a NumberFormatException there would hide the line.
         assertNull(e.getCause());
 
+        // Epoch milliseconds read as such; microseconds are refused, naming the line.
         Path millis = dir.resolve("millis.csv");
         Files.writeString(millis, "date,OT\n1467331200000,1.5\n1467334800000,2.5\n");
-        e = assertThrows(IOException.class, () -> TimeSeries.readCsv(millis, "date", "OT"));
-        assertTrue(e.getMessage().contains("line 2: time 1467331200000 looks like epoch milliseconds"), e.getMessage());
+        assertEquals(3600, TimeSeries.readCsv(millis, "date", "OT").stepSeconds());
+        Path micros = dir.resolve("micros.csv");
+        Files.writeString(micros, "date,OT\n1467331200000000,1.5\n1467334800000000,2.5\n");
+        e = assertThrows(IOException.class, () -> TimeSeries.readCsv(micros, "date", "OT"));
+        assertTrue(e.getMessage().contains("line 2: unreadable time '1467331200000000' (integers in this column look like epoch microseconds"),
+                e.getMessage());
         Path seconds = dir.resolve("seconds.csv");
         Files.writeString(seconds, "date,OT\n1467331200,1.5\n1467334800,2.5\n");
         assertEquals(3600, TimeSeries.readCsv(seconds, "date", "OT").stepSeconds());

@@ -125,16 +125,23 @@ class TimeSeriesTest {
         return new TimeSeries("x", t, new double[t.length]);
     }
 
-    /** A day where it holds two steps or more, else a week where it does: daily rows repeat their week. */
+    /**
+     * A day where it holds two steps or more, else a week where it does (daily rows repeat their
+     * week), else for weekly, monthly and quarterly rows the year.
+     */
     @Test
-    void theSeasonalPeriodIsADayOrForDailyRowsAWeek() {
+    void theSeasonalPeriodIsADayAWeekOrAYear() {
         assertEquals(24, every(3600).seasonalPeriod());
         assertEquals(96, every(900).seasonalPeriod());
         assertEquals(2, every(43_200).seasonalPeriod());
         assertEquals(7, every(86_400).seasonalPeriod());
-        IllegalStateException weekly = assertThrows(IllegalStateException.class, () -> every(604_800).seasonalPeriod());
-        assertTrue(weekly.getMessage().contains("give the seasonal period explicitly"), weekly.getMessage());
-        assertThrows(IllegalStateException.class, () -> every(2 * 86_400).seasonalPeriod());
+        assertEquals(52, every(604_800).seasonalPeriod());
+        assertEquals(12, every(31 * 86_400).seasonalPeriod());
+        assertEquals(12, every(28 * 86_400).seasonalPeriod());
+        assertEquals(4, every(92 * 86_400).seasonalPeriod());
+        IllegalStateException twoDays = assertThrows(IllegalStateException.class, () -> every(2 * 86_400).seasonalPeriod());
+        assertTrue(twoDays.getMessage().contains("give the seasonal period explicitly"), twoDays.getMessage());
+        assertThrows(IllegalStateException.class, () -> every(365 * 86_400).seasonalPeriod());
     }
 
     /**
@@ -162,5 +169,28 @@ class TimeSeriesTest {
         Files.writeString(commas, "date,OT\n2016-07-01 00:00:00,\"1,5\"\n");
         IOException e = assertThrows(IOException.class, () -> TimeSeries.readCsv(commas, "date", "OT"));
         assertTrue(e.getMessage().contains("'\"1,5\"' is not a number"), e.getMessage());
+    }
+
+    /** The time forms of real exports read to the same seconds as ISO; a bad one names its line. */
+    @Test
+    void readsTheTimeFormsOfOtherExports(@TempDir Path dir) throws IOException {
+        Path iso = dir.resolve("iso.csv");
+        Files.writeString(iso, "date,OT\n2016-07-01 00:00:00,1\n2016-07-01 13:00:00,2\n2016-07-02 02:00:00,3\n");
+        long[] expected = TimeSeries.readCsv(iso, "date", "OT").epochSeconds();
+        String[] variants = {
+            "date,OT\n2016/7/1 0:00,1\n2016/7/1 13:00,2\n2016/7/2 2:00,3\n",
+            "date;OT\n01.07.2016 00:00;1\n01.07.2016 13:00;2\n02.07.2016 02:00;3\n",
+            "date,OT\n\"7/1/2016 12:00 AM\",1\n\"7/1/2016 1:00 PM\",2\n\"7/2/2016 2:00 AM\",3\n",
+            "date,OT\n1467331200000,1\n1467378000000,2\n1467424800000,3\n",
+            "date,OT\n1467331200,1\n1467378000,2\n1467424800,3\n"};
+        for (String text : variants) {
+            Path file = dir.resolve("variant.csv");
+            Files.writeString(file, text);
+            assertArrayEquals(expected, TimeSeries.readCsv(file, "date", "OT").epochSeconds(), text);
+        }
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "date,OT\n2016-07-01 00:00,1\n2016-07-01 soon,2\n");
+        IOException e = assertThrows(IOException.class, () -> TimeSeries.readCsv(bad, "date", "OT"));
+        assertTrue(e.getMessage().contains("line 3: unreadable time '2016-07-01 soon'"), e.getMessage());
     }
 }
