@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * NLinear (Zeng et al., "Are Transformers Effective for Time Series Forecasting?", 2023): a linear
@@ -48,15 +49,31 @@ public final class NLinear implements Forecaster {
      * Its {@link #forecast} serves any horizon up to {@code horizon}, each step from its block.
      */
     public static NLinear stepwise(int lookback, int horizon, int block) {
+        return stepwise(lookback, horizon, block, List.of());
+    }
+
+    /**
+     * As {@link #stepwise(int, int, int)}, with a block also ending at each of {@code alsoEndAt}
+     * (those up to {@code horizon}). An evaluation's horizons belong there: a block that ends at a
+     * scored horizon H fits H's last steps on every window with H labels, as NLinear's own H-step
+     * model does, where a block running past H would fit them on fewer windows. That matters on
+     * short series (a few hundred train windows) when H is no multiple of the block.
+     */
+    public static NLinear stepwise(int lookback, int horizon, int block, List<Integer> alsoEndAt) {
         if (horizon < 1 || block < 1) {
             throw new IllegalArgumentException("horizon and block must be positive, were " + horizon + ", " + block);
         }
-        int blocks = (horizon + block - 1) / block;
-        int[] ends = new int[blocks];
-        for (int j = 0; j < blocks; j++) {
-            ends[j] = Math.min(horizon, (j + 1) * block);
+        TreeSet<Integer> ends = new TreeSet<>();
+        for (int end = block; end < horizon; end += block) {
+            ends.add(end);
         }
-        return new NLinear(lookback, ends, DEFAULT_RIDGE, true);
+        ends.add(horizon);
+        for (int end : alsoEndAt) {
+            if (end >= 1 && end <= horizon) {
+                ends.add(end);
+            }
+        }
+        return new NLinear(lookback, ends.stream().mapToInt(Integer::intValue).toArray(), DEFAULT_RIDGE, true);
     }
 
     private NLinear(int lookback, int[] horizons, double ridge, boolean stepwise) {

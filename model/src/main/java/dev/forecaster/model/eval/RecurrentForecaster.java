@@ -276,6 +276,8 @@ public final class RecurrentForecaster implements Forecaster {
     private final Options options;
     private final String name;
     private final int maxHorizon;
+    /** The horizons scored; the stepwise base ends a block at each. */
+    private final List<Integer> horizons;
 
     private ZScore zscore;
     /** Std of one-step changes over the train rows, so that the network's inputs are O(1). */
@@ -297,6 +299,7 @@ public final class RecurrentForecaster implements Forecaster {
         this.options = Objects.requireNonNull(options, "options");
         this.maxHorizon = horizons.stream().mapToInt(Integer::intValue).max()
                 .orElseThrow(() -> new IllegalArgumentException("no horizons"));
+        this.horizons = List.copyOf(horizons);
     }
 
     @Override
@@ -351,7 +354,7 @@ public final class RecurrentForecaster implements Forecaster {
         int firstInput = 0;
         if (options.base() == Base.NLINEAR) {
             nlinear = options.baseBlock() > 0
-                    ? NLinear.stepwise(options.nlinearLookback(), h, options.baseBlock())
+                    ? NLinear.stepwise(options.nlinearLookback(), h, options.baseBlock(), horizons)
                     : new NLinear(options.nlinearLookback(), List.of(h));
             nlinear.fit(data);
             firstInput = options.nlinearLookback() - 1;

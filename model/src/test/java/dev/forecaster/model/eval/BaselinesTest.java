@@ -3,6 +3,7 @@ package dev.forecaster.model.eval;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +94,38 @@ class BaselinesTest {
         assertEquals(true, differs, "the first blocks should differ from the 10-step model's first steps");
         assertThrows(IllegalArgumentException.class, () -> stepwise.forecast(new double[20], 11));
         assertThrows(IllegalArgumentException.class, () -> NLinear.stepwise(16, 10, 0));
+    }
+
+    /** A block also ends at each horizon asked for, so H's last steps are fitted as NLinear's own H-step model. */
+    @Test
+    void stepwiseNlinearAlsoEndsABlockAtEachScoredHorizon() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+        double[] x = new double[1000];
+        for (int t = 1; t < x.length; t++) {
+            x[t] = 0.9 * x[t - 1] + Math.sin(0.2 * t) + random.nextGaussian();
+        }
+        TrainingData data = new TrainingData(java.util.Arrays.copyOf(x, 800), SPLIT.train(), SPLIT.val());
+        NLinear aligned = NLinear.stepwise(16, 10, 4, List.of(6, 0, 11));
+        aligned.fit(data);
+        NLinear plain = NLinear.stepwise(16, 10, 4);
+        plain.fit(data);
+        NLinear six = new NLinear(16, List.of(6));
+        six.fit(data);
+        NLinear eight = new NLinear(16, List.of(8));
+        eight.fit(data);
+        double[] history = java.util.Arrays.copyOfRange(x, 0, 901);
+        double[] f = aligned.forecast(history, 10);
+        double[] p = plain.forecast(history, 10);
+        for (int k = 0; k < 10; k++) {
+            if (k < 4 || k >= 8) {
+                assertEquals(p[k], f[k], 0, "steps outside the new block keep their blocks, step " + (k + 1));
+            } else if (k < 6) {
+                assertEquals(six.forecast(history, 6)[k], f[k], 0, "step " + (k + 1) + " from the 6-step model");
+            } else {
+                assertEquals(eight.forecast(history, 8)[k], f[k], 0, "step " + (k + 1) + " from the 8-step model");
+            }
+        }
+        assertTrue(Math.abs(f[4] - p[4]) > 1e-9, "steps 5-6 were the 8-step model's");
     }
 
     @Test

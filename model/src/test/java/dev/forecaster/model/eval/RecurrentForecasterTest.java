@@ -206,6 +206,13 @@ class RecurrentForecasterTest {
         stepwise.fit(data);
         assertArrayEquals(stepwise.forecast(history, 12), blocks.forecast(history, 12), 1e-9);
 
+        // A scored horizon inside a block ends a block of the base too.
+        RecurrentForecaster atSix = new RecurrentForecaster("lstm-nlinear", untrained.withBaseBlock(4), List.of(6, 12));
+        atSix.fit(data);
+        NLinear sixEnds = NLinear.stepwise(24, 12, 4, List.of(6, 12));
+        sixEnds.fit(data);
+        assertArrayEquals(sixEnds.forecast(history, 12), atSix.forecast(history, 12), 1e-9);
+
         RecurrentForecaster single = new RecurrentForecaster("lstm-nlinear", untrained.withBaseBlock(0), List.of(4, 12));
         single.fit(data);
         NLinear twelve = new NLinear(24, List.of(12));
