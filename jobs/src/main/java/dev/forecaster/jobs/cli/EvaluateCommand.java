@@ -136,10 +136,6 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             description = "MODEL-nlinear: the NLinear base forecasts the head's steps in blocks of this many, each fitted on every train window with labels up to the block's end; 0 = one model of all the steps, fitted only on windows that have them all (default: ${DEFAULT-VALUE}).")
     int baseBlock;
 
-    @Option(names = "--base-ridge-validation", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "MODEL-nlinear: choose the NLinear base's ridge on the validation rows, keeping NLinear's default unless a larger one lowers the validation MSE by more than 2 %%, so that a short series' base does not overfit its lags; the nlinear baseline itself always keeps the default (default: ${DEFAULT-VALUE}).")
-    boolean baseRidgeValidation;
-
     @Option(names = "--shrink", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Recurrent models: scale the network's correction at each step by a factor in [0, 1] fitted on the validation origins, so that a correction validation does not support is damped toward the base; --no-shrink adds it whole, as the first versions did (default: ${DEFAULT-VALUE}).")
     boolean shrink;
@@ -442,8 +438,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                                     .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
                                     .withNlinearLookback(lookback).withHead(head).withBaseBlock(baseBlock).withShrink(shrink)
                                     .withLocalScale(localScale).withShrinkUncertainty(shrinkUncertainty)
-                                    .withFeatures(calendar.features())
-                                    .toBuilder().validateBaseRidge(baseRidgeValidation).build(),
+                                    .withFeatures(calendar.features()),
                             hs));
                 }
                 yield ensemble == 1 ? members.get(0) : new EnsembleForecaster(label(name), members,

@@ -24,30 +24,9 @@ public final class NLinear implements Forecaster {
     /** Ridge penalty on the lag weights, relative to the lags' mean diagonal of the Gram matrix. */
     public static final double DEFAULT_RIDGE = 1e-4;
 
-    /**
-     * Ridges {@link #withValidatedRidge} tries besides {@link #DEFAULT_RIDGE}: a few hundred train
-     * windows of 336 lags overfit at the default, while tens of thousands do not need more.
-     */
-    private static final double[] RIDGE_CANDIDATES = {1e-3, 1e-2, 1e-1, 0.3, 1, 3, 10};
-    /**
-     * How much lower, relatively, another ridge's validation MSE must be for it to replace the
-     * default. On the ETTh1 columns, gains of about 1 % on validation turned into losses of about
-     * 1 % on the test rows as often as into gains; what validation shows below this is noise.
-     */
-    static final double RIDGE_MARGIN = 0.02;
-    /** Most validation origins scored per ridge: enough to rank a handful of ridges. */
-    private static final int RIDGE_ORIGINS = 400;
-
     private final int lookback;
     private final int[] horizons;
     private final double ridge;
-    private final boolean validateRidge;
-    /** The ridge of the fitted weights, and the validation MSEs that chose it (NaN when not chosen). */
-    private double fittedRidge = Double.NaN;
-    private double validationDefault = Double.NaN;
-    private double validationChosen = Double.NaN;
-    /** Std of the train rows, so that the reported validation MSEs are in z-scored units. */
-    private double trainScale = 1;
     /** Whether each fitted horizon's model covers only the steps after the previous horizon. */
     private final boolean stepwise;
     /**
@@ -61,7 +40,7 @@ public final class NLinear implements Forecaster {
     }
 
     public NLinear(int lookback, List<Integer> horizons, double ridge) {
-        this(lookback, horizons.stream().mapToInt(Integer::intValue).distinct().sorted().toArray(), ridge, false, false);
+        this(lookback, horizons.stream().mapToInt(Integer::intValue).distinct().sorted().toArray(), ridge, false);
     }
 
     /**
@@ -94,35 +73,10 @@ public final class NLinear implements Forecaster {
                 ends.add(end);
             }
         }
-        return new NLinear(lookback, ends.stream().mapToInt(Integer::intValue).toArray(), DEFAULT_RIDGE, true, false);
+        return new NLinear(lookback, ends.stream().mapToInt(Integer::intValue).toArray(), DEFAULT_RIDGE, true);
     }
 
-    /**
-     * This model, with its ridge chosen on the validation rows when it is fitted: the default,
-     * unless one of a few larger ridges scores a validation MSE lower by more than {@value
-     * #RIDGE_MARGIN} relative (every step of every validation origin whose label is a validation
-     * row, up to {@value #RIDGE_ORIGINS} origins evenly spaced). Short series need it: on the
-     * first 2000 rows of ETTh1, 336 lags fitted on some 800 windows at the default ridge forecast
-     * worse than persistence. Long ones keep the default, so NLinear's protocol figures stand.
-     */
-    public NLinear withValidatedRidge() {
-        return new NLinear(lookback, horizons, ridge, stepwise, true);
-    }
-
-    /** The ridge of the fitted weights (relative, as {@link #DEFAULT_RIDGE}); NaN before {@link #fit}. */
-    public double fittedRidge() {
-        return fittedRidge;
-    }
-
-    /**
-     * Validation MSE (z-scored by the train rows) of the default ridge and of the fitted one, when
-     * {@link #withValidatedRidge} chose it; NaNs otherwise.
-     */
-    public double[] ridgeValidation() {
-        return new double[] {validationDefault, validationChosen};
-    }
-
-    private NLinear(int lookback, int[] horizons, double ridge, boolean stepwise, boolean validateRidge) {
+    private NLinear(int lookback, int[] horizons, double ridge, boolean stepwise) {
         if (lookback < 2) {
             throw new IllegalArgumentException("lookback must be >= 2, was " + lookback);
         }
@@ -136,7 +90,6 @@ public final class NLinear implements Forecaster {
         this.horizons = horizons;
         this.ridge = ridge;
         this.stepwise = stepwise;
-        this.validateRidge = validateRidge;
     }
 
     @Override
@@ -169,12 +122,6 @@ public final class NLinear implements Forecaster {
         }
         // Windows for a longer horizon are a prefix of those for a shorter one, so one pass in
         // order of decreasing horizon accumulates each Gram matrix from the previous one.
-        double[] ridges = validateRidge ? RIDGE_CANDIDATES : new double[0];
-        List<Map<Integer, double[]>> candidates = new java.util.ArrayList<>();
-        for (int c = 0; c < ridges.length; c++) {
-            candidates.add(new TreeMap<>());
-        }
-        trainScale = trainStd(x, train);
         double[] gram = new double[d * d];
         double[] v = new double[d];
         int next = firstOrigin;
@@ -212,80 +159,8 @@ public final class NLinear implements Forecaster {
                     }
                 }
             }
-            weights.put(h, solve(gram, d, b, width, ridge));
-            for (int c = 0; c < ridges.length; c++) {
-                candidates.get(c).put(h, solve(gram, d, b, width, ridges[c]));
-            }
+            weights.put(h, solve(gram, d, b, width));
         }
-        fittedRidge = ridge;
-        validationDefault = Double.NaN;
-        validationChosen = Double.NaN;
-        if (validateRidge) {
-            chooseRidge(x, data.val(), candidates, ridges);
-        }
-    }
-
-    /**
-     * Keeps the candidate whose validation MSE beats the default's by more than {@link
-     * #RIDGE_MARGIN}, the lowest if several do.
-     */
-    private void chooseRidge(double[] x, RowRange val, List<Map<Integer, double[]>> candidates, double[] ridges) {
-        int first = Math.max(val.start() - 1, lookback - 1);
-        int last = val.end() - 2;
-        if (last < first || ridges.length == 0) {
-            return;
-        }
-        double scale = trainScale;
-        int stride = Math.max(1, (last - first + 1 + RIDGE_ORIGINS - 1) / RIDGE_ORIGINS);
-        double base = validationMse(x, first, last, stride, val.end(), weights) / (scale * scale);
-        int best = -1;
-        double bestMse = base * (1 - RIDGE_MARGIN);
-        for (int c = 0; c < ridges.length; c++) {
-            double mse = validationMse(x, first, last, stride, val.end(), candidates.get(c)) / (scale * scale);
-            if (mse < bestMse) {
-                best = c;
-                bestMse = mse;
-            }
-        }
-        validationDefault = base;
-        validationChosen = best < 0 ? base : bestMse;
-        if (best >= 0) {
-            weights.clear();
-            weights.putAll(candidates.get(best));
-            fittedRidge = ridges[best];
-        }
-    }
-
-    /** Mean squared error over every step whose label is a row before {@code end}, raw units. */
-    private double validationMse(double[] x, int first, int last, int stride, int end, Map<Integer, double[]> w) {
-        int longest = horizons[horizons.length - 1];
-        double[] out = new double[longest];
-        double sum = 0;
-        long count = 0;
-        for (int origin = first; origin <= last; origin += stride) {
-            int steps = Math.min(longest, end - 1 - origin);
-            forecastWith(w, x, origin, steps, out);
-            for (int k = 0; k < steps; k++) {
-                double e = out[k] - x[origin + 1 + k];
-                sum += e * e;
-            }
-            count += steps;
-        }
-        return sum / count;
-    }
-
-    private static double trainStd(double[] x, RowRange train) {
-        double mean = 0;
-        for (int t = train.start(); t < train.end(); t++) {
-            mean += x[t];
-        }
-        mean /= train.length();
-        double ss = 0;
-        for (int t = train.start(); t < train.end(); t++) {
-            ss += (x[t] - mean) * (x[t] - mean);
-        }
-        double sd = Math.sqrt(ss / train.length());
-        return sd > 0 ? sd : 1;
     }
 
     /** The 0-based first step the model of {@code horizons[index]} forecasts. */
@@ -312,7 +187,7 @@ public final class NLinear implements Forecaster {
      * bias included, whose input is 1 in every unit: a series in units a million times smaller
      * had its lags shrunk almost to persistence, one a million times larger had its bias shrunk.)
      */
-    private static double[] solve(double[] upperGram, int d, double[] b, int h, double ridge) {
+    private double[] solve(double[] upperGram, int d, double[] b, int h) {
         int lags = d - 1;
         double trace = 0;
         for (int i = 0; i < lags; i++) {
@@ -396,10 +271,6 @@ public final class NLinear implements Forecaster {
         if (weights.isEmpty()) {
             throw new IllegalStateException("NLinear is not fitted");
         }
-        forecastWith(weights, series, origin, horizon, out);
-    }
-
-    private void forecastWith(Map<Integer, double[]> model, double[] series, int origin, int horizon, double[] out) {
         if (stepwise) {
             if (horizon > horizons[horizons.length - 1]) {
                 throw new IllegalArgumentException("NLinear was fitted for " + horizons[horizons.length - 1]
@@ -411,12 +282,12 @@ public final class NLinear implements Forecaster {
             for (int j = 0; j < horizons.length && firstStep(j) < horizon; j++) {
                 int from = firstStep(j);
                 int width = horizons[j] - from;
-                addProduct(v, model.get(horizons[j]), width, out, from, Math.min(horizon, horizons[j]) - from);
+                addProduct(v, weights.get(horizons[j]), width, out, from, Math.min(horizon, horizons[j]) - from);
             }
             return;
         }
         int h = -1;
-        for (int fitted : model.keySet()) {
+        for (int fitted : weights.keySet()) {
             if (fitted >= horizon) {
                 h = fitted;
                 break;
@@ -429,7 +300,7 @@ public final class NLinear implements Forecaster {
         double[] v = new double[lookback + 1];
         features(series, origin, v);
         Arrays.fill(out, 0, horizon, series[origin]);
-        addProduct(v, model.get(h), h, out, 0, horizon);
+        addProduct(v, weights.get(h), h, out, 0, horizon);
     }
 
     /** {@code out[at + k] += Σ_i v_i·w[i][k]} for k < count, w having {@code width} columns. */

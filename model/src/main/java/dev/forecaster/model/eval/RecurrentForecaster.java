@@ -97,15 +97,11 @@ public final class RecurrentForecaster implements Forecaster {
      * @param shrinkUncertainty with {@code shrink}, also damp each step's factor by how uncertain
      *     validation leaves it ({@link #uncertaintyShrunk}): a gain that a few validation weeks
      *     carry is not trusted as much as one they all show
-     * @param validateBaseRidge for an NLinear base: choose its ridge on the validation rows ({@link
-     *     NLinear#withValidatedRidge}), so that a short series' base does not overfit its lags;
-     *     false keeps NLinear's default ridge
      */
     public record Options(CellType cell, boolean identityInit, Base base, int hiddenSize, int layers,
             int window, int tbpttLength, int batchSize, int maxIterations, int evalEvery, int patience,
             double learningRate, double clipNorm, int nlinearLookback, long seed, HeadKind head,
-            InputFeatures features, int baseBlock, boolean shrink, int localScale, boolean shrinkUncertainty,
-            boolean validateBaseRidge) {
+            InputFeatures features, int baseBlock, boolean shrink, int localScale, boolean shrinkUncertainty) {
 
         public Options {
             Objects.requireNonNull(cell, "cell");
@@ -192,7 +188,7 @@ public final class RecurrentForecaster implements Forecaster {
         }
 
         /**
-         * Named setters for {@link Options}, so that no caller passes its 22 values by position; the
+         * Named setters for {@link Options}, so that no caller passes its 21 values by position; the
          * checks are the record's, at {@link #build}.
          */
         public static final class Builder {
@@ -217,7 +213,6 @@ public final class RecurrentForecaster implements Forecaster {
             private boolean shrink = true;
             private int localScale;
             private boolean shrinkUncertainty = true;
-            private boolean validateBaseRidge = true;
 
             private Builder(Base base, long seed) {
                 this.base = base;
@@ -246,7 +241,6 @@ public final class RecurrentForecaster implements Forecaster {
                 shrink = o.shrink;
                 localScale = o.localScale;
                 shrinkUncertainty = o.shrinkUncertainty;
-                validateBaseRidge = o.validateBaseRidge;
             }
 
             public Builder cell(CellType v) { cell = v; return this; }
@@ -270,12 +264,11 @@ public final class RecurrentForecaster implements Forecaster {
             public Builder shrink(boolean v) { shrink = v; return this; }
             public Builder localScale(int v) { localScale = v; return this; }
             public Builder shrinkUncertainty(boolean v) { shrinkUncertainty = v; return this; }
-            public Builder validateBaseRidge(boolean v) { validateBaseRidge = v; return this; }
 
             public Options build() {
                 return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
                         maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head,
-                        features, baseBlock, shrink, localScale, shrinkUncertainty, validateBaseRidge);
+                        features, baseBlock, shrink, localScale, shrinkUncertainty);
             }
         }
     }
@@ -363,9 +356,6 @@ public final class RecurrentForecaster implements Forecaster {
             nlinear = options.baseBlock() > 0
                     ? NLinear.stepwise(options.nlinearLookback(), h, options.baseBlock(), horizons)
                     : new NLinear(options.nlinearLookback(), List.of(h));
-            if (options.validateBaseRidge()) {
-                nlinear = nlinear.withValidatedRidge();
-            }
             nlinear.fit(data);
             firstInput = options.nlinearLookback() - 1;
         }
@@ -452,13 +442,6 @@ public final class RecurrentForecaster implements Forecaster {
         report.put("best_iteration", (double) bestIteration);
         report.put("val_mse_base", initial);
         report.put("val_mse", best);
-        if (nlinear != null) {
-            report.put("base_ridge", nlinear.fittedRidge());
-            if (options.validateBaseRidge()) {
-                report.put("base_val_mse_default_ridge", nlinear.ridgeValidation()[0]);
-                report.put("base_val_mse_ridge", nlinear.ridgeValidation()[1]);
-            }
-        }
         if (options.head() == HeadKind.GAUSSIAN) {
             report.put("val_nll_base", initialNll);
             report.put("val_nll", bestScore[1]);

@@ -128,53 +128,6 @@ class BaselinesTest {
         assertTrue(Math.abs(f[4] - p[4]) > 1e-9, "steps 5-6 were the 8-step model's");
     }
 
-    /**
-     * Validation keeps the default ridge where the lags are well determined (many windows, few
-     * lags) and picks a larger one where they are not (a few windows per lag of a noisy series).
-     */
-    @Test
-    void aValidatedRidgeStaysAtTheDefaultUnlessValidationClearlyPrefersAnother() {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(6);
-        double[] x = new double[6000];
-        for (int t = 1; t < x.length; t++) {
-            x[t] = 0.8 * x[t - 1] + Math.sin(2 * Math.PI * t / 24) + random.nextGaussian();
-        }
-        TrainingData many = new TrainingData(java.util.Arrays.copyOf(x, 5000), new RowRange(0, 4000), new RowRange(4000, 5000));
-        NLinear plain = NLinear.stepwise(24, 12, 4);
-        plain.fit(many);
-        NLinear validated = NLinear.stepwise(24, 12, 4).withValidatedRidge();
-        validated.fit(many);
-        assertEquals(NLinear.DEFAULT_RIDGE, validated.fittedRidge());
-        double[] history = java.util.Arrays.copyOf(x, 5500);
-        assertArrayEquals(plain.forecast(history, 12), validated.forecast(history, 12), 0);
-        double[] scores = validated.ridgeValidation();
-        assertEquals(scores[0], scores[1], 0);
-        assertTrue(scores[0] > 0);
-
-        // 300 train rows, 200 lags: about 90 windows for 201 coefficients.
-        TrainingData few = new TrainingData(java.util.Arrays.copyOf(x, 450), new RowRange(0, 300), new RowRange(300, 450));
-        NLinear overfit = NLinear.stepwise(200, 12, 4);
-        overfit.fit(few);
-        NLinear ridged = NLinear.stepwise(200, 12, 4).withValidatedRidge();
-        ridged.fit(few);
-        assertTrue(ridged.fittedRidge() > NLinear.DEFAULT_RIDGE, "ridge " + ridged.fittedRidge());
-        scores = ridged.ridgeValidation();
-        assertTrue(scores[1] < scores[0] * (1 - NLinear.RIDGE_MARGIN), java.util.Arrays.toString(scores));
-        // ... and the chosen ridge forecasts the rows after validation better too.
-        double plainError = 0;
-        double ridgedError = 0;
-        for (int origin = 450; origin < 5900; origin += 7) {
-            double[] h = java.util.Arrays.copyOf(x, origin + 1);
-            double[] p = overfit.forecast(h, 12);
-            double[] r = ridged.forecast(h, 12);
-            for (int k = 0; k < 12; k++) {
-                plainError += Math.pow(p[k] - x[origin + 1 + k], 2);
-                ridgedError += Math.pow(r[k] - x[origin + 1 + k], 2);
-            }
-        }
-        assertTrue(ridgedError < plainError, ridgedError + " vs " + plainError);
-    }
-
     @Test
     void nlinearForecastsTheSameInAnyUnit() {
         // Fitted in a unit s times larger, the forecasts must be s times larger: real series come

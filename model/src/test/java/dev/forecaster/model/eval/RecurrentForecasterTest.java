@@ -62,17 +62,17 @@ class RecurrentForecasterTest {
         RecurrentForecaster.Options defaults = RecurrentForecaster.Options.defaults(RecurrentForecaster.Base.NLINEAR, 7);
         assertEquals(new RecurrentForecaster.Options(CellType.LSTM, false, RecurrentForecaster.Base.NLINEAR, 64, 1,
                 48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, 7, HeadKind.POINT, InputFeatures.VALUE_ONLY,
-                RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0, true, true), defaults);
+                RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0, true), defaults);
         RecurrentForecaster.Options all = new RecurrentForecaster.Options(CellType.RNN, true,
                 RecurrentForecaster.Base.PERSISTENCE, 9, 2, 30, 10, 5, 11, 3, 6, 0.5, 2.0, 40, 8, HeadKind.GAUSSIAN,
-                InputFeatures.parse("hour_of_day", "UTC"), 0, false, 12, false, false);
+                InputFeatures.parse("hour_of_day", "UTC"), 0, false, 12, false);
         assertEquals(all, all.toBuilder().build());
         assertEquals(all, RecurrentForecaster.Options.builder(RecurrentForecaster.Base.NLINEAR, 1).cell(CellType.RNN)
                 .identityInit(true).base(RecurrentForecaster.Base.PERSISTENCE).hiddenSize(9).layers(2).window(30)
                 .tbpttLength(10).batchSize(5).maxIterations(11).evalEvery(3).patience(6).learningRate(0.5)
                 .clipNorm(2.0).nlinearLookback(40).seed(8).head(HeadKind.GAUSSIAN)
                 .features(InputFeatures.parse("hour_of_day", "UTC")).baseBlock(0).shrink(false).localScale(12)
-                .shrinkUncertainty(false).validateBaseRidge(false).build());
+                .shrinkUncertainty(false).build());
         assertEquals(10, defaults.withShape(16, 10).tbpttLength());
         assertThrows(IllegalArgumentException.class, () -> defaults.toBuilder().identityInit(true).build());
     }
@@ -198,16 +198,7 @@ class RecurrentForecasterTest {
         TrainingData data = new TrainingData(Arrays.copyOf(x, 300), new RowRange(0, 200), new RowRange(200, 300));
         double[] history = Arrays.copyOf(x, 330);
         RecurrentForecaster.Options untrained = RecurrentForecaster.Options.defaults(RecurrentForecaster.Base.NLINEAR, 3)
-                .withShape(8, 24).withMaxIterations(0).withNlinearLookback(24).toBuilder().validateBaseRidge(false).build();
-
-        // By default the base's ridge is chosen on the validation rows, as NLinear's own option does.
-        RecurrentForecaster validated = new RecurrentForecaster("lstm-nlinear",
-                untrained.toBuilder().validateBaseRidge(true).baseBlock(4).build(), List.of(4, 12));
-        validated.fit(data);
-        NLinear validatedStepwise = NLinear.stepwise(24, 12, 4, List.of(4, 12)).withValidatedRidge();
-        validatedStepwise.fit(data);
-        assertArrayEquals(validatedStepwise.forecast(history, 12), validated.forecast(history, 12), 1e-9);
-        assertEquals(validatedStepwise.fittedRidge(), validated.fitReport().get("base_ridge"));
+                .withShape(8, 24).withMaxIterations(0).withNlinearLookback(24);
 
         RecurrentForecaster blocks = new RecurrentForecaster("lstm-nlinear", untrained.withBaseBlock(4), List.of(4, 12));
         blocks.fit(data);
