@@ -76,7 +76,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header line.")
     Path csv;
 
-    @Option(names = "--time-column", defaultValue = "date", description = "Time column (default: ${DEFAULT-VALUE}); its interval sets the seasonal period and the default split.")
+    @Option(names = "--time-column", description = "Time column; its interval sets the seasonal period and the default split (default: the first column named date, timestamp, datetime or time, in any case).")
     String timeColumn;
 
     @Option(names = "--target", defaultValue = "OT", description = "Column to forecast (default: ${DEFAULT-VALUE}).")
@@ -210,7 +210,14 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         }
         TimeSeries series;
         try {
-            series = TimeSeries.readCsv(csv, timeColumn, target, missingValues);
+            String time = timeColumn;
+            if (time == null) {
+                time = TimeSeries.defaultTimeColumn(TimeSeries.columns(csv));
+                if (!time.equals("date")) {
+                    err.println("evaluate: time column " + time + " (--time-column chooses another)");
+                }
+            }
+            series = TimeSeries.readCsv(csv, time, target, missingValues);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

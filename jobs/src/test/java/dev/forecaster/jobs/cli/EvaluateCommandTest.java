@@ -95,6 +95,33 @@ class EvaluateCommandTest {
         assertTrue(hourly.stderr().contains("train 0:120, val 120:160, test 160:200"), hourly.stderr());
     }
 
+    /**
+     * Without --time-column the first column named date, timestamp, datetime or time (any case)
+     * is the time; a column named in another case is still found; a file with none is a usage error.
+     */
+    @Test
+    void theTimeColumnIsFoundByItsUsualNames() throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("value,Timestamp,ot");
+        LocalDateTime t = LocalDateTime.of(2020, 1, 1, 0, 0);
+        for (int i = 0; i < 300; i++) {
+            lines.add((i % 24) + "," + t.plusHours(i) + "," + (10 + Math.sin(2 * Math.PI * i / 24)));
+        }
+        Path file = dir.resolve("timestamp.csv");
+        Files.write(file, lines);
+        Captured r = Captured.run("evaluate", "--csv", file.toString(), "--horizons", "4", "--models", "persistence");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.stderr().contains("evaluate: time column Timestamp (--time-column chooses another)"), r.stderr());
+        assertTrue(r.stderr().contains("column OT, 300 rows"), r.stderr());
+
+        Path none = dir.resolve("no-time.csv");
+        Files.writeString(none, "when,OT\n2020-01-01,1\n");
+        CliRun misuse = CliRun.of("evaluate", "--csv", none.toString(), "--models", "persistence");
+        assertEquals(2, misuse.code());
+        assertTrue(misuse.err().contains("no time column named date, timestamp, datetime, time; name one with --time-column;"
+                + " columns are [when, OT]"), misuse.err());
+    }
+
     @Test
     void misuseGivesOneLineAndExitTwo() throws IOException {
         String file = csv(50).toString();

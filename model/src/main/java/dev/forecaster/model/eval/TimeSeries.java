@@ -110,8 +110,8 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
             }
             char delimiter = CsvFields.delimiter(header);
             List<String> columns = CsvFields.split(header, delimiter).stream().map(CsvFields::unquote).toList();
-            int timeIndex = columns.indexOf(timeColumn);
-            int targetIndex = columns.indexOf(targetColumn);
+            int timeIndex = indexOf(columns, timeColumn);
+            int targetIndex = indexOf(columns, targetColumn);
             if (timeIndex < 0 || targetIndex < 0) {
                 throw new IllegalArgumentException(file + " has no column '"
                         + (timeIndex < 0 ? timeColumn : targetColumn) + "'; columns are " + columns);
@@ -171,6 +171,63 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
             }
             return new TimeSeries(targetColumn, times, filled, Arrays.copyOf(gapRows, gaps));
         }
+    }
+
+    /** Names a time column is usually given, in the order {@link #defaultTimeColumn} tries them. */
+    private static final List<String> TIME_COLUMN_NAMES = List.of("date", "timestamp", "datetime", "time");
+
+    /**
+     * The header's column names, unquoted, without a byte-order mark.
+     *
+     * @throws IOException when the file cannot be read or is empty
+     */
+    public static List<String> columns(Path file) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (header == null) {
+                throw new IOException(file + " is empty");
+            }
+            if (header.startsWith("\uFEFF")) {
+                header = header.substring(1);
+            }
+            return CsvFields.split(header, CsvFields.delimiter(header)).stream().map(CsvFields::unquote).toList();
+        }
+    }
+
+    /**
+     * The time column a file without instructions most likely means: the first of {@code date},
+     * {@code timestamp}, {@code datetime} and {@code time} that the header has, in any case.
+     *
+     * @throws IllegalArgumentException when it has none of them
+     */
+    public static String defaultTimeColumn(List<String> columns) {
+        for (String name : TIME_COLUMN_NAMES) {
+            for (String column : columns) {
+                if (column.trim().equalsIgnoreCase(name)) {
+                    return column;
+                }
+            }
+        }
+        throw new IllegalArgumentException("no time column named " + String.join(", ", TIME_COLUMN_NAMES)
+                + "; name one with --time-column; columns are " + columns);
+    }
+
+    /** The column named exactly so, else the only one named so in another case or with spaces around. */
+    private static int indexOf(List<String> columns, String name) {
+        int exact = columns.indexOf(name);
+        if (exact >= 0) {
+            return exact;
+        }
+        int found = -1;
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).trim().equalsIgnoreCase(name.trim())) {
+                if (found >= 0) {
+                    return -1;
+                }
+                found = i;
+            }
+        }
+        return found;
     }
 
     private static boolean isMissing(String cell) {

@@ -193,4 +193,23 @@ class TimeSeriesTest {
         IOException e = assertThrows(IOException.class, () -> TimeSeries.readCsv(bad, "date", "OT"));
         assertTrue(e.getMessage().contains("line 3: unreadable time '2016-07-01 soon'"), e.getMessage());
     }
+
+    /** Names match exactly first, else in any case when only one column matches so. */
+    @Test
+    void columnsAreFoundInAnyCaseWhenThatIsUnambiguous(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("cases.csv");
+        Files.writeString(file, "Date, ot ,x,X\n2016-07-01 00:00,1,2,3\n2016-07-01 01:00,4,5,6\n");
+        assertArrayEquals(new double[] {1, 4}, TimeSeries.readCsv(file, "date", "OT").values(), 0);
+        assertArrayEquals(new double[] {3, 6}, TimeSeries.readCsv(file, "date", "X").values(), 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TimeSeries.readCsv(file, "date", "x2"));
+        assertTrue(e.getMessage().contains("no column 'x2'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> {
+            Path two = dir.resolve("two.csv");
+            Files.writeString(two, "date,a,A\n2016-07-01 00:00,1,2\n");
+            TimeSeries.readCsv(two, "date", "a ");
+        });
+        assertEquals("Date", TimeSeries.defaultTimeColumn(TimeSeries.columns(file)));
+        // The usual names are tried in their order (date, timestamp, datetime, time), not the header's.
+        assertEquals("datetime", TimeSeries.defaultTimeColumn(java.util.List.of("v", "time", "datetime")));
+    }
 }
