@@ -132,4 +132,18 @@ class GenerateCommandTest {
         assertEquals(Set.of("flat_line", "seasonal_break"), LabelsCsv.read(labels).stream().filter(Label::isAnomaly)
                 .map(Label::type).collect(Collectors.toSet()));
     }
+
+    /** A base whose time column is not called date is read without --time-column, as evaluate reads it. */
+    @Test
+    void aBaseWithATimestampColumnNeedsNoTimeColumnOption() throws IOException {
+        Path base = ettLike(24 * 40);
+        List<String> lines = new ArrayList<>(Files.readAllLines(base));
+        lines.set(0, "Timestamp,HUFL,OT");
+        Files.write(base, lines);
+        Path stream = dir.resolve("stream.csv");
+        CliRun r = CliRun.of("generate", "--base", base.toString(), "--keys", "1", "--types", "flat_line",
+                "--output", stream.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("ETTlike-OT-00-flat_line,2016-07-01 00:00:00,20.000000", Files.readAllLines(stream).get(1));
+    }
 }
