@@ -81,6 +81,14 @@ public final class Dl4jModels {
      *     RNN
      */
     public static MultiLayerNetwork build(ModelSpec spec, long seed, TrainingOptions opts) {
+        return build(spec, seed, opts, false);
+    }
+
+    /**
+     * As {@link #build(ModelSpec, long, TrainingOptions)}; with {@code nanLabelsMasked} a point
+     * head trains on {@link MaskedMse}, which leaves NaN labels out (a Gaussian head always does).
+     */
+    public static MultiLayerNetwork build(ModelSpec spec, long seed, TrainingOptions opts, boolean nanLabelsMasked) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(opts, "opts");
         if (opts.identityInit() && spec.cellType() != CellType.RNN) {
@@ -93,6 +101,7 @@ public final class Dl4jModels {
         }
         RnnOutputLayer.Builder head = spec.head() == HeadKind.GAUSSIAN
                 ? new RnnOutputLayer.Builder(new GaussianNll())
+                : nanLabelsMasked ? new RnnOutputLayer.Builder(new MaskedMse())
                 : new RnnOutputLayer.Builder(LossFunction.MSE);
         layers.layer(spec.layers(), head
                 // Explicit, because DL4J infers it only after its own recurrent layers, and a head

@@ -26,7 +26,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  *
  * <p>Masks: a per-example mask (one column, what {@code RnnOutputLayer} makes of a per-time-step
  * label mask) zeroes whole rows; a per-output mask of H columns zeroes the steps it masks, in both
- * the mean's and the log-sd's gradient.
+ * the mean's and the log-sd's gradient. A NaN label is masked the same way ({@link MaskedMse} says
+ * why NaN).
  */
 public final class GaussianNll implements ILossFunction {
 
@@ -145,7 +146,11 @@ public final class GaussianNll implements ILossFunction {
     }
 
     private record Terms(int rows, int horizon, double[] out, double[] labels, double[] maskValues, int maskColumns) {
+        /** The mask's weight of one step, 0 for a NaN label (see {@link MaskedMse} for why NaN). */
         double mask(int row, int step) {
+            if (Double.isNaN(labels[row * horizon + step])) {
+                return 0;
+            }
             if (maskValues == null) {
                 return 1.0;
             }

@@ -224,7 +224,7 @@ public final class Backtest {
         if (mode == Mode.FROZEN) {
             int known = split.val().end();
             return new TrainingData(Arrays.copyOf(series, known),
-                    times == null ? null : Arrays.copyOf(times, known), split.train(), split.val());
+                    times == null ? null : Arrays.copyOf(times, known), split.train(), split.val(), unscored.get(0, known));
         }
         int known = origin + 1;
         int valStart = known - split.val().length();
@@ -232,6 +232,6 @@ public final class Backtest {
             throw new IllegalArgumentException("no train rows before origin " + origin);
         }
         return new TrainingData(Arrays.copyOf(series, known), times == null ? null : Arrays.copyOf(times, known),
-                new RowRange(split.train().start(), valStart), new RowRange(valStart, known));
+                new RowRange(split.train().start(), valStart), new RowRange(valStart, known), unscored.get(0, known));
     }
 }

@@ -21,6 +21,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -350,7 +351,8 @@ public final class RecurrentForecaster implements Forecaster {
         if (inputs.usesTime() && times == null) {
             throw new IllegalArgumentException(name + " reads " + inputs + " but the series has no times");
         }
-        zscore = ZScore.of(x, train);
+        BitSet filled = data.filled();
+        zscore = ZScore.of(x, train, filled);
         int firstInput = 0;
         if (options.base() == Base.NLINEAR) {
             nlinear = options.baseBlock() > 0
@@ -359,7 +361,7 @@ public final class RecurrentForecaster implements Forecaster {
             nlinear.fit(data);
             firstInput = options.nlinearLookback() - 1;
         }
-        diffScale = differenceScale(x, train);
+        diffScale = differenceScale(x, train, filled);
         LocalScale local = localScale(x);
         // Input j of row t at z[j * n + t].
         int n = x.length;
@@ -385,7 +387,7 @@ public final class RecurrentForecaster implements Forecaster {
         for (int i = 0; i < valCount; i++) {
             valOrigins[i] = firstVal + (int) ((long) i * (lastVal - firstVal) / Math.max(1, valCount - 1));
         }
-        Residuals residuals = new Residuals(x, local, h, firstStart, lastStart + w - 1, valOrigins);
+        Residuals residuals = new Residuals(x, filled, local, h, firstStart, lastStart + w - 1, valOrigins);
 
         ModelSpec spec = new ModelSpec(options.cell(), 1, options.hiddenSize(), options.layers(), h, options.head())
                 .withFeatures(inputs);
@@ -396,7 +398,8 @@ public final class RecurrentForecaster implements Forecaster {
                 .learningRate(options.learningRate()).clipNorm(options.clipNorm())
                 .cellType(options.cell()).identityInit(options.identityInit())
                 .head(options.head()).features(inputs).modelName(name).build();
-        MultiLayerNetwork net = Dl4jModels.build(spec, options.seed(), trainOpts);
+        // Labels of filled rows are NaN in the residuals, which the losses leave out.
+        MultiLayerNetwork net = Dl4jModels.build(spec, options.seed(), trainOpts, residuals.anyMasked);
         net.getParam(Tensors.headWeights(options.layers())).assign(0);
         net.getParam(Tensors.headBias(options.layers())).assign(0);
 
@@ -508,6 +511,7 @@ public final class RecurrentForecaster implements Forecaster {
             int count) {
         double sum = 0;
         double nll = 0;
+        long cells = 0;
         int h = residuals.horizon;
         long w = valFeatures.size(2);
         for (int from = 0; from < count; from += EVAL_BATCH) {
@@ -521,6 +525,10 @@ public final class RecurrentForecaster implements Forecaster {
             for (int i = 0; i < n; i++) {
                 float[] target = residuals.valLabels[from + i];
                 for (int k = 0; k < h; k++) {
+                    if (Float.isNaN(target[k])) {
+                        continue;
+                    }
+                    cells++;
                     double e = last[i][k] - target[k];
                     sum += e * e;
                     if (gaussian) {
@@ -530,7 +538,6 @@ public final class RecurrentForecaster implements Forecaster {
                 }
             }
         }
-        double cells = (double) count * h;
         return new double[] {sum / cells, nll == 0 ? Double.NaN : nll / cells};
     }
 
@@ -575,6 +582,9 @@ public final class RecurrentForecaster implements Forecaster {
             double cross = 0;
             double square = 0;
             for (int i = 0; i < n; i++) {
+                if (Float.isNaN(errors[i][k])) {
+                    continue;
+                }
                 cross += (double) corrections[i][k] * errors[i][k];
                 square += (double) corrections[i][k] * corrections[i][k];
             }
@@ -600,6 +610,9 @@ public final class RecurrentForecaster implements Forecaster {
         for (int b = 0; b < runs; b++) {
             double run = 0;
             for (int i = (int) ((long) b * n / runs); i < (int) ((long) (b + 1) * n / runs); i++) {
+                if (Float.isNaN(errors[i][k])) {
+                    continue;
+                }
                 double c = corrections[i][k];
                 run += c * (errors[i][k] - a * c);
             }
@@ -611,14 +624,19 @@ public final class RecurrentForecaster implements Forecaster {
 
     private static double shrunkMse(float[][] corrections, float[][] errors, double[] shrink) {
         double sum = 0;
+        long cells = 0;
         int h = shrink.length;
         for (int i = 0; i < corrections.length; i++) {
             for (int k = 0; k < h; k++) {
+                if (Float.isNaN(errors[i][k])) {
+                    continue;
+                }
                 double e = shrink[k] * corrections[i][k] - errors[i][k];
                 sum += e * e;
+                cells++;
             }
         }
-        return sum / ((double) corrections.length * h);
+        return sum / cells;
     }
 
     private static double[] ones(int h) {
@@ -637,7 +655,9 @@ public final class RecurrentForecaster implements Forecaster {
         for (int i = 0; i < outputs.length; i++) {
             float[] target = residuals.valLabels[i];
             for (int k = 0; k < h; k++) {
-                calibrator.add(k, shrink[k] * outputs[i][k], HeadKind.sd(outputs[i][h + k]), target[k]);
+                if (!Float.isNaN(target[k])) {
+                    calibrator.add(k, shrink[k] * outputs[i][k], HeadKind.sd(outputs[i][h + k]), target[k]);
+                }
             }
         }
         return calibrator.fit();
@@ -651,26 +671,32 @@ public final class RecurrentForecaster implements Forecaster {
         final float[][] train;
         final float[][] valLabels;
 
-        Residuals(double[] x, LocalScale local, int h, int first, int last, int[] valOrigins) {
+        /** Whether some label is NaN because its row was filled in. */
+        final boolean anyMasked;
+
+        Residuals(double[] x, BitSet filled, LocalScale local, int h, int first, int last, int[] valOrigins) {
             this.horizon = h;
             this.first = first;
             this.train = new float[last - first + 1][];
             double[] base = new double[h];
             for (int t = first; t <= last; t++) {
-                train[t - first] = residual(x, local, t, base);
+                train[t - first] = residual(x, filled, local, t, base);
             }
             valLabels = new float[valOrigins.length][];
             for (int i = 0; i < valOrigins.length; i++) {
-                valLabels[i] = residual(x, local, valOrigins[i], base);
+                valLabels[i] = residual(x, filled, local, valOrigins[i], base);
             }
+            int next = filled.nextSetBit(first + 1);
+            anyMasked = next >= 0 && next <= last + h;
         }
 
-        private float[] residual(double[] x, LocalScale local, int origin, double[] base) {
+        /** The base's errors after {@code origin}; NaN where the row was filled in, not observed. */
+        private float[] residual(double[] x, BitSet filled, LocalScale local, int origin, double[] base) {
             baseForecast(x, origin, base);
             float[] r = new float[horizon];
             double unit = zscore.std() * local.ratio(origin);
             for (int k = 0; k < horizon; k++) {
-                r[k] = (float) ((x[origin + 1 + k] - base[k]) / unit);
+                r[k] = filled.get(origin + 1 + k) ? Float.NaN : (float) ((x[origin + 1 + k] - base[k]) / unit);
             }
             return r;
         }
@@ -707,10 +733,14 @@ public final class RecurrentForecaster implements Forecaster {
         return options.localScale() == 0 ? LocalScale.NONE : LocalScale.of(x, options.localScale(), diffScale);
     }
 
-    private static double differenceScale(double[] x, RowRange train) {
+    /** RMS of the train rows' one-step changes, leaving out changes into or out of a filled row. */
+    private static double differenceScale(double[] x, RowRange train, BitSet filled) {
         double ss = 0;
         int n = 0;
         for (int t = Math.max(1, train.start() + 1); t < train.end(); t++) {
+            if (filled.get(t) || filled.get(t - 1)) {
+                continue;
+            }
             double d = x[t] - x[t - 1];
             ss += d * d;
             n++;

@@ -1,24 +1,33 @@
 package dev.forecaster.model.eval;
 
+import java.util.BitSet;
 import java.util.Objects;
 
 /**
  * What a {@link Forecaster} may fit on: the series up to the end of the validation rows (nothing
  * later exists for it), the rows whose values may be labels ({@code train}), and the rows that may
- * only be used to choose between models ({@code val}); and the rows' times (epoch milliseconds),
- * or null when the series has none.
+ * only be used to choose between models ({@code val}); the rows' times (epoch milliseconds), or
+ * null when the series has none; and the rows whose values were filled in for missing cells
+ * ({@link TimeSeries#missing}), which are history but not observations, so a forecaster should
+ * neither learn from them as labels nor judge itself on them.
  */
-public record TrainingData(double[] series, long[] times, RowRange train, RowRange val) {
+public record TrainingData(double[] series, long[] times, RowRange train, RowRange val, BitSet filled) {
 
-    /** Without times. */
+    /** Without times, every row observed. */
     public TrainingData(double[] series, RowRange train, RowRange val) {
-        this(series, null, train, val);
+        this(series, null, train, val, new BitSet());
+    }
+
+    /** Every row observed. */
+    public TrainingData(double[] series, long[] times, RowRange train, RowRange val) {
+        this(series, times, train, val, new BitSet());
     }
 
     public TrainingData {
         Objects.requireNonNull(series, "series");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(val, "val");
+        filled = filled == null ? new BitSet() : (BitSet) filled.clone();
         if (times != null && times.length != series.length) {
             throw new IllegalArgumentException(times.length + " times for " + series.length + " rows");
         }
@@ -26,5 +35,15 @@ public record TrainingData(double[] series, long[] times, RowRange train, RowRan
             throw new IllegalArgumentException("need train " + train + " before val " + val
                     + " within " + series.length + " rows");
         }
+    }
+
+    /** Whether {@code row}'s value was filled in rather than observed. */
+    public boolean isFilled(int row) {
+        return filled.get(row);
+    }
+
+    /** Whether any row up to the end of the validation rows was filled in. */
+    public boolean hasFilledRows() {
+        return filled.nextSetBit(0) >= 0 && filled.nextSetBit(0) < val.end();
     }
 }

@@ -2,6 +2,7 @@ package dev.forecaster.model.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,45 @@ class RecurrentForecasterTest {
             x[t] = 10 + 3 * Math.sin(2 * Math.PI * t / 24) + Math.sin(t * 0.7);
         }
         return x;
+    }
+
+    /**
+     * Rows filled in for missing cells are never labels. Rows 318..329 are validation labels and
+     * nothing else here (no window reads them as inputs, the persistence base does not read them):
+     * marked filled, whatever they hold leaves the fit, its report and its forecasts unchanged;
+     * unmarked, the same change moves them. Filled rows among the train rows make NaN labels, which
+     * the training loss leaves out: the fit stays finite.
+     */
+    @Test
+    void filledRowsAreNeverLabels() {
+        int n = 400;
+        RowRange train = new RowRange(0, 240);
+        RowRange val = new RowRange(240, 330);
+        double[] x = series(n);
+        double[] y = x.clone();
+        for (int r = 318; r < 330; r++) {
+            y[r] += 50 * Math.cos(r);
+        }
+        java.util.BitSet filled = new java.util.BitSet();
+        filled.set(318, 330);
+        filled.set(100, 110);
+        double[] history = Arrays.copyOf(x, 360);
+        for (HeadKind head : HeadKind.values()) {
+            RecurrentForecaster a = small(CellType.LSTM, false, RecurrentForecaster.Base.PERSISTENCE, 30, head);
+            a.fit(new TrainingData(Arrays.copyOf(x, 330), null, train, val, filled));
+            RecurrentForecaster b = small(CellType.LSTM, false, RecurrentForecaster.Base.PERSISTENCE, 30, head);
+            b.fit(new TrainingData(Arrays.copyOf(y, 330), null, train, val, filled));
+            assertEquals(a.fitReport(), b.fitReport(), head.toString());
+            assertArrayEquals(a.forecast(history, 12), b.forecast(history, 12), 0, head.toString());
+            assertTrue(a.fitReport().values().stream().allMatch(Double::isFinite), a.fitReport().toString());
+            assertTrue(Arrays.stream(a.forecast(history, 12)).allMatch(Double::isFinite));
+
+            java.util.BitSet trainOnly = new java.util.BitSet();
+            trainOnly.set(100, 110);
+            RecurrentForecaster c = small(CellType.LSTM, false, RecurrentForecaster.Base.PERSISTENCE, 30, head);
+            c.fit(new TrainingData(Arrays.copyOf(y, 330), null, train, val, trainOnly));
+            assertNotEquals(a.fitReport(), c.fitReport(), "unmarked, the changed rows are labels again");
+        }
     }
 
     private static RecurrentForecaster small(RecurrentForecaster.Base base, int iterations) {

@@ -1,0 +1,132 @@
+package dev.forecaster.model.dl4j;
+
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/**
+ * DL4J's mean squared error ({@code LossMSE}: per example Σ_k (y_k − ŷ_k)² / H, gradient
+ * 2 (ŷ_k − y_k) / H), except that a NaN label is left out, as if masked.
+ *
+ * <p>Why NaN and not a mask: a label missing at one step of one time step needs a mask of the labels'
+ * own shape [n, H, T], and DL4J 1.0.0-M2.1's truncated BPTT slices a labels mask as [n, T]
+ * ({@code MultiLayerNetwork.getSubsetsForTbptt} fails on a 3-d one). A NaN rides through that
+ * slicing inside the labels. The point head uses this loss only when some label is NaN (a backtest
+ * over filled-in rows), so every other fit keeps DL4J's own MSE.
+ */
+public final class MaskedMse implements ILossFunction {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+            boolean average) {
+        INDArray perExample = computeScoreArray(labels, preOutput, activationFn, mask);
+        double score = perExample.sumNumber().doubleValue();
+        return average ? score / perExample.size(0) : score;
+    }
+
+    @Override
+    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        Terms t = terms(labels, preOutput, activationFn, mask);
+        double[] perExample = new double[t.rows()];
+        for (int i = 0; i < t.rows(); i++) {
+            double sum = 0;
+            for (int k = 0; k < t.width(); k++) {
+                double m = t.weight(i, k);
+                if (m != 0) {
+                    double e = t.labels()[i * t.width() + k] - t.out()[i * t.width() + k];
+                    sum += m * e * e;
+                }
+            }
+            perExample[i] = sum / t.width();
+        }
+        return Nd4j.createFromArray(perExample).reshape(t.rows(), 1).castTo(preOutput.dataType());
+    }
+
+    @Override
+    public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        Terms t = terms(labels, preOutput, activationFn, mask);
+        double[] dOut = new double[t.rows() * t.width()];
+        for (int i = 0; i < t.rows(); i++) {
+            for (int k = 0; k < t.width(); k++) {
+                double m = t.weight(i, k);
+                if (m != 0) {
+                    int at = i * t.width() + k;
+                    dOut[at] = m * 2 * (t.out()[at] - t.labels()[at]) / t.width();
+                }
+            }
+        }
+        INDArray dLdOut = Nd4j.create(dOut, new long[] {t.rows(), t.width()}, 'c').castTo(preOutput.dataType());
+        return activationFn.backprop(preOutput.dup(), dLdOut).getFirst();
+    }
+
+    @Override
+    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
+            INDArray mask, boolean average) {
+        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
+                computeGradient(labels, preOutput, activationFn, mask));
+    }
+
+    @Override
+    public String name() {
+        return "MaskedMse";
+    }
+
+    @Override
+    public String toString() {
+        return "MaskedMse()";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MaskedMse;
+    }
+
+    @Override
+    public int hashCode() {
+        return MaskedMse.class.hashCode();
+    }
+
+    private static Terms terms(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        if (preOutput.rank() != 2 || labels.rank() != 2 || !java.util.Arrays.equals(preOutput.shape(), labels.shape())) {
+            throw new IllegalArgumentException("MaskedMse takes 2-d outputs and labels of one shape, got "
+                    + java.util.Arrays.toString(preOutput.shape()) + " and " + java.util.Arrays.toString(labels.shape()));
+        }
+        int rows = (int) preOutput.size(0);
+        int width = (int) preOutput.size(1);
+        double[] maskValues = null;
+        int maskColumns = 0;
+        if (mask != null) {
+            maskColumns = (int) (mask.rank() == 1 ? 1 : mask.size(1));
+            if (mask.size(0) != rows || (maskColumns != 1 && maskColumns != width)) {
+                throw new IllegalArgumentException("Mask of shape " + java.util.Arrays.toString(mask.shape())
+                        + " fits neither one column per example nor one per label of " + rows + " x " + width);
+            }
+            maskValues = values(mask);
+        }
+        return new Terms(rows, width, values(activationFn.getActivation(preOutput.dup(), true)), values(labels),
+                maskValues, maskColumns);
+    }
+
+    private static double[] values(INDArray a) {
+        INDArray c = a.castTo(DataType.DOUBLE).dup('c');
+        return c.reshape('c', new long[] {c.length()}).toDoubleVector();
+    }
+
+    private record Terms(int rows, int width, double[] out, double[] labels, double[] maskValues, int maskColumns) {
+        /** The mask's weight of one label, 0 for a NaN label. */
+        double weight(int row, int step) {
+            if (Double.isNaN(labels[row * width + step])) {
+                return 0;
+            }
+            if (maskValues == null) {
+                return 1;
+            }
+            return maskColumns == 1 ? maskValues[row] : maskValues[row * width + step];
+        }
+    }
+}
