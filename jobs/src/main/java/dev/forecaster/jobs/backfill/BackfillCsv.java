@@ -191,12 +191,20 @@ public final class BackfillCsv {
     }
 
     /**
-     * One timestamp on its own, as {@link TimeColumn} reads a column's cells: ISO forms, other
-     * separators, a day or month first, epoch seconds or milliseconds; null when none fits.
+     * One timestamp on its own (the Kafka range's flags): a year-first date and time as {@link
+     * TimeColumn} reads it (ISO, or with slashes or dots), or epoch seconds or milliseconds; null
+     * otherwise. Day- or month-first dates are refused: one cell alone cannot tell which is which.
      */
     static Long parseTimestamp(String text) {
-        return TimeColumn.of(List.of(text)).epochMillis(text);
+        String t = text.trim();
+        if (!YEAR_FIRST_OR_INTEGER.matcher(t).matches()) {
+            return null;
+        }
+        return TimeColumn.of(List.of(t)).epochMillis(t);
     }
+
+    private static final java.util.regex.Pattern YEAR_FIRST_OR_INTEGER =
+            java.util.regex.Pattern.compile("\\d{4}[-/.].*|[+-]?\\d+");
 
     /** NaN when the text is not a number, or is NaN or infinite. */
     static double parseValue(String text) {

@@ -78,6 +78,7 @@ class BackfillCsvTest {
         assertEquals(t, BackfillCsv.parseTimestamp("1397088120"));
         assertEquals(t, BackfillCsv.parseTimestamp("1397088120000"));
         assertNull(BackfillCsv.parseTimestamp("10/04/2014 noon"));
+        assertNull(BackfillCsv.parseTimestamp("10/04/2014 00:02"), "alone, day and month cannot be told apart");
     }
 
     /** Day or month first is the file's decision: one day above 12 settles every row's reading. */

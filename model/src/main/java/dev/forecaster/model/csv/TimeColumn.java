@@ -1,7 +1,6 @@
 package dev.forecaster.model.csv;
 
 import java.time.DateTimeException;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -21,9 +20,10 @@ import java.util.regex.Pattern;
  *       as in the exchange-rate benchmark file);</li>
  *   <li>the year last, day or month first ({@code 01.07.2016 13:00}, {@code 7/1/2016 1:00 PM}),
  *       with a four- or two-digit year;</li>
- *   <li>integers: epoch seconds, or epoch milliseconds where the column holds values of 10^11 or
- *       more (later than the year 5138 as seconds), or {@code yyyyMMdd} dates where every integer
- *       of the column is one.</li>
+ *   <li>integers: {@code yyyyMMdd}, {@code yyyyMMddHH}, {@code yyyyMMddHHmm} or {@code
+ *       yyyyMMddHHmmss} where every integer of the column is one; else epoch seconds, or epoch
+ *       milliseconds where most of the column's integers are 10^11 or more (later than the year
+ *       5138 as seconds). A cell of the other magnitude is then unreadable, not reinterpreted.</li>
  * </ul>
  * Times without a zone are read as UTC: the models want the sampling interval and, for calendar
  * features, the wall clock, which the CLI's zone option then interprets.
@@ -38,14 +38,14 @@ public final class TimeColumn {
 
     private static final Pattern DATE_TIME = Pattern.compile(
             "(\\d{1,4})([-/.])(\\d{1,2})\\2(\\d{1,4})"
-                    + "(?:(?:[ T]+|,\\s*)(\\d{1,2}):(\\d{1,2})(?::(\\d{1,2})(?:[.,](\\d{1,9}))?)?(?:\\s*([AaPp])\\.?[Mm]\\.?)?)?"
-                    + "\\s*(Z|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)?");
+                    + "(?:(?:[ Tt]+|,\\s*)(\\d{1,2}):(\\d{1,2})(?::(\\d{1,2})(?:[.,](\\d{1,9}))?)?(?:\\s*([AaPp])\\.?[Mm]\\.?)?)?"
+                    + "\\s*((?i:Z|UTC|GMT)|[+-]\\d{2}(?::?\\d{2})?)?");
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,18}");
     private static final long MILLIS_THRESHOLD = 100_000_000_000L;
     private static final long MICROS_THRESHOLD = 100_000_000_000_000L;
 
     /** How a column's integers read; {@code null} times follow when this says they cannot. */
-    private enum IntegerUnit { SECONDS, MILLISECONDS, BASIC_DATE, TOO_FINE }
+    private enum IntegerUnit { SECONDS, MILLISECONDS, COMPACT_DATE, TOO_FINE }
 
     private final boolean dayFirst;
     private final IntegerUnit integers;
@@ -61,18 +61,20 @@ public final class TimeColumn {
         int dayEvidence = 0;
         int monthEvidence = 0;
         boolean slashes = false;
-        boolean anyInteger = false;
-        boolean allBasicDates = true;
-        long largest = 0;
+        int integers = 0;
+        int compactDates = 0;
+        int millis = 0;
+        int finer = 0;
         List<Matcher> yearLast = new ArrayList<>();
         List<Integer> yearLastRows = new ArrayList<>();
         for (int row = 0; row < cells.size(); row++) {
             String cell = cells.get(row).trim();
             if (INTEGER.matcher(cell).matches()) {
-                anyInteger = true;
-                long v = Long.parseLong(cell.startsWith("+") ? cell.substring(1) : cell);
-                largest = Math.max(largest, Math.abs(v));
-                allBasicDates &= basicDate(cell) != null;
+                integers++;
+                long v = Math.abs(Long.parseLong(cell));
+                compactDates += compactDate(cell) != null ? 1 : 0;
+                millis += v >= MILLIS_THRESHOLD && v < MICROS_THRESHOLD ? 1 : 0;
+                finer += v >= MICROS_THRESHOLD ? 1 : 0;
                 continue;
             }
             Matcher m = DATE_TIME.matcher(cell);
@@ -97,14 +99,15 @@ public final class TimeColumn {
             int byOrder = Long.compare(orderScore(yearLast, yearLastRows, true), orderScore(yearLast, yearLastRows, false));
             dayFirst = byOrder != 0 ? byOrder > 0 : !slashes;
         }
+        // Compact dates only when every integer is one: epoch seconds of some years also spell a
+        // valid yyyyMMddHH. Otherwise the unit most cells have; cells of another magnitude are
+        // then unreadable and named by their line, rather than turning the whole column.
         IntegerUnit unit;
-        if (!anyInteger) {
-            unit = IntegerUnit.SECONDS;
-        } else if (allBasicDates) {
-            unit = IntegerUnit.BASIC_DATE;
-        } else if (largest >= MICROS_THRESHOLD) {
+        if (integers > 0 && compactDates == integers) {
+            unit = IntegerUnit.COMPACT_DATE;
+        } else if (2 * finer > integers) {
             unit = IntegerUnit.TOO_FINE;
-        } else if (largest >= MILLIS_THRESHOLD) {
+        } else if (2 * millis > integers) {
             unit = IntegerUnit.MILLISECONDS;
         } else {
             unit = IntegerUnit.SECONDS;
@@ -116,13 +119,13 @@ public final class TimeColumn {
     public Long epochMillis(String cell) {
         String t = cell.trim();
         if (INTEGER.matcher(t).matches()) {
-            long v = Long.parseLong(t.startsWith("+") ? t.substring(1) : t);
+            long v = Long.parseLong(t);
             return switch (integers) {
                 case SECONDS -> Math.abs(v) < MILLIS_THRESHOLD ? v * 1000 : null;
-                case MILLISECONDS -> Math.abs(v) < MICROS_THRESHOLD ? v : null;
-                case BASIC_DATE -> {
-                    LocalDate date = basicDate(t);
-                    yield date == null ? null : date.atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+                case MILLISECONDS -> Math.abs(v) >= MILLIS_THRESHOLD && Math.abs(v) < MICROS_THRESHOLD ? v : null;
+                case COMPACT_DATE -> {
+                    LocalDateTime time = compactDate(t);
+                    yield time == null ? null : time.toInstant(ZoneOffset.UTC).toEpochMilli();
                 }
                 case TOO_FINE -> null;
             };
@@ -136,7 +139,7 @@ public final class TimeColumn {
         return integers == IntegerUnit.TOO_FINE
                 ? "integers in this column look like epoch microseconds or finer; give epoch seconds or milliseconds"
                 : "expected a date and optional time such as 2016-07-01 00:00, 2016/7/1 0:00, 01.07.2016 13:00"
-                        + " or 7/1/2016 1:00 PM, or epoch seconds or milliseconds";
+                        + " or 7/1/2016 1:00 PM, yyyyMMdd[HH[mm[ss]]], or epoch seconds or milliseconds";
     }
 
     /**
@@ -220,7 +223,7 @@ public final class TimeColumn {
     }
 
     private static ZoneOffset offset(String zone) {
-        if (zone == null || zone.equals("Z") || zone.equals("UTC") || zone.equals("GMT")) {
+        if (zone == null || zone.equalsIgnoreCase("Z") || zone.equalsIgnoreCase("UTC") || zone.equalsIgnoreCase("GMT")) {
             return ZoneOffset.UTC;
         }
         String digits = zone.substring(1).replace(":", "");
@@ -234,16 +237,23 @@ public final class TimeColumn {
         }
     }
 
-    private static LocalDate basicDate(String cell) {
-        if (cell.length() != 8 || !Character.isDigit(cell.charAt(0))) {
+    /**
+     * {@code yyyyMMdd}, {@code yyyyMMddHH}, {@code yyyyMMddHHmm} or {@code yyyyMMddHHmmss} with a
+     * year from 1900 to 2100; null for anything else.
+     */
+    private static LocalDateTime compactDate(String cell) {
+        int n = cell.length();
+        if ((n != 8 && n != 10 && n != 12 && n != 14) || !Character.isDigit(cell.charAt(0))) {
             return null;
         }
         int year = Integer.parseInt(cell.substring(0, 4));
-        if (year < 1800 || year > 2200) {
+        if (year < 1900 || year > 2100) {
             return null;
         }
         try {
-            return LocalDate.of(year, Integer.parseInt(cell.substring(4, 6)), Integer.parseInt(cell.substring(6)));
+            return LocalDateTime.of(year, Integer.parseInt(cell.substring(4, 6)), Integer.parseInt(cell.substring(6, 8)),
+                    n > 8 ? Integer.parseInt(cell.substring(8, 10)) : 0, n > 10 ? Integer.parseInt(cell.substring(10, 12)) : 0,
+                    n > 12 ? Integer.parseInt(cell.substring(12, 14)) : 0);
         } catch (DateTimeException e) {
             return null;
         }

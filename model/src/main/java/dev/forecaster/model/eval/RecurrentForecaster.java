@@ -388,6 +388,10 @@ public final class RecurrentForecaster implements Forecaster {
             valOrigins[i] = firstVal + (int) ((long) i * (lastVal - firstVal) / Math.max(1, valCount - 1));
         }
         Residuals residuals = new Residuals(x, filled, local, h, firstStart, lastStart + w - 1, valOrigins);
+        if (residuals.noValidationLabel()) {
+            throw new IllegalArgumentException("every validation row after the origins in " + val
+                    + " was filled in for a missing value: nothing to select the network on");
+        }
 
         ModelSpec spec = new ModelSpec(options.cell(), 1, options.hiddenSize(), options.layers(), h, options.head())
                 .withFeatures(inputs);
@@ -688,6 +692,18 @@ public final class RecurrentForecaster implements Forecaster {
             }
             int next = filled.nextSetBit(first + 1);
             anyMasked = next >= 0 && next <= last + h;
+        }
+
+        /** Whether no validation origin has a single observed label. */
+        boolean noValidationLabel() {
+            for (float[] labels : valLabels) {
+                for (float label : labels) {
+                    if (!Float.isNaN(label)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         /** The base's errors after {@code origin}; NaN where the row was filled in, not observed. */

@@ -113,8 +113,11 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
             int timeIndex = indexOf(columns, timeColumn);
             int targetIndex = indexOf(columns, targetColumn);
             if (timeIndex < 0 || targetIndex < 0) {
-                throw new IllegalArgumentException(file + " has no column '"
-                        + (timeIndex < 0 ? timeColumn : targetColumn) + "'; columns are " + columns);
+                String name = timeIndex < 0 ? timeColumn : targetColumn;
+                long alike = columns.stream().filter(c -> c.trim().equalsIgnoreCase(name.trim())).count();
+                throw new IllegalArgumentException(file + (alike > 1
+                        ? ": '" + name + "' matches " + alike + " columns in case or spacing, none exactly"
+                        : " has no column '" + name + "'") + "; columns are " + columns);
             }
             List<String> timeCells = new ArrayList<>();
             int[] lineNos = new int[1024];
@@ -374,8 +377,8 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
      * hourly data, 96 for 15-minute data), else one week where the interval divides a week into at
      * least two steps (7 for daily data): a daily series' cycle is the week, and a "one day" period
      * of one step would only repeat persistence. Coarser series take the year, the cycle their
-     * sources have: 52 for weekly rows, 12 for monthly (median interval 28 to 31 days), 4 for
-     * quarterly (89 to 92 days).
+     * sources have: 52 for weekly rows, 13 for four-weekly ones, 12 for monthly (median interval 29
+     * to 31 days: calendar months' median is never February's 28), 4 for quarterly (89 to 92 days).
      *
      * @throws IllegalStateException for any other interval (e.g. every two days, yearly,
      *     irregular): the period must then be given
@@ -391,7 +394,10 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
         if (step == 604_800) {
             return 52;
         }
-        if (step >= 28 * 86_400L && step <= 31 * 86_400L) {
+        if (step == 28 * 86_400L) {
+            return 13;
+        }
+        if (step >= 29 * 86_400L && step <= 31 * 86_400L) {
             return 12;
         }
         if (step >= 89 * 86_400L && step <= 92 * 86_400L) {

@@ -8,8 +8,10 @@ import java.util.Objects;
  * later exists for it), the rows whose values may be labels ({@code train}), and the rows that may
  * only be used to choose between models ({@code val}); the rows' times (epoch milliseconds), or
  * null when the series has none; and the rows whose values were filled in for missing cells
- * ({@link TimeSeries#missing}), which are history but not observations, so a forecaster should
- * neither learn from them as labels nor judge itself on them.
+ * ({@link TimeSeries#missing}), which are history but not observations. The recurrent forecasters
+ * neither learn from them as labels nor judge themselves on them; NLinear (also as their base)
+ * still fits on them, because leaving out whole windows cost more than it saved (see
+ * docs/evaluation.md, "Not done").
  */
 public record TrainingData(double[] series, long[] times, RowRange train, RowRange val, BitSet filled) {
 
@@ -37,13 +39,9 @@ public record TrainingData(double[] series, long[] times, RowRange train, RowRan
         }
     }
 
-    /** Whether {@code row}'s value was filled in rather than observed. */
-    public boolean isFilled(int row) {
-        return filled.get(row);
-    }
-
-    /** Whether any row up to the end of the validation rows was filled in. */
-    public boolean hasFilledRows() {
-        return filled.nextSetBit(0) >= 0 && filled.nextSetBit(0) < val.end();
+    /** A copy of the filled rows: the record stays unchanged whatever the caller does with it. */
+    @Override
+    public BitSet filled() {
+        return (BitSet) filled.clone();
     }
 }

@@ -32,6 +32,8 @@ class TimeColumnTest {
         assertEquals(midnight, read("2016-06-30T19:00:00-0500"));
         assertEquals(midnight + 500, read("2016-07-01 00:00:00.5"));
         assertEquals(midnight + 123, read("2016-07-01T00:00:00.123456Z"));
+        assertEquals(midnight, read("2016-07-01t00:00:00z"));
+        assertEquals(midnight, read("2016-07-01 00:00 utc"));
     }
 
     @Test
@@ -100,6 +102,17 @@ class TimeColumnTest {
         assertEquals(midnight, TimeColumn.of(List.of("20160701", "20160702")).epochMillis("20160701"));
         // One integer that is no yyyyMMdd date makes the column epoch seconds.
         assertEquals(20_160_701_000L, TimeColumn.of(List.of("20160701", "20160732")).epochMillis("20160701"));
+        // Compact date-times, when every integer of the column is one.
+        assertEquals(midnight + 13 * 3_600_000L, TimeColumn.of(List.of("2016070113", "2016070114")).epochMillis("2016070113"));
+        assertEquals(midnight + 60_000L, TimeColumn.of(List.of("201607010001", "201607010002")).epochMillis("201607010001"));
+        assertEquals(midnight + 5_000L, TimeColumn.of(List.of("20160701000005")).epochMillis("20160701000005"));
+        // One cell of another magnitude is unreadable, not a reason to re-read the whole column.
+        TimeColumn seconds = TimeColumn.of(List.of("1467331200", "1467334800", "1467338400000"));
+        assertEquals(midnight, seconds.epochMillis("1467331200"));
+        assertNull(seconds.epochMillis("1467338400000"));
+        TimeColumn millis = TimeColumn.of(List.of("1467331200000", "1467334800000", "1467338400"));
+        assertEquals(midnight, millis.epochMillis("1467331200000"));
+        assertNull(millis.epochMillis("1467338400"));
         TimeColumn micros = TimeColumn.of(List.of("1467331200000000"));
         assertNull(micros.epochMillis("1467331200000000"));
         assertTrue(micros.expected().contains("microseconds"), micros.expected());

@@ -63,6 +63,13 @@ class RecurrentForecasterTest {
             c.fit(new TrainingData(Arrays.copyOf(y, 330), null, train, val, trainOnly));
             assertNotEquals(a.fitReport(), c.fitReport(), "unmarked, the changed rows are labels again");
         }
+        // Nothing observed to validate on is an error, not a silent fall-back to the base.
+        java.util.BitSet outage = new java.util.BitSet();
+        outage.set(240, 330);
+        RecurrentForecaster blind = small(CellType.LSTM, false, RecurrentForecaster.Base.PERSISTENCE, 30, HeadKind.POINT);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> blind.fit(new TrainingData(Arrays.copyOf(x, 330), null, train, val, outage)));
+        assertTrue(e.getMessage().contains("was filled in for a missing value"), e.getMessage());
     }
 
     private static RecurrentForecaster small(RecurrentForecaster.Base base, int iterations) {
