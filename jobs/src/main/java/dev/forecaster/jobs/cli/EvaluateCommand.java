@@ -83,7 +83,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     String target;
 
     @Option(names = "--missing", defaultValue = "carry", paramLabel = "carry|error", description = "Empty, NaN, NA,"
-            + " N/A or null target cells: carry (fill with the last value before, and score no forecast against them;"
+            + " N/A, #N/A, null, None or ? target cells: carry (fill with the last value before, and score no forecast against them;"
             + " a warning counts them) or error (stop at the first) (default: ${DEFAULT-VALUE}).")
     String missing;
 

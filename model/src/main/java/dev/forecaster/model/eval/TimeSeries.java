@@ -38,8 +38,12 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
         CARRY
     }
 
-    /** Cells read as missing under {@link MissingValues#CARRY}, besides the empty cell; case does not matter. */
-    private static final List<String> MISSING_TOKENS = List.of("nan", "na", "n/a", "null");
+    /**
+     * Cells read as missing under {@link MissingValues#CARRY}, besides the empty cell; case does not
+     * matter. {@code ?} is the UCI archive's mark, {@code #N/A} a spreadsheet's, {@code None} what
+     * Python prints for a missing object.
+     */
+    private static final List<String> MISSING_TOKENS = List.of("nan", "na", "n/a", "null", "none", "?", "#n/a");
 
     public TimeSeries {
         Objects.requireNonNull(name, "name");

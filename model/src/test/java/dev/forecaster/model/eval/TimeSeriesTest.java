@@ -74,13 +74,13 @@ class TimeSeriesTest {
      */
     @Test
     void missingCellsAreCarriedForwardAndListed(@TempDir Path dir) throws IOException {
-        Path file = csv(dir, "", "NA", "1.5", "2.5", "", "nan", "N/A", "4", "null", "5");
+        Path file = csv(dir, "", "NA", "1.5", "2.5", "", "nan", "N/A", "4", "null", "5", "?", "#N/A", "None", "6");
         TimeSeries s = TimeSeries.readCsv(file, "date", "OT", TimeSeries.MissingValues.CARRY);
-        assertArrayEquals(new double[] {1.5, 1.5, 1.5, 2.5, 2.5, 2.5, 2.5, 4, 4, 5}, s.values());
-        assertArrayEquals(new int[] {0, 1, 4, 5, 6, 8}, s.missingRows());
-        assertEquals(6, s.missing().cardinality());
+        assertArrayEquals(new double[] {1.5, 1.5, 1.5, 2.5, 2.5, 2.5, 2.5, 4, 4, 5, 5, 5, 5, 6}, s.values());
+        assertArrayEquals(new int[] {0, 1, 4, 5, 6, 8, 10, 11, 12}, s.missingRows());
+        assertEquals(9, s.missing().cardinality());
         assertTrue(s.missing().get(8) && !s.missing().get(7));
-        assertEquals(10, s.epochSeconds().length);
+        assertEquals(14, s.epochSeconds().length);
     }
 
     /** The three-argument read, and --missing error, fail on the first missing cell and name its line. */
