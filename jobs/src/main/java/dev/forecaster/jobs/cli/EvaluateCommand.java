@@ -76,7 +76,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header line.")
     Path csv;
 
-    @Option(names = "--time-column", description = "Time column; its interval sets the seasonal period and the default split (default: the first column named date, timestamp, datetime or time, in any case).")
+    @Option(names = "--time-column", description = "Time column, or DATE+TIME for a date column and a time-of-day column read together; its interval sets the seasonal period and the default split (default: the first column named date, timestamp, datetime or time, in any case, joined with a time column when it holds dates only and that one times of day).")
     String timeColumn;
 
     @Option(names = "--target", defaultValue = "OT", description = "Column to forecast (default: ${DEFAULT-VALUE}).")
@@ -212,7 +212,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         try {
             String time = timeColumn;
             if (time == null) {
-                time = TimeSeries.defaultTimeColumn(TimeSeries.columns(csv));
+                time = TimeSeries.defaultTimeColumn(csv);
                 if (!time.equals("date")) {
                     err.println("evaluate: time column " + time + " (--time-column chooses another)");
                 }

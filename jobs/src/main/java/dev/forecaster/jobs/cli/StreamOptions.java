@@ -63,7 +63,7 @@ public final class StreamOptions {
     @Option(names = "--column", defaultValue = "OT", description = "Column of --base (default: ${DEFAULT-VALUE}).")
     String column;
 
-    @Option(names = "--time-column", description = "Time column of --base (default: the first column named date, timestamp, datetime or time, in any case).")
+    @Option(names = "--time-column", description = "Time column of --base, or DATE+TIME for a date and a time-of-day column (default: as evaluate finds it: the first column named date, timestamp, datetime or time, in any case).")
     String timeColumn;
 
     /** @throws IllegalArgumentException with a one-line message for impossible settings or an unreadable --base */
@@ -99,7 +99,7 @@ public final class StreamOptions {
         }
         TimeSeries series;
         try {
-            String time = timeColumn != null ? timeColumn : TimeSeries.defaultTimeColumn(TimeSeries.columns(base));
+            String time = timeColumn != null ? timeColumn : TimeSeries.defaultTimeColumn(base);
             series = TimeSeries.readCsv(base, time, column);
         } catch (IOException e) {
             // A malformed file is the caller's to fix, like a wrong option.

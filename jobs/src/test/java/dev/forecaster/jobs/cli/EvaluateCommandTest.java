@@ -114,6 +114,23 @@ class EvaluateCommandTest {
         assertTrue(r.stderr().contains("evaluate: time column Timestamp (--time-column chooses another)"), r.stderr());
         assertTrue(r.stderr().contains("column OT, 300 rows"), r.stderr());
 
+        // A date column and a time-of-day column, as the UCI archive writes them, are read together.
+        List<String> uci = new ArrayList<>();
+        uci.add("Date;Time;Global_active_power");
+        for (int i = 0; i < 300; i++) {
+            LocalDateTime at = t.plusMinutes(i);
+            uci.add(String.format("%d/%d/%d;%02d:%02d:00;%s", at.getDayOfMonth(), at.getMonthValue(), at.getYear(),
+                    at.getHour(), at.getMinute(), i % 50 == 7 ? "?" : String.valueOf(2 + Math.sin(i / 10.0))));
+        }
+        Path household = dir.resolve("household.csv");
+        Files.write(household, uci);
+        Captured joined = Captured.run("evaluate", "--csv", household.toString(), "--target", "Global_active_power",
+                "--horizons", "4", "--models", "persistence");
+        assertEquals(0, joined.code(), joined.err());
+        assertTrue(joined.stderr().contains("evaluate: time column Date+Time"), joined.stderr());
+        assertTrue(joined.stderr().contains("6 missing values"), joined.stderr());
+        assertTrue(!joined.stderr().contains("gap"), "one row per minute, no gaps: " + joined.stderr());
+
         Path none = dir.resolve("no-time.csv");
         Files.writeString(none, "when,OT\n2020-01-01,1\n");
         CliRun misuse = CliRun.of("evaluate", "--csv", none.toString(), "--models", "persistence");

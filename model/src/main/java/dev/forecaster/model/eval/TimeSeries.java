@@ -114,7 +114,8 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
             }
             char delimiter = CsvFields.delimiter(header);
             List<String> columns = CsvFields.split(header, delimiter).stream().map(CsvFields::unquote).toList();
-            int timeIndex = indexOf(columns, timeColumn);
+            int[] timeIndexes = timeIndexes(columns, timeColumn);
+            int timeIndex = timeIndexes == null ? -1 : Arrays.stream(timeIndexes).max().orElse(-1);
             int targetIndex = indexOf(columns, targetColumn);
             if (timeIndex < 0 || targetIndex < 0) {
                 String name = timeIndex < 0 ? timeColumn : targetColumn;
@@ -168,7 +169,7 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
                 }
                 values[n] = v;
                 lineNos[n] = lineNo;
-                timeCells.add(CsvFields.unquote(cells.get(timeIndex)));
+                timeCells.add(timeCell(cells, timeIndexes));
                 n++;
             }
             long[] times = epochSeconds(timeCells, lineNos, file);
@@ -217,6 +218,69 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
         }
         throw new IllegalArgumentException("no time column named " + String.join(", ", TIME_COLUMN_NAMES)
                 + "; name one with --time-column; columns are " + columns);
+    }
+
+    /**
+     * The time column's index, or the indexes of {@code A+B} (a date column and a time-of-day
+     * column, joined with a space); null when a part is missing. A header name holding {@code +}
+     * itself is found first.
+     */
+    private static int[] timeIndexes(List<String> columns, String timeColumn) {
+        int whole = indexOf(columns, timeColumn);
+        if (whole >= 0 || !timeColumn.contains("+")) {
+            return whole >= 0 ? new int[] {whole} : null;
+        }
+        String[] parts = timeColumn.split("\\+");
+        int[] indexes = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            indexes[i] = indexOf(columns, parts[i]);
+            if (indexes[i] < 0) {
+                return null;
+            }
+        }
+        return indexes;
+    }
+
+    private static String timeCell(List<String> cells, int[] indexes) {
+        if (indexes.length == 1) {
+            return CsvFields.unquote(cells.get(indexes[0]));
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i : indexes) {
+            b.append(b.length() == 0 ? "" : " ").append(CsvFields.unquote(cells.get(i)).trim());
+        }
+        return b.toString();
+    }
+
+    /**
+     * {@link #defaultTimeColumn(List)} for a file, looking at its first data row too: where that
+     * column holds dates without a time of day and a column named {@code time} holds times of day
+     * (as in the UCI archive's {@code Date;Time;…} files), the two joined, {@code Date+Time}.
+     *
+     * @throws IOException when the file cannot be read or is empty
+     * @throws IllegalArgumentException when it has no column of the usual names
+     */
+    public static String defaultTimeColumn(Path file) throws IOException {
+        List<String> columns = columns(file);
+        String chosen = defaultTimeColumn(columns);
+        List<String> first;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            String row = in.readLine();
+            if (header == null || row == null) {
+                return chosen;
+            }
+            first = CsvFields.split(row, CsvFields.delimiter(header.startsWith("\uFEFF") ? header.substring(1) : header))
+                    .stream().map(CsvFields::unquote).toList();
+        }
+        int dateIndex = columns.indexOf(chosen);
+        for (int i = 0; i < columns.size() && i < first.size(); i++) {
+            if (i != dateIndex && columns.get(i).trim().equalsIgnoreCase("time") && dateIndex < first.size()
+                    && !first.get(dateIndex).contains(":") && first.get(i).contains(":")) {
+                return chosen + "+" + columns.get(i);
+            }
+        }
+        return chosen;
     }
 
     /** The column named exactly so, else the only one named so in another case or with spaces around. */

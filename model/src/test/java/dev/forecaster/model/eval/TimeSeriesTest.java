@@ -213,4 +213,28 @@ class TimeSeriesTest {
         // The usual names are tried in their order (date, timestamp, datetime, time), not the header's.
         assertEquals("datetime", TimeSeries.defaultTimeColumn(java.util.List.of("v", "time", "datetime")));
     }
+
+    /**
+     * The UCI archive's layout: a day-first date column, a time-of-day column, semicolons and '?'
+     * for missing values. Found as Date+Time, and read as one time per row.
+     */
+    @Test
+    void aDateColumnAndATimeOfDayColumnAreReadTogether(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("household.csv");
+        Files.writeString(file, "Date;Time;Global_active_power\n16/12/2006;23:58:00;4.216\n16/12/2006;23:59:00;?\n"
+                + "17/12/2006;00:00:00;5.360\n");
+        assertEquals("Date+Time", TimeSeries.defaultTimeColumn(file));
+        TimeSeries s = TimeSeries.readCsv(file, "Date+Time", "Global_active_power", TimeSeries.MissingValues.CARRY);
+        long midnight = java.time.Instant.parse("2006-12-17T00:00:00Z").getEpochSecond();
+        assertArrayEquals(new long[] {midnight - 120, midnight - 60, midnight}, s.epochSeconds());
+        assertArrayEquals(new double[] {4.216, 4.216, 5.36}, s.values(), 0);
+        assertArrayEquals(new int[] {1}, s.missingRows());
+        // A date column that holds times already is the time on its own.
+        Path full = dir.resolve("full.csv");
+        Files.writeString(full, "date,time,OT\n2016-07-01 00:00:00,00:00,1\n");
+        assertEquals("date", TimeSeries.defaultTimeColumn(full));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TimeSeries.readCsv(file, "Date+Hour", "Global_active_power"));
+        assertTrue(e.getMessage().contains("has no column 'Date+Hour'"), e.getMessage());
+    }
 }
