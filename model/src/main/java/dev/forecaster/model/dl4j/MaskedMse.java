@@ -1,11 +1,8 @@
 package dev.forecaster.model.dl4j;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * DL4J's mean squared error ({@code LossMSE}: per example Σ_k (y_k − ŷ_k)² / H, gradient
@@ -17,17 +14,9 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * slicing inside the labels. The point head uses this loss only when some label is NaN (a backtest
  * over filled-in rows), so every other fit keeps DL4J's own MSE.
  */
-public final class MaskedMse implements ILossFunction {
+public final class MaskedMse extends LabelLoss {
 
     private static final long serialVersionUID = 1L;
-
-    @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-            boolean average) {
-        INDArray perExample = computeScoreArray(labels, preOutput, activationFn, mask);
-        double score = perExample.sumNumber().doubleValue();
-        return average ? score / perExample.size(0) : score;
-    }
 
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
@@ -65,13 +54,6 @@ public final class MaskedMse implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-            INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
     public String name() {
         return "MaskedMse";
     }
@@ -96,37 +78,6 @@ public final class MaskedMse implements ILossFunction {
             throw new IllegalArgumentException("MaskedMse takes 2-d outputs and labels of one shape, got "
                     + java.util.Arrays.toString(preOutput.shape()) + " and " + java.util.Arrays.toString(labels.shape()));
         }
-        int rows = (int) preOutput.size(0);
-        int width = (int) preOutput.size(1);
-        double[] maskValues = null;
-        int maskColumns = 0;
-        if (mask != null) {
-            maskColumns = (int) (mask.rank() == 1 ? 1 : mask.size(1));
-            if (mask.size(0) != rows || (maskColumns != 1 && maskColumns != width)) {
-                throw new IllegalArgumentException("Mask of shape " + java.util.Arrays.toString(mask.shape())
-                        + " fits neither one column per example nor one per label of " + rows + " x " + width);
-            }
-            maskValues = values(mask);
-        }
-        return new Terms(rows, width, values(activationFn.getActivation(preOutput.dup(), true)), values(labels),
-                maskValues, maskColumns);
-    }
-
-    private static double[] values(INDArray a) {
-        INDArray c = a.castTo(DataType.DOUBLE).dup('c');
-        return c.reshape('c', new long[] {c.length()}).toDoubleVector();
-    }
-
-    private record Terms(int rows, int width, double[] out, double[] labels, double[] maskValues, int maskColumns) {
-        /** The mask's weight of one label, 0 for a NaN label. */
-        double weight(int row, int step) {
-            if (Double.isNaN(labels[row * width + step])) {
-                return 0;
-            }
-            if (maskValues == null) {
-                return 1;
-            }
-            return maskColumns == 1 ? maskValues[row] : maskValues[row * width + step];
-        }
+        return readTerms(labels, preOutput, activationFn, mask);
     }
 }

@@ -104,16 +104,9 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
             throws IOException {
         Objects.requireNonNull(missing, "missing");
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null) {
-                throw new IOException(file + " is empty");
-            }
-            // Spreadsheets often save UTF-8 with a byte-order mark, which would hide in the first name.
-            if (header.startsWith("\uFEFF")) {
-                header = header.substring(1);
-            }
+            String header = header(in, file);
             char delimiter = CsvFields.delimiter(header);
-            List<String> columns = CsvFields.split(header, delimiter).stream().map(CsvFields::unquote).toList();
+            List<String> columns = fields(header, delimiter);
             int[] timeIndexes = timeIndexes(columns, timeColumn);
             int timeIndex = timeIndexes == null ? -1 : Arrays.stream(timeIndexes).max().orElse(-1);
             int targetIndex = indexOf(columns, targetColumn);
@@ -191,15 +184,22 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
      */
     public static List<String> columns(Path file) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null) {
-                throw new IOException(file + " is empty");
-            }
-            if (header.startsWith("\uFEFF")) {
-                header = header.substring(1);
-            }
-            return CsvFields.split(header, CsvFields.delimiter(header)).stream().map(CsvFields::unquote).toList();
+            String header = header(in, file);
+            return fields(header, CsvFields.delimiter(header));
         }
+    }
+
+    /** The header line, without the byte-order mark spreadsheets often save UTF-8 with (it would hide in the first name). */
+    private static String header(BufferedReader in, Path file) throws IOException {
+        String header = in.readLine();
+        if (header == null) {
+            throw new IOException(file + " is empty");
+        }
+        return header.startsWith("\uFEFF") ? header.substring(1) : header;
+    }
+
+    private static List<String> fields(String line, char delimiter) {
+        return CsvFields.split(line, delimiter).stream().map(CsvFields::unquote).toList();
     }
 
     /**
@@ -261,18 +261,16 @@ public record TimeSeries(String name, long[] epochSeconds, double[] values, int[
      * @throws IllegalArgumentException when it has no column of the usual names
      */
     public static String defaultTimeColumn(Path file) throws IOException {
-        List<String> columns = columns(file);
-        String chosen = defaultTimeColumn(columns);
+        List<String> columns;
         List<String> first;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
+            String header = header(in, file);
+            char delimiter = CsvFields.delimiter(header);
+            columns = fields(header, delimiter);
             String row = in.readLine();
-            if (header == null || row == null) {
-                return chosen;
-            }
-            first = CsvFields.split(row, CsvFields.delimiter(header.startsWith("\uFEFF") ? header.substring(1) : header))
-                    .stream().map(CsvFields::unquote).toList();
+            first = row == null ? List.of() : fields(row, delimiter);
         }
+        String chosen = defaultTimeColumn(columns);
         int dateIndex = columns.indexOf(chosen);
         for (int i = 0; i < columns.size() && i < first.size(); i++) {
             if (i != dateIndex && columns.get(i).trim().equalsIgnoreCase("time") && dateIndex < first.size()
