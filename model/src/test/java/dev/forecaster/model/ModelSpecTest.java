@@ -115,6 +115,7 @@ class ModelSpecTest {
         assertEquals(ModelSpec.lstm(64, 1, 24), o.spec());
         assertEquals(96, o.windowLength());
         assertEquals(48, o.tbpttLength());
+        assertEquals(48, o.tbpttBackLength(), "the whole segment unless told otherwise");
         assertEquals(32, o.batchSize());
         assertEquals(300, o.maxIterations());
         assertEquals(3e-3, o.learningRate());
@@ -126,5 +127,16 @@ class ModelSpecTest {
         assertEquals(ModelSpec.of(CellType.GRU, 64, 1, 24), o.toBuilder().cellType(CellType.GRU).build().spec());
         assertEquals(o, o.toBuilder().build());
         assertThrows(IllegalArgumentException.class, () -> TrainingOptions.builder().validationFraction(1.0).build());
+    }
+
+    @Test
+    void theBackwardLengthIsAtMostTheForwardOneAndFollowsItWhenEqual() {
+        TrainingOptions o = TrainingOptions.builder().tbpttLength(24).tbpttBackLength(8).build();
+        assertEquals(8, o.tbpttBackLength());
+        assertEquals(8, o.toBuilder().tbpttLength(12).build().tbpttBackLength());
+        // Equal lengths mean "the whole segment", which a new forward length keeps meaning.
+        assertEquals(12, TrainingOptions.defaults().toBuilder().tbpttLength(12).build().tbpttBackLength());
+        assertThrows(IllegalArgumentException.class, () -> o.toBuilder().tbpttLength(6).build());
+        assertThrows(IllegalArgumentException.class, () -> TrainingOptions.builder().tbpttBackLength(-1).build());
     }
 }

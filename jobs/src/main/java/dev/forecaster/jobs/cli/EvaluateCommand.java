@@ -157,6 +157,14 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = {"--window", "--lstm-window"}, defaultValue = "48", description = "Recurrent training window and forecast context in steps (default: ${DEFAULT-VALUE}).")
     int window;
 
+    @Option(names = "--tbptt", defaultValue = "48", paramLabel = "STEPS",
+            description = "Recurrent models: truncated BPTT cuts each training window into segments of this many steps (at most --window), the recurrent state carried from one to the next (default: ${DEFAULT-VALUE}).")
+    int tbptt;
+
+    @Option(names = "--tbptt-backward", defaultValue = "0", paramLabel = "STEPS",
+            description = "Recurrent models: gradients flow back through only the last STEPS steps of each segment, from the state before them held constant; 0 = the whole segment (default: ${DEFAULT-VALUE}).")
+    int tbpttBackward;
+
     @Option(names = "--head", defaultValue = "point", converter = HeadOption.class,
             description = "Head of the recurrent models: point (MSE) or gaussian (a mean and a standard deviation per step, trained and selected on their likelihood, the standard deviations then calibrated on the validation rows) (default: ${DEFAULT-VALUE}).")
     HeadKind head;
@@ -180,6 +188,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         List<String> names = models.stream().map(m -> m.strip().toLowerCase(Locale.ROOT)).distinct().toList();
         if (hidden <= 0 || layers <= 0 || window <= 0 || iterations < 0 || baseBlock < 0) {
             throw usage("--hidden, --layers and --window must be positive and --iterations and --base-block not negative");
+        }
+        if (tbptt <= 0 || tbpttBackward < 0 || tbpttBackward > tbptt) {
+            throw usage("--tbptt must be positive and --tbptt-backward from 0 (the whole segment) to --tbptt, were "
+                    + tbptt + " and " + tbpttBackward);
         }
         if (ensemble < 1) {
             throw usage("--ensemble must be at least 1, was " + ensemble);
@@ -442,7 +454,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                                             residual ? RecurrentForecaster.Base.NLINEAR : RecurrentForecaster.Base.PERSISTENCE,
                                             seed + i)
                                     .withCell(CELLS.get(cell), cell.equals("irnn"))
-                                    .withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
+                                    .withTbptt(tbptt, tbpttBackward).withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
                                     .withNlinearLookback(lookback).withHead(head).withBaseBlock(baseBlock).withShrink(shrink)
                                     .withLocalScale(localScale).withShrinkUncertainty(shrinkUncertainty)
                                     .withFeatures(calendar.features()),

@@ -62,7 +62,10 @@ public final class RetrainOptions {
                     .withDescription("Steps per training sub-window cut from a TrainingWindow.");
     public static final ConfigOption<Integer> TBPTT_LENGTH =
             key("forecaster.train.tbptt-length").intType().defaultValue(24)
-                    .withDescription("Truncated-BPTT segment length.");
+                    .withDescription("Truncated-BPTT forward length: sub-windows are trained in segments of this many steps, the recurrent state carried from one to the next.");
+    public static final ConfigOption<Integer> TBPTT_BACKWARD_LENGTH =
+            key("forecaster.train.tbptt-backward-length").intType().defaultValue(0)
+                    .withDescription("Truncated-BPTT backward length: gradients flow back through the last this many steps of each segment, from the state before them held constant; 0 = the forward length (the whole segment).");
     public static final ConfigOption<Double> LEARNING_RATE =
             key("forecaster.train.learning-rate").doubleType().defaultValue(3e-3)
                     .withDescription("Adam learning rate of the workers.");
@@ -117,7 +120,7 @@ public final class RetrainOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(MODELS_TOPIC, TRAINING_WINDOWS_TOPIC, ROUNDS_TOPIC, UPDATES_TOPIC, HISTORY_LENGTH,
                 SAMPLE_EVERY, SAMPLE_MIN_POINTS, SAMPLE_CAP, SAMPLE_INTERVAL, WORKERS, WINDOWS_PER_WORKER, LOCAL_BATCHES, BATCH_SIZE,
-                WINDOW_LENGTH, TBPTT_LENGTH, LEARNING_RATE, SEED, ROUNDS_PER_RETRAIN, STRAGGLER_TIMEOUT,
+                WINDOW_LENGTH, TBPTT_LENGTH, TBPTT_BACKWARD_LENGTH, LEARNING_RATE, SEED, ROUNDS_PER_RETRAIN, STRAGGLER_TIMEOUT,
                 HELD_OUT_EVERY, HELD_OUT_WINDOWS, MIN_HELD_OUT, GATE_MARGIN, GATE_DIVERGENCE, GATE_WARMUP, PERIOD,
                 DRIFT_FACTOR, DRIFT_WINDOW, RETRY_DELAY, TICK, INJECT_NAN_ROUND);
     }
@@ -129,6 +132,6 @@ public final class RetrainOptions {
 
     public static RoundOptions roundOptions(ReadableConfig config) {
         return new RoundOptions(config.get(LOCAL_BATCHES), config.get(BATCH_SIZE), config.get(WINDOW_LENGTH),
-                config.get(TBPTT_LENGTH), config.get(LEARNING_RATE), 1.0, config.get(SEED));
+                config.get(TBPTT_LENGTH), config.get(TBPTT_BACKWARD_LENGTH), config.get(LEARNING_RATE), 1.0, config.get(SEED));
     }
 }

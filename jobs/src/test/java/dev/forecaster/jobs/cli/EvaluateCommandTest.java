@@ -40,7 +40,7 @@ class EvaluateCommandTest {
         assertEquals(0, r.code());
         for (String option : new String[] {"--csv", "--horizons", "--models", "--mode", "--forecasts-out", "--retrain-every",
                 "--hidden", "--layers", "--window", "--iterations", "gru", "irnn", "--calendar", "--calendar-zone",
-                "hour_of_day", "--ensemble", "--base-block"}) {
+                "hour_of_day", "--ensemble", "--base-block", "--tbptt", "--tbptt-backward"}) {
             assertTrue(r.out().contains(option), option);
         }
     }
@@ -160,6 +160,9 @@ class EvaluateCommandTest {
                 {"evaluate", "--csv", file, "--calendar", "moon_phase"},
                 {"evaluate", "--csv", file, "--ensemble", "0"},
                 {"evaluate", "--csv", file, "--local-scale", "1"},
+                {"evaluate", "--csv", file, "--tbptt", "0"},
+                {"evaluate", "--csv", file, "--tbptt", "12", "--tbptt-backward", "13"},
+                {"evaluate", "--csv", file, "--tbptt-backward", "-1"},
                 {"evaluate", "--csv", file, "--local-scale", "-24"},
                 {"evaluate", "--csv", file, "--missing", "interpolate"},
                 {"evaluate", "--csv", file, "--report", dir.toString()},
@@ -353,6 +356,18 @@ class EvaluateCommandTest {
                 "--window", "12", "--iterations", "2", "--local-scale", "24");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.stderr().contains("local_scale=24.0") && r.stderr().contains("val_local_ratio_mean="), r.stderr());
+    }
+
+    /** The truncated-BPTT lengths reach the recurrent models: their fit report names them, clamped to the window. */
+    @Test
+    void truncatedBpttLengthsReachTheRecurrentModels() throws IOException {
+        Path file = csv(200);
+        Captured r = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test",
+                "150:180", "--horizons", "4", "--models", "gru-nlinear,rnn-nlinear", "--lookback", "24", "--hidden", "4",
+                "--window", "12", "--iterations", "2", "--tbptt", "6", "--tbptt-backward", "3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, r.stderr().lines().filter(l -> l.contains("tbptt=6.0") && l.contains("tbptt_backward=3.0")).count(),
+                r.stderr());
     }
 
     /** A seed ensemble fits one member per seed and reports the average under its own name. */

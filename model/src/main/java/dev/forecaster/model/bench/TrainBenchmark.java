@@ -30,11 +30,11 @@ public final class TrainBenchmark {
     /** Sizes of the benchmark. */
     public record Settings(int series, int length, int hidden, int horizon, int rounds, RoundOptions round, long seed) {
         public static Settings defaults() {
-            return new Settings(32, 600, 32, 8, 4, new RoundOptions(25, 16, 48, 24, 3e-3, 1.0, 42L), 42L);
+            return new Settings(32, 600, 32, 8, 4, new RoundOptions(25, 16, 48, 24, 0, 3e-3, 1.0, 42L), 42L);
         }
 
         public static Settings quick() {
-            return new Settings(4, 200, 8, 4, 1, new RoundOptions(2, 4, 24, 12, 3e-3, 1.0, 42L), 42L);
+            return new Settings(4, 200, 8, 4, 1, new RoundOptions(2, 4, 24, 12, 0, 3e-3, 1.0, 42L), 42L);
         }
     }
 

@@ -46,7 +46,7 @@ import java.util.TreeMap;
  *
  * <p>Recurrent layers per cell type: {@code LSTM} is DL4J's LSTM (tanh, sigmoid gates, no
  * peepholes), {@code GRU} our SameDiff {@link GruLayer}, {@code RNN} DL4J's {@code SimpleRnn} with
- * tanh (the Elman network). Every one has the parameters {@code W}, {@code RW} and {@code b}, so a
+ * tanh (the Elman network) as {@link ElmanLayer}, whose truncated BPTT is corrected. Every one has the parameters {@code W}, {@code RW} and {@code b}, so a
  * snapshot stores layer i as {@code i_W}, {@code i_RW}, {@code i_b} whatever the cell.
  */
 public final class Dl4jModels {
@@ -113,7 +113,7 @@ public final class Dl4jModels {
                 .build());
         MultiLayerConfiguration conf = layers
                 .tBPTTForwardLength(opts.tbpttLength())
-                .tBPTTBackwardLength(opts.tbpttLength())
+                .tBPTTBackwardLength(opts.tbpttBackLength())
                 .backpropType(BackpropType.TruncatedBPTT)
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -154,7 +154,8 @@ public final class Dl4jModels {
                 if (identityInit) {
                     rnn.weightInitRecurrent(new WeightInitIdentity());
                 }
-                yield rnn.build();
+                // DL4J's runtime gets truncated BPTT wrong; ElmanLayer is the same layer with it right.
+                yield ElmanLayer.of(rnn);
             }
         };
     }

@@ -14,6 +14,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,10 +32,11 @@ import java.util.Map;
  * segment to segment, as for DL4J's LSTM.
  *
  * <p>Gradients: the graph's loss is Σ(output ∘ ε) for the ε DL4J passes down, so SameDiff's
- * gradients of it are exactly dL/dparams and dL/dinput. A TBPTT segment backpropagates through all
- * of its steps from the stored initial state, which is held constant (the truncation); a backward
- * length shorter than the forward one is not supported, and {@code Dl4jModels} always makes them
- * equal. Masks are not supported.
+ * gradients of it are exactly dL/dparams and dL/dinput. A TBPTT segment backpropagates through its
+ * last {@code tbpttBackLength} steps (all of them by default) from the state before them, held
+ * constant (the truncation): the segment's stored initial state, or the forward pass's output at the
+ * step before. The errors of earlier steps are left out, and their input gradients are zero, as
+ * DL4J's LSTM and SimpleRnn do. Masks are not supported.
  *
  * <p>Like every DL4J layer, one thread at a time.
  */
@@ -50,6 +53,8 @@ final class GruLayerRuntime extends SameDiffLayer implements RecurrentLayer {
     private Map<String, INDArray> tBpttStateMap = new HashMap<>();
     /** Initial state of the last forward pass, which backpropagation must start from too; null = zeros. */
     private INDArray lastH0;
+    /** Outputs [mb, H, T] of the last forward pass: a shorter backward pass starts from one of them. */
+    private INDArray lastOutput;
 
     GruLayerRuntime(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -89,18 +94,18 @@ final class GruLayerRuntime extends SameDiffLayer implements RecurrentLayer {
         });
     }
 
-    private Map<String, INDArray> placeholders(Graph g, INDArray h0) {
+    private Map<String, INDArray> placeholders(Graph g, INDArray in, INDArray h0) {
         for (Map.Entry<String, INDArray> e : paramTable.entrySet()) {
             g.sd().associateArrayWithVariable(e.getValue(), e.getKey());
         }
-        long mb = input.size(0);
+        long mb = in.size(0);
         INDArray state = h0 != null ? h0 : Nd4j.zeros(dataType, mb, gru().getNOut());
         if (state.size(0) != mb) {
             throw new IllegalStateException("Stored GRU state is for " + state.size(0)
                     + " sequences, input has " + mb + "; clear the state first");
         }
         Map<String, INDArray> ph = new HashMap<>();
-        ph.put(INPUT, input.castTo(dataType));
+        ph.put(INPUT, in.castTo(dataType));
         ph.put(H0, state);
         return ph;
     }
@@ -117,8 +122,9 @@ final class GruLayerRuntime extends SameDiffLayer implements RecurrentLayer {
         lastH0 = h0;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             Graph g = graph(Math.toIntExact(input.size(2)));
-            Map<String, INDArray> out = g.sd().output(placeholders(g, h0), g.output(), g.last());
-            return new INDArray[] {out.get(g.output()).dup(), out.get(g.last()).dup()};
+            Map<String, INDArray> out = g.sd().output(placeholders(g, input, h0), g.output(), g.last());
+            lastOutput = out.get(g.output()).dup();
+            return new INDArray[] {lastOutput, out.get(g.last()).dup()};
         }
     }
 
@@ -131,19 +137,41 @@ final class GruLayerRuntime extends SameDiffLayer implements RecurrentLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
+        return backpropagate(epsilon, Math.toIntExact(input.size(2)), workspaceMgr);
+    }
+
+    /** Gradients of the last {@code back} steps of the last forward pass, from the state before them. */
+    private Pair<Gradient, INDArray> backpropagate(INDArray epsilon, int back, LayerWorkspaceMgr workspaceMgr) {
         Gradient gradient = new DefaultGradient();
         INDArray inputGradient;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            Graph g = graph(Math.toIntExact(input.size(2)));
-            Map<String, INDArray> ph = placeholders(g, lastH0);
-            ph.put(EPSILON, epsilon.castTo(dataType));
+            int steps = Math.toIntExact(input.size(2));
+            int start = steps - back;
+            INDArray in = input;
+            INDArray eps = epsilon;
+            INDArray h0 = lastH0;
+            if (start > 0) {
+                INDArrayIndex tail = NDArrayIndex.interval(start, steps);
+                in = input.get(NDArrayIndex.all(), NDArrayIndex.all(), tail).dup();
+                eps = epsilon.get(NDArrayIndex.all(), NDArrayIndex.all(), tail).dup();
+                h0 = lastOutput.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(start - 1)).dup();
+            }
+            Graph g = graph(back);
+            Map<String, INDArray> ph = placeholders(g, in, h0);
+            ph.put(EPSILON, eps.castTo(dataType));
             Map<String, INDArray> grads = g.sd().calculateGradients(ph, g.gradientTargets());
             for (String key : paramTable.keySet()) {
                 INDArray view = gradTable.get(key);
                 view.assign(grads.get(key));
                 gradient.gradientForVariable().put(key, view);
             }
-            inputGradient = grads.get(INPUT).dup();
+            if (start > 0) {
+                inputGradient = Nd4j.zeros(dataType, input.size(0), input.size(1), steps);
+                inputGradient.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(start, steps))
+                        .assign(grads.get(INPUT));
+            } else {
+                inputGradient = grads.get(INPUT).dup();
+            }
         }
         return new Pair<>(gradient, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, inputGradient));
     }
@@ -206,6 +234,8 @@ final class GruLayerRuntime extends SameDiffLayer implements RecurrentLayer {
     @Override
     public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackLength,
             LayerWorkspaceMgr workspaceMgr) {
-        return backpropGradient(epsilon, workspaceMgr);
+        assertInputSet(true);
+        int steps = Math.toIntExact(input.size(2));
+        return backpropagate(epsilon, Math.min(Math.max(tbpttBackLength, 1), steps), workspaceMgr);
     }
 }

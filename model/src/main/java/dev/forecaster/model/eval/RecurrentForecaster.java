@@ -75,6 +75,10 @@ public final class RecurrentForecaster implements Forecaster {
     /**
      * @param cell the recurrent cell of every layer
      * @param identityInit start the recurrent weights at the identity (IRNN); RNN cells only
+     * @param tbpttLength truncated-BPTT forward length: a training window is cut into segments of
+     *     this many steps
+     * @param tbpttBackLength steps at the end of each segment that gradients flow back through
+     *     ({@link TrainingOptions#tbpttBackLength}); 0 = the whole segment
      * @param head a point head (trained on MSE, selected on validation MSE) or a Gaussian one
      *     (trained on its NLL, selected on validation NLL); a Gaussian forecaster's spreads are its
      *     predicted standard deviations of the base's error, times per-step factors fitted on the
@@ -100,7 +104,7 @@ public final class RecurrentForecaster implements Forecaster {
      *     carry is not trusted as much as one they all show
      */
     public record Options(CellType cell, boolean identityInit, Base base, int hiddenSize, int layers,
-            int window, int tbpttLength, int batchSize, int maxIterations, int evalEvery, int patience,
+            int window, int tbpttLength, int tbpttBackLength, int batchSize, int maxIterations, int evalEvery, int patience,
             double learningRate, double clipNorm, int nlinearLookback, long seed, HeadKind head,
             InputFeatures features, int baseBlock, boolean shrink, int localScale, boolean shrinkUncertainty) {
 
@@ -110,6 +114,7 @@ public final class RecurrentForecaster implements Forecaster {
             Objects.requireNonNull(head, "head");
             Objects.requireNonNull(features, "features");
             if (hiddenSize <= 0 || layers <= 0 || window <= 0 || tbpttLength <= 0 || batchSize <= 0
+                    || tbpttBackLength < 0 || tbpttBackLength > tbpttLength
                     || maxIterations < 0 || evalEvery <= 0 || patience <= 0 || nlinearLookback < 2
                     || baseBlock < 0 || localScale < 0 || localScale == 1) {
                 throw new IllegalArgumentException("invalid recurrent options " + this);
@@ -161,8 +166,17 @@ public final class RecurrentForecaster implements Forecaster {
 
         /** The same with {@code hidden} units and windows of {@code windowLength}, TBPTT no longer than a window. */
         public Options withShape(int hidden, int windowLength) {
+            int forward = Math.min(tbpttLength, windowLength);
             return toBuilder().hiddenSize(hidden).window(windowLength)
-                    .tbpttLength(Math.min(tbpttLength, windowLength)).build();
+                    .tbpttLength(forward).tbpttBackLength(Math.min(tbpttBackLength, forward)).build();
+        }
+
+        /**
+         * The same with truncated BPTT over segments of {@code forward} steps (at most a window),
+         * gradients flowing back through the last {@code back} of them (0 = all).
+         */
+        public Options withTbptt(int forward, int back) {
+            return toBuilder().tbpttLength(forward).tbpttBackLength(back).build();
         }
 
         /** The same, with the correction scaled by validation-fitted factors or added whole. */
@@ -200,6 +214,7 @@ public final class RecurrentForecaster implements Forecaster {
             private int layers = 1;
             private int window = 48;
             private int tbpttLength = 48;
+            private int tbpttBackLength;
             private int batchSize = 32;
             private int maxIterations = 400;
             private int evalEvery = 50;
@@ -228,6 +243,7 @@ public final class RecurrentForecaster implements Forecaster {
                 layers = o.layers;
                 window = o.window;
                 tbpttLength = o.tbpttLength;
+                tbpttBackLength = o.tbpttBackLength;
                 batchSize = o.batchSize;
                 maxIterations = o.maxIterations;
                 evalEvery = o.evalEvery;
@@ -251,6 +267,7 @@ public final class RecurrentForecaster implements Forecaster {
             public Builder layers(int v) { layers = v; return this; }
             public Builder window(int v) { window = v; return this; }
             public Builder tbpttLength(int v) { tbpttLength = v; return this; }
+            public Builder tbpttBackLength(int v) { tbpttBackLength = v; return this; }
             public Builder batchSize(int v) { batchSize = v; return this; }
             public Builder maxIterations(int v) { maxIterations = v; return this; }
             public Builder evalEvery(int v) { evalEvery = v; return this; }
@@ -267,7 +284,7 @@ public final class RecurrentForecaster implements Forecaster {
             public Builder shrinkUncertainty(boolean v) { shrinkUncertainty = v; return this; }
 
             public Options build() {
-                return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, batchSize,
+                return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, tbpttBackLength, batchSize,
                         maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head,
                         features, baseBlock, shrink, localScale, shrinkUncertainty);
             }
@@ -397,7 +414,8 @@ public final class RecurrentForecaster implements Forecaster {
                 .withFeatures(inputs);
         TrainingOptions trainOpts = TrainingOptions.builder()
                 .seed(options.seed()).hiddenSize(options.hiddenSize()).layers(options.layers())
-                .horizon(h).windowLength(w).tbpttLength(options.tbpttLength())
+                .horizon(h).windowLength(w).tbpttLength(Math.min(options.tbpttLength(), w))
+                .tbpttBackLength(Math.min(options.tbpttBackLength(), w))
                 .batchSize(options.batchSize()).maxIterations(Math.max(1, options.maxIterations()))
                 .learningRate(options.learningRate()).clipNorm(options.clipNorm())
                 .cellType(options.cell()).identityInit(options.identityInit())
@@ -452,6 +470,11 @@ public final class RecurrentForecaster implements Forecaster {
         if (options.head() == HeadKind.GAUSSIAN) {
             report.put("val_nll_base", initialNll);
             report.put("val_nll", bestScore[1]);
+        }
+        if (trainOpts.tbpttLength() < w || trainOpts.tbpttBackLength() < trainOpts.tbpttLength()) {
+            // Named only when truncation does something: by default a window is one whole segment.
+            report.put("tbptt", (double) trainOpts.tbpttLength());
+            report.put("tbptt_backward", (double) trainOpts.tbpttBackLength());
         }
         if (options.localScale() > 0) {
             report.put("local_scale", (double) options.localScale());

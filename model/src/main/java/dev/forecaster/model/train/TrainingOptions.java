@@ -12,7 +12,12 @@ import java.util.Objects;
  * Hyper-parameters of one training run. Build with {@link #builder()}; every field has a default.
  *
  * @param windowLength time steps of input per training window
- * @param tbpttLength truncated-BPTT segment length, forward and backward
+ * @param tbpttLength truncated-BPTT forward length: windows are cut into segments of this many
+ *     steps, and the recurrent state carries from one segment to the next
+ * @param tbpttBackLength truncated-BPTT backward length, at most {@code tbpttLength}: gradients flow
+ *     back through only the last this many steps of each segment, from the state before them held
+ *     constant, and the recurrent layers learn from those steps' errors only (the head from all);
+ *     0 means the forward length, the full segment
  * @param maxIterations number of minibatches fitted (each is windowLength/tbpttLength parameter
  *     updates under truncated BPTT)
  * @param clipNorm gradient clipping threshold (L2 norm per layer)
@@ -33,6 +38,7 @@ public record TrainingOptions(
         int horizon,
         int windowLength,
         int tbpttLength,
+        int tbpttBackLength,
         int batchSize,
         int maxIterations,
         double learningRate,
@@ -51,6 +57,12 @@ public record TrainingOptions(
         positive("horizon", horizon);
         positive("windowLength", windowLength);
         positive("tbpttLength", tbpttLength);
+        // 0: options built (or Java-serialised) before the backward length existed trained whole segments.
+        tbpttBackLength = tbpttBackLength == 0 ? tbpttLength : tbpttBackLength;
+        if (tbpttBackLength < 0 || tbpttBackLength > tbpttLength) {
+            throw new IllegalArgumentException("tbpttBackLength must be in 1.." + tbpttLength
+                    + " (the forward length), was " + tbpttBackLength);
+        }
         positive("batchSize", batchSize);
         positive("maxIterations", maxIterations);
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
@@ -92,6 +104,8 @@ public record TrainingOptions(
                 .horizon(horizon)
                 .windowLength(windowLength)
                 .tbpttLength(tbpttLength)
+                // A backward length equal to the forward one follows it when the forward one changes.
+                .tbpttBackLength(tbpttBackLength == tbpttLength ? 0 : tbpttBackLength)
                 .batchSize(batchSize)
                 .maxIterations(maxIterations)
                 .learningRate(learningRate)
@@ -123,6 +137,7 @@ public record TrainingOptions(
         private int horizon = 24;
         private int windowLength = 96;
         private int tbpttLength = 48;
+        private int tbpttBackLength;
         private int batchSize = 32;
         private int maxIterations = 300;
         private double learningRate = 3e-3;
@@ -187,6 +202,12 @@ public record TrainingOptions(
             return this;
         }
 
+        /** Steps of each segment that gradients flow back through; 0 (the default) = the forward length. */
+        public Builder tbpttBackLength(int tbpttBackLength) {
+            this.tbpttBackLength = tbpttBackLength;
+            return this;
+        }
+
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
@@ -224,7 +245,7 @@ public record TrainingOptions(
 
         public TrainingOptions build() {
             return new TrainingOptions(seed, hiddenSize, layers, horizon, windowLength, tbpttLength,
-                    batchSize, maxIterations, learningRate, clipNorm, validationFraction, modelName,
+                    tbpttBackLength, batchSize, maxIterations, learningRate, clipNorm, validationFraction, modelName,
                     evaluate, cellType, identityInit, head, features);
         }
     }

@@ -108,19 +108,21 @@ class RecurrentForecasterTest {
     void optionsBuilderStartsFromTheDefaultsAndCopiesEveryField() {
         RecurrentForecaster.Options defaults = RecurrentForecaster.Options.defaults(RecurrentForecaster.Base.NLINEAR, 7);
         assertEquals(new RecurrentForecaster.Options(CellType.LSTM, false, RecurrentForecaster.Base.NLINEAR, 64, 1,
-                48, 48, 32, 400, 50, 4, 1e-3, 1.0, 336, 7, HeadKind.POINT, InputFeatures.VALUE_ONLY,
+                48, 48, 0, 32, 400, 50, 4, 1e-3, 1.0, 336, 7, HeadKind.POINT, InputFeatures.VALUE_ONLY,
                 RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0, true), defaults);
         RecurrentForecaster.Options all = new RecurrentForecaster.Options(CellType.RNN, true,
-                RecurrentForecaster.Base.PERSISTENCE, 9, 2, 30, 10, 5, 11, 3, 6, 0.5, 2.0, 40, 8, HeadKind.GAUSSIAN,
+                RecurrentForecaster.Base.PERSISTENCE, 9, 2, 30, 10, 4, 5, 11, 3, 6, 0.5, 2.0, 40, 8, HeadKind.GAUSSIAN,
                 InputFeatures.parse("hour_of_day", "UTC"), 0, false, 12, false);
         assertEquals(all, all.toBuilder().build());
         assertEquals(all, RecurrentForecaster.Options.builder(RecurrentForecaster.Base.NLINEAR, 1).cell(CellType.RNN)
                 .identityInit(true).base(RecurrentForecaster.Base.PERSISTENCE).hiddenSize(9).layers(2).window(30)
-                .tbpttLength(10).batchSize(5).maxIterations(11).evalEvery(3).patience(6).learningRate(0.5)
+                .tbpttLength(10).tbpttBackLength(4).batchSize(5).maxIterations(11).evalEvery(3).patience(6).learningRate(0.5)
                 .clipNorm(2.0).nlinearLookback(40).seed(8).head(HeadKind.GAUSSIAN)
                 .features(InputFeatures.parse("hour_of_day", "UTC")).baseBlock(0).shrink(false).localScale(12)
                 .shrinkUncertainty(false).build());
         assertEquals(10, defaults.withShape(16, 10).tbpttLength());
+        assertEquals(6, defaults.withTbptt(24, 12).withShape(16, 6).tbpttBackLength(), "clamped to the segment");
+        assertThrows(IllegalArgumentException.class, () -> defaults.withTbptt(24, 25));
         assertThrows(IllegalArgumentException.class, () -> defaults.toBuilder().identityInit(true).build());
     }
 

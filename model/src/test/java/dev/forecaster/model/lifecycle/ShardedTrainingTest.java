@@ -24,7 +24,7 @@ import dev.forecaster.schema.TrainingWindow;
 
 class ShardedTrainingTest {
 
-    private static final RoundOptions OPTIONS = new RoundOptions(5, 16, 48, 24, 1e-2, 1.0, 11L);
+    private static final RoundOptions OPTIONS = new RoundOptions(5, 16, 48, 24, 0, 1e-2, 1.0, 11L);
 
     @Test
     void twoWorkersReachTheValidationLossOfOneWithinTwoPercent() {

@@ -21,20 +21,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every cell type trains with truncated BPTT (windows split into two segments), its loss falls,
+ * Every cell type trains with truncated BPTT (windows split into two segments, gradients flowing
+ * back through all of a segment or its last steps only), its loss falls,
  * the same seed gives the same model, and the trained model's kernel forecasts what DL4J does.
  * {@code LstmTrainerTest} covers the LSTM the same way. The GRU trains on shorter windows: its
  * SameDiff graph costs per op, and so per time step, several times what DL4J's LSTM costs.
  */
 class CellTrainingTest {
 
-    @ParameterizedTest(name = "{0}, identity init {1}, {2} layer(s), window {3}, {4} iterations")
-    @CsvSource({"GRU, false, 1, 24, 40", "RNN, false, 1, 48, 60", "RNN, true, 2, 48, 60"})
+    @ParameterizedTest(name = "{0}, identity init {1}, {2} layer(s), window {3}, {4} iterations, backward {5}")
+    @CsvSource({"GRU, false, 1, 24, 40, 0", "GRU, false, 1, 24, 40, 6", "RNN, false, 1, 48, 60, 0",
+            "RNN, true, 2, 48, 60, 12", "LSTM, false, 1, 48, 60, 12"})
     void trainsWithTruncatedBpttDeterministicallyAndMatchesItsKernel(CellType cell, boolean identity, int layers,
-            int window, int iterations) {
+            int window, int iterations, int backward) {
         TrainingOptions opts = SyntheticSeries.smallOptions().toBuilder()
                 .cellType(cell).identityInit(identity).layers(layers)
-                .windowLength(window).tbpttLength(window / 2).maxIterations(iterations)
+                .windowLength(window).tbpttLength(window / 2).tbpttBackLength(backward).maxIterations(iterations)
                 .modelName("test-" + cell.name().toLowerCase()).build();
         assertTrue(opts.windowLength() > opts.tbpttLength(), "windows are split into TBPTT segments");
         List<double[]> series = SyntheticSeries.sines(4, 600, 1);
