@@ -60,7 +60,7 @@ public final class DemoCommand extends UsageErrors implements Callable<Integer> 
     @Option(names = "--horizon", defaultValue = "24", description = "Forecast steps per event (default: ${DEFAULT-VALUE}).")
     int horizon;
 
-    @Option(names = "--train-iterations", defaultValue = "300", description = "TBPTT minibatch updates before streaming (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--train-iterations", defaultValue = "300", description = "Most TBPTT minibatch updates before streaming; early stopping on held-out windows may end sooner (default: ${DEFAULT-VALUE}).")
     int trainIterations;
 
     @Option(names = "--history", defaultValue = "1500", description = "Synthetic points per series used for training before the stream (default: ${DEFAULT-VALUE}).")

@@ -14,6 +14,8 @@ public final class ProgressBar {
     private final String label;
     private final boolean interactive;
     private int lastDecile = -1;
+    private long lastDone;
+    private long lastTotal;
 
     public ProgressBar(PrintStream out, String label) {
         this(out, label, System.console() != null);
@@ -26,6 +28,8 @@ public final class ProgressBar {
     }
 
     public void update(long done, long total, String detail) {
+        lastDone = done;
+        lastTotal = total;
         double fraction = total <= 0 ? 1 : Math.min(1, (double) done / total);
         if (interactive) {
             out.print("\r" + line(done, total, fraction, detail));
@@ -40,6 +44,20 @@ public final class ProgressBar {
             }
         }
         out.flush();
+    }
+
+    /**
+     * Ends a bar that stopped short of its total (early stopping), with a last line that says
+     * why; a bar that reached its total has already ended.
+     */
+    public void finishEarly(String detail) {
+        if (lastDone >= lastTotal) {
+            return;
+        }
+        double fraction = lastTotal <= 0 ? 1 : (double) lastDone / lastTotal;
+        out.println((interactive ? "\r" : "") + line(lastDone, lastTotal, fraction, detail));
+        out.flush();
+        lastDone = lastTotal;
     }
 
     private String line(long done, long total, double fraction, String detail) {

@@ -56,6 +56,13 @@ import java.util.TreeMap;
  * mask would get wrong. Such a series needs {@link #minimumLength(int)} points; a batch without
  * short windows carries no mask, so long series train exactly as before.
  *
+ * <p><b>Early stopping.</b> With held-out windows and {@link TrainingOptions#evalEvery()} above 0
+ * (50 by default), the held-out windows are scored every that many minibatches and after the last
+ * (on the head's own loss: MSE, or a Gaussian head's NLL); the run ends after {@link
+ * TrainingOptions#patience()} scores without a better one, and the parameters of the best score are
+ * the ones returned ({@code best_iteration}, {@code val_mse_best} or {@code val_nll_best} among the
+ * metrics; {@code iterations} counts the minibatches actually run).
+ *
  * <p>Deterministic for a given seed, input and thread count. Runs on the calling thread.
  */
 public final class LstmTrainer {
@@ -170,6 +177,9 @@ public final class LstmTrainer {
             metrics.put("val_mse_persistence", persistenceMse(data, valEval, length, horizon));
         }
 
+        EarlyStopping stopping = opts.evalEvery() > 0 && !valEval.isEmpty()
+                ? new EarlyStopping(opts.evalEvery(), opts.patience(), opts.maxIterations()) : null;
+        int iterations = 0;
         Window[] batch = new Window[opts.batchSize()];
         for (int it = 1; it <= opts.maxIterations(); it++) {
             for (int i = 0; i < batch.length; i++) {
@@ -185,6 +195,19 @@ public final class LstmTrainer {
                         + " (loss " + loss + "); lower learningRate or clipNorm");
             }
             progress.onProgress(it, opts.maxIterations(), loss);
+            iterations = it;
+            if (stopping != null && stopping.scoresAfter(it)) {
+                double score = validationLoss(net, data, valEval, length, horizon, inputs.width(), spec.head());
+                progress.onValidationScore(it, score);
+                if (stopping.stopsAfter(it, score, net)) {
+                    break;
+                }
+            }
+        }
+        if (stopping != null) {
+            stopping.restoreBest(net);
+            metrics.put("best_iteration", (double) stopping.bestIteration());
+            metrics.put(spec.head().probabilistic() ? "val_nll_best" : "val_mse_best", stopping.bestScore());
         }
 
         if (opts.evaluate()) {
@@ -201,7 +224,7 @@ public final class LstmTrainer {
         }
         metrics.put("train_windows", (double) train.size());
         metrics.put("val_windows", (double) val.size());
-        metrics.put("iterations", (double) opts.maxIterations());
+        metrics.put("iterations", (double) iterations);
         LOG.info("Trained {}: {}", opts.modelName(), metrics);
 
         ModelSnapshot snapshot =
@@ -306,6 +329,31 @@ public final class LstmTrainer {
      * Mean squared error of the network's means over every label of every window, from zero state.
      * A Gaussian head's outputs are [means | log-sds] per window; only the means are scored.
      */
+    /**
+     * What early stopping compares: the loss the head trains on, over the windows' steps. The
+     * validation MSE of a Gaussian head's means would let its spreads get worse unnoticed.
+     */
+    private static double validationLoss(MultiLayerNetwork net, List<Prepared> data, List<Window> windows,
+            int length, int horizon, int width, HeadKind head) {
+        if (!head.probabilistic()) {
+            return mse(net, data, windows, length, horizon, width);
+        }
+        double[] sum = new double[1];
+        long[] count = new long[1];
+        forEachOutput(net, data, windows, length, horizon, width, (window, y, yAt, target, targetAt) -> {
+            for (int k = 0; k < horizon; k++) {
+                for (int t = 0; t < window.steps(); t++) {
+                    double mean = y[yAt + k * length + t];
+                    double sd = HeadKind.sd(y[yAt + (horizon + k) * length + t]);
+                    double z = (target[targetAt + k * length + t] - mean) / sd;
+                    sum[0] += Math.log(sd) + 0.5 * z * z + 0.5 * Math.log(2 * Math.PI);
+                    count[0]++;
+                }
+            }
+        });
+        return sum[0] / count[0];
+    }
+
     private static double mse(MultiLayerNetwork net, List<Prepared> data, List<Window> windows,
             int length, int horizon, int width) {
         double[] sum = new double[1];

@@ -14,6 +14,15 @@ public interface TrainingListener {
      */
     void onProgress(int iteration, int totalIterations, double trainLoss);
 
-    /** After training, with the mean squared error on held-out windows in normalised units. */
+    /**
+     * After each early-stopping score ({@link TrainingOptions#evalEvery()}): the head's training loss
+     * on the held-out windows (MSE, or a Gaussian head's NLL) in normalised units.
+     */
+    default void onValidationScore(int iteration, double score) {}
+
+    /**
+     * After training (and after early stopping has put the best parameters back), with the mean
+     * squared error on held-out windows in normalised units.
+     */
     default void onValidation(double valLoss) {}
 }

@@ -18,8 +18,13 @@ import java.util.Objects;
  *     back through only the last this many steps of each segment, from the state before them held
  *     constant, and the recurrent layers learn from those steps' errors only (the head from all);
  *     0 means the forward length, the full segment
- * @param maxIterations number of minibatches fitted (each is windowLength/tbpttLength parameter
+ * @param maxIterations most minibatches fitted; early stopping may end sooner (each is windowLength/tbpttLength parameter
  *     updates under truncated BPTT)
+ * @param evalEvery early stopping: minibatches between two scores of the held-out windows (MSE for a
+ *     point head, the Gaussian NLL for a Gaussian one); training keeps the parameters of the best
+ *     score and stops after {@code patience} scores without a better one. 0 turns it off, and so
+ *     does a run without held-out windows
+ * @param patience scores without improvement after which early stopping ends the run
  * @param clipNorm gradient clipping threshold (L2 norm per layer)
  * @param validationFraction share of each series' windows, taken from its end, held out
  * @param evaluate whether to measure the losses before and after training (the snapshot's
@@ -41,6 +46,8 @@ public record TrainingOptions(
         int tbpttBackLength,
         int batchSize,
         int maxIterations,
+        int evalEvery,
+        int patience,
         double learningRate,
         double clipNorm,
         double validationFraction,
@@ -65,6 +72,12 @@ public record TrainingOptions(
         }
         positive("batchSize", batchSize);
         positive("maxIterations", maxIterations);
+        if (evalEvery < 0) {
+            throw new IllegalArgumentException("evalEvery must be >= 0 (0: no early stopping), was " + evalEvery);
+        }
+        // 0: options Java-serialised before early stopping existed, whose evalEvery is 0 (off) too.
+        patience = patience == 0 ? DEFAULT_PATIENCE : patience;
+        positive("patience", patience);
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("learningRate must be > 0, was " + learningRate);
         }
@@ -88,6 +101,11 @@ public record TrainingOptions(
         features = features == null ? InputFeatures.VALUE_ONLY : features;
     }
 
+    /** Minibatches between two validation scores, by default. */
+    public static final int DEFAULT_EVAL_EVERY = 50;
+    /** Validation scores without improvement before early stopping ends a run, by default. */
+    public static final int DEFAULT_PATIENCE = 4;
+
     public static TrainingOptions defaults() {
         return builder().build();
     }
@@ -108,6 +126,8 @@ public record TrainingOptions(
                 .tbpttBackLength(tbpttBackLength == tbpttLength ? 0 : tbpttBackLength)
                 .batchSize(batchSize)
                 .maxIterations(maxIterations)
+                .evalEvery(evalEvery)
+                .patience(patience)
                 .learningRate(learningRate)
                 .clipNorm(clipNorm)
                 .validationFraction(validationFraction)
@@ -140,6 +160,8 @@ public record TrainingOptions(
         private int tbpttBackLength;
         private int batchSize = 32;
         private int maxIterations = 300;
+        private int evalEvery = DEFAULT_EVAL_EVERY;
+        private int patience = DEFAULT_PATIENCE;
         private double learningRate = 3e-3;
         private double clipNorm = 1.0;
         private double validationFraction = 0.1;
@@ -218,6 +240,18 @@ public record TrainingOptions(
             return this;
         }
 
+        /** Minibatches between validation scores for early stopping; 0 = none. */
+        public Builder evalEvery(int evalEvery) {
+            this.evalEvery = evalEvery;
+            return this;
+        }
+
+        /** Validation scores without improvement before early stopping ends the run. */
+        public Builder patience(int patience) {
+            this.patience = patience;
+            return this;
+        }
+
         public Builder learningRate(double learningRate) {
             this.learningRate = learningRate;
             return this;
@@ -245,7 +279,7 @@ public record TrainingOptions(
 
         public TrainingOptions build() {
             return new TrainingOptions(seed, hiddenSize, layers, horizon, windowLength, tbpttLength,
-                    tbpttBackLength, batchSize, maxIterations, learningRate, clipNorm, validationFraction, modelName,
+                    tbpttBackLength, batchSize, maxIterations, evalEvery, patience, learningRate, clipNorm, validationFraction, modelName,
                     evaluate, cellType, identityInit, head, features);
         }
     }

@@ -72,6 +72,48 @@ class LstmTrainerTest {
     }
 
     /**
+     * Early stopping: with a learning rate too high for the data the held-out score stops
+     * improving, the run ends {@code patience} scores after its best, and the model returned is the
+     * one of the best score (its held-out MSE, taken again after training, is that score).
+     */
+    @Test
+    void earlyStoppingEndsTheRunAndKeepsTheBestScoresParameters() {
+        TrainingOptions opts = SyntheticSeries.smallOptions().toBuilder()
+                .learningRate(0.05).maxIterations(300).evalEvery(5).patience(3).build();
+        List<double[]> scores = new ArrayList<>();
+        int[] ran = {0};
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onProgress(int iteration, int totalIterations, double trainLoss) {
+                ran[0] = iteration;
+            }
+
+            @Override
+            public void onValidationScore(int iteration, double score) {
+                assertEquals(0, iteration % 5, "scored every 5 minibatches");
+                scores.add(new double[] {iteration, score});
+            }
+        };
+        ModelSnapshot snapshot = new LstmTrainer().train(SyntheticSeries.sines(4, 600, 1), opts, listener);
+        Map<String, Double> m = snapshot.getMetrics();
+        System.out.println("early stopping: " + m);
+
+        double[] best = scores.stream().min((a, b) -> Double.compare(a[1], b[1])).orElseThrow();
+        assertTrue(ran[0] < 300, "stopped before the cap: " + ran[0]);
+        assertEquals(ran[0], m.get("iterations"));
+        assertEquals(best[0], m.get("best_iteration"));
+        assertEquals(best[0] + 3 * 5, ran[0], "three scores without improvement after the best");
+        assertEquals(best[1], m.get("val_mse_best"));
+        assertEquals(best[1], m.get("val_mse"), 1e-12, "the best score's parameters were put back");
+
+        // Off, the same settings run to the cap.
+        ModelSnapshot full = new LstmTrainer().train(SyntheticSeries.sines(4, 600, 1),
+                opts.toBuilder().evalEvery(0).maxIterations(ran[0] + 5).build(), TrainingListener.NONE);
+        assertEquals(ran[0] + 5, full.getMetrics().get("iterations"));
+        assertFalse(full.getMetrics().containsKey("best_iteration"));
+    }
+
+    /**
      * A Gaussian head's snapshot carries spread factors fitted on its held-out windows (one point
      * per window and step), with the coverage before and after among its metrics. A warm-started
      * run without held-out windows (a round's worker, a key's own retraining) keeps the factors
