@@ -5,6 +5,7 @@ import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.eval.Backtest;
 import dev.forecaster.model.eval.EnsembleForecaster;
+import dev.forecaster.model.eval.FitProgress;
 import dev.forecaster.model.eval.Forecaster;
 import dev.forecaster.model.eval.ForecastsCsv;
 import dev.forecaster.model.eval.NLinear;
@@ -284,6 +285,11 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                     @Override
                     public void onOrigin(String model, long done, long total) {
                         bar.update(done, total, "");
+                    }
+
+                    @Override
+                    public void onFitScore(String model, FitProgress.Score score) {
+                        bar.status(score.describe());
                     }
                 };
                 Backtest.Result result;

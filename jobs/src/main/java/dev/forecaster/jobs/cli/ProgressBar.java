@@ -47,6 +47,17 @@ public final class ProgressBar {
     }
 
     /**
+     * Shows {@code detail} at the bar's current position: in place on a terminal, and as a line of
+     * its own in logs, where every call prints (for scores that come a few times per task, such
+     * as a fit's validation checks).
+     */
+    public void status(String detail) {
+        double fraction = lastTotal <= 0 ? 0 : Math.min(1, (double) lastDone / lastTotal);
+        out.print((interactive ? "\r" : "") + line(lastDone, lastTotal, fraction, detail) + (interactive ? "" : System.lineSeparator()));
+        out.flush();
+    }
+
+    /**
      * Ends a bar that stopped short of its total (early stopping), with a last line that says
      * why; a bar that reached its total has already ended.
      */

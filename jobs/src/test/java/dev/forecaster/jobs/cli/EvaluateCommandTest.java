@@ -358,9 +358,12 @@ class EvaluateCommandTest {
         assertTrue(r.stderr().contains("local_scale=24.0") && r.stderr().contains("val_local_ratio_mean="), r.stderr());
     }
 
-    /** The truncated-BPTT lengths reach the recurrent models: their fit report names them, clamped to the window. */
+    /**
+     * The truncated-BPTT lengths reach the recurrent models: their fit report names them, clamped to
+     * the window. Each validation check of a fit shows its scores on the progress bar's line.
+     */
     @Test
-    void truncatedBpttLengthsReachTheRecurrentModels() throws IOException {
+    void truncatedBpttLengthsReachTheRecurrentModelsAndFitsShowTheirScores() throws IOException {
         Path file = csv(200);
         Captured r = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test",
                 "150:180", "--horizons", "4", "--models", "gru-nlinear,rnn-nlinear", "--lookback", "24", "--hidden", "4",
@@ -368,6 +371,14 @@ class EvaluateCommandTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(2, r.stderr().lines().filter(l -> l.contains("tbptt=6.0") && l.contains("tbptt_backward=3.0")).count(),
                 r.stderr());
+
+        Captured scored = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150",
+                "--test", "150:180", "--horizons", "4", "--models", "rnn-nlinear", "--lookback", "24", "--hidden", "4",
+                "--window", "12", "--iterations", "100");
+        assertEquals(0, scored.code(), scored.err());
+        assertTrue(scored.stderr().lines().anyMatch(l -> l.startsWith("rnn-nlinear")
+                && l.contains("fitting rnn-nlinear: minibatch 50/100, train loss ") && l.contains(", val mse ")),
+                scored.stderr());
     }
 
     /** A seed ensemble fits one member per seed and reports the average under its own name. */

@@ -29,6 +29,19 @@ class ProgressBarTest {
     }
 
     @Test
+    void aStatusPrintsALineInLogsEachTime() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressBar bar = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), "gru", false);
+        bar.update(0, 50, "fitting");
+        bar.status("val 0.5");
+        bar.status("val 0.4");
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(List.of("gru [..............................]   0% 0/50 fitting",
+                "gru [..............................]   0% 0/50 val 0.5",
+                "gru [..............................]   0% 0/50 val 0.4"), lines);
+    }
+
+    @Test
     void aBarThatReachedItsTotalPrintsNoEarlyStop() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ProgressBar bar = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), "training", true);

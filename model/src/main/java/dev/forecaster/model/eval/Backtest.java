@@ -41,6 +41,9 @@ public final class Backtest {
         default void onFitStart(String model, int origin) {}
 
         default void onOrigin(String model, long done, long total) {}
+
+        /** A score the forecaster reported while fitting ({@link Forecaster#fit(TrainingData, FitProgress)}). */
+        default void onFitScore(String model, FitProgress.Score score) {}
     }
 
     /** Receives one forecast per test origin, in the series' units, truncated at the test end. */
@@ -164,7 +167,7 @@ public final class Backtest {
             if (sinceFirst == 0 || (mode == Mode.ONLINE && sinceFirst % retrainEvery == 0)) {
                 progress.onFitStart(forecaster.name(), origin);
                 long t0 = System.nanoTime();
-                forecaster.fit(trainingData(series, times, origin));
+                forecaster.fit(trainingData(series, times, origin), score -> progress.onFitScore(forecaster.name(), score));
                 fitNanos += System.nanoTime() - t0;
                 fits++;
             }

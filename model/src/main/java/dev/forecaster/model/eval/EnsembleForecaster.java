@@ -74,8 +74,13 @@ public final class EnsembleForecaster implements Forecaster {
 
     @Override
     public void fit(TrainingData data) {
+        fit(data, FitProgress.NONE);
+    }
+
+    @Override
+    public void fit(TrainingData data, FitProgress progress) {
         for (Forecaster m : members) {
-            m.fit(data);
+            m.fit(data, progress);
         }
         calibration = SpreadCalibration.identity(horizon);
         calibrationReport = Map.of();

@@ -16,6 +16,11 @@ public interface Forecaster {
      */
     void fit(TrainingData data);
 
+    /** As {@link #fit(TrainingData)}, reporting scores on the way to {@code progress}; most forecasters have none. */
+    default void fit(TrainingData data, FitProgress progress) {
+        fit(data);
+    }
+
     /**
      * Forecasts the {@code horizon} values after the last element of {@code history}, element
      * k-1 being k steps ahead, in the series' units.

@@ -358,6 +358,11 @@ public final class RecurrentForecaster implements Forecaster {
 
     @Override
     public void fit(TrainingData data) {
+        fit(data, FitProgress.NONE);
+    }
+
+    @Override
+    public void fit(TrainingData data, FitProgress progress) {
         double[] x = data.series();
         RowRange train = data.train();
         RowRange val = data.val();
@@ -450,13 +455,19 @@ public final class RecurrentForecaster implements Forecaster {
                 double[] score = valScore(net, valFeatures, residuals, valOrigins.length);
                 double mse = score[0];
                 LOG.info("{} iteration {}: train loss {}, val mse {}, val nll {}", name, it, net.score(), mse, score[1]);
+                boolean stop = false;
                 if (selection(score) < selection(bestScore)) {
                     best = mse;
                     bestScore = score;
                     bestParams = net.params().dup();
                     bestIteration = it;
                     sinceBest = 0;
-                } else if (++sinceBest >= options.patience()) {
+                } else {
+                    stop = ++sinceBest >= options.patience();
+                }
+                progress.onScore(new FitProgress.Score(name, it, options.maxIterations(), net.score(), mse,
+                        options.head() == HeadKind.GAUSSIAN ? score[1] : Double.NaN, bestIteration));
+                if (stop) {
                     break;
                 }
             }
