@@ -45,8 +45,11 @@ import java.util.TreeMap;
  * LstmForecaster} reproduces without DL4J; change both together.
  *
  * <p>Recurrent layers per cell type: {@code LSTM} is DL4J's LSTM (tanh, sigmoid gates, no
- * peepholes), {@code GRU} our SameDiff {@link GruLayer}, {@code RNN} DL4J's {@code SimpleRnn} with
- * tanh (the Elman network) as {@link ElmanLayer}, whose truncated BPTT is corrected. Every one has the parameters {@code W}, {@code RW} and {@code b}, so a
+ * peepholes) as {@link LstmLayer}, {@code GRU} our SameDiff {@link GruLayer}, {@code RNN} DL4J's
+ * {@code SimpleRnn} with tanh (the Elman network) as {@link ElmanLayer}; networks are {@link
+ * TruncatedBpttNetwork}s. The wrappers and the network exist because DL4J 1.0.0-M2.1's truncated
+ * BPTT ignores the backward length and differentiates LSTM and SimpleRnn segments from a zero
+ * state (docs/kernel.md, "Truncated BPTT"). Every one has the parameters {@code W}, {@code RW} and {@code b}, so a
  * snapshot stores layer i as {@code i_W}, {@code i_RW}, {@code i_b} whatever the cell.
  */
 public final class Dl4jModels {
@@ -116,9 +119,14 @@ public final class Dl4jModels {
                 .tBPTTBackwardLength(opts.tbpttBackLength())
                 .backpropType(BackpropType.TruncatedBPTT)
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        MultiLayerNetwork net = network(conf);
         net.init();
         return net;
+    }
+
+    /** The network of {@code conf}, not initialised; its truncated BPTT backpropagates as such ({@link TruncatedBpttNetwork}). */
+    static MultiLayerNetwork network(MultiLayerConfiguration conf) {
+        return new TruncatedBpttNetwork(conf);
     }
 
     /**
@@ -138,12 +146,14 @@ public final class Dl4jModels {
     /** One recurrent layer of {@code cell}; {@code identityInit} starts an Elman layer's recurrent weights at I. */
     static Layer recurrentLayer(CellType cell, int nIn, int hidden, boolean identityInit) {
         return switch (cell) {
-            case LSTM -> new LSTM.Builder()
+            // DL4J's runtime gets truncated BPTT wrong inside a MultiLayerNetwork; LstmLayer is the
+            // same layer with it right.
+            case LSTM -> LstmLayer.of(new LSTM.Builder()
                     .nIn(nIn)
                     .nOut(hidden)
                     .activation(Activation.TANH)
                     .gateActivationFunction(Activation.SIGMOID)
-                    .build();
+                    .build());
             case GRU -> new GruLayer(nIn, hidden);
             case RNN -> {
                 SimpleRnn.Builder rnn = new SimpleRnn.Builder()

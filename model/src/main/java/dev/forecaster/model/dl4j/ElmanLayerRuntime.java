@@ -26,16 +26,58 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
  * segment goes back through its last {@code tbpttBackLength} steps from the state before them (the
  * stored one, for the segment's first step), that state held constant, as DL4J's LSTM and our GRU
  * do; earlier steps get zero input gradient. Forward passes, {@code rnnTimeStep} and the untruncated
- * {@code backpropGradient} (whose forward pass starts from zero, as it should) are DL4J's.
+ * {@code backpropGradient} after a plain forward pass (which starts from zero, as it should) are
+ * DL4J's.
  */
-final class ElmanLayerRuntime extends SimpleRnn {
+final class ElmanLayerRuntime extends SimpleRnn implements TruncatedBackprop {
+
+    private boolean fromStoredState;
+    private int backLength = Integer.MAX_VALUE;
 
     ElmanLayerRuntime(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
     @Override
+    public void truncateBackpropTo(int steps) {
+        backLength = Math.max(1, steps);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        fromStoredState = false;
+        return super.activate(training, workspaceMgr);
+    }
+
+    @Override
+    public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
+            LayerWorkspaceMgr workspaceMgr) {
+        fromStoredState = true;
+        return super.rnnActivateUsingStoredState(input, training, storeLastForTBPTT, workspaceMgr);
+    }
+
+    /**
+     * After a forward pass from the stored state (a truncated-BPTT segment, which is all that
+     * {@code MultiLayerNetwork} asks this of; see {@link TruncatedBpttNetwork}) the segment's
+     * truncated gradient, else DL4J's.
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        // DL4J's SimpleRnn.backpropGradient calls tbpttBackpropGradient(ε, -1), which would start from
+        // the stored state even after a plain forward pass from zero; so both cases are decided here.
+        return fromStoredState
+                ? backpropagate(epsilon, backLength, stateMap.get(STATE_KEY_PREV_ACTIVATION), workspaceMgr)
+                : backpropagate(epsilon, Integer.MAX_VALUE, null, workspaceMgr);
+    }
+
+    @Override
     public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackLength,
+            LayerWorkspaceMgr workspaceMgr) {
+        return backpropagate(epsilon, tbpttBackLength, stateMap.get(STATE_KEY_PREV_ACTIVATION), workspaceMgr);
+    }
+
+    /** Through the last {@code back} steps (all when ≤ 0), the forward pass recomputed from {@code initial} (null = zeros). */
+    private Pair<Gradient, INDArray> backpropagate(INDArray epsilon, int back, INDArray initial,
             LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         if (hasLayerNorm()) {
@@ -53,8 +95,7 @@ final class ElmanLayerRuntime extends SimpleRnn {
             INDArray x = permuteIfNWC(input).castTo(dataType);
             INDArray eps = permuteIfNWC(epsilon).castTo(dataType);
             int steps = Math.toIntExact(x.size(2));
-            int start = tbpttBackLength > 0 ? Math.max(0, steps - tbpttBackLength) : 0;
-            INDArray initial = stateMap.get(STATE_KEY_PREV_ACTIVATION);
+            int start = back > 0 ? Math.max(0, steps - back) : 0;
             INDArray bias = b.reshape(1, b.length());
 
             INDArray[] xs = new INDArray[steps];

@@ -40,7 +40,7 @@ import java.util.Map;
  *
  * <p>Like every DL4J layer, one thread at a time.
  */
-final class GruLayerRuntime extends SameDiffLayer implements RecurrentLayer {
+final class GruLayerRuntime extends SameDiffLayer implements RecurrentLayer, TruncatedBackprop {
 
     static final String STATE_KEY = "h";
     private static final String INPUT = "input";
@@ -55,6 +55,9 @@ final class GruLayerRuntime extends SameDiffLayer implements RecurrentLayer {
     private INDArray lastH0;
     /** Outputs [mb, H, T] of the last forward pass: a shorter backward pass starts from one of them. */
     private INDArray lastOutput;
+    /** Whether the last forward pass started from the stored state: a truncated-BPTT segment. */
+    private boolean fromStoredState;
+    private int backLength = Integer.MAX_VALUE;
 
     GruLayerRuntime(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -129,15 +132,26 @@ final class GruLayerRuntime extends SameDiffLayer implements RecurrentLayer {
     }
 
     @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(false);
-        return workspaceMgr.dup(ArrayType.ACTIVATIONS, forward(null)[0]);
+    public void truncateBackpropTo(int steps) {
+        backLength = Math.max(1, steps);
     }
 
     @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        fromStoredState = false;
+        return workspaceMgr.dup(ArrayType.ACTIVATIONS, forward(null)[0]);
+    }
+
+    /**
+     * A truncated-BPTT segment's gradient after a forward pass from the stored state (all that
+     * {@code MultiLayerNetwork} asks; see {@link TruncatedBpttNetwork}), else the whole sequence's.
+     */
+    @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        return backpropagate(epsilon, Math.toIntExact(input.size(2)), workspaceMgr);
+        int steps = Math.toIntExact(input.size(2));
+        return backpropagate(epsilon, fromStoredState ? Math.min(backLength, steps) : steps, workspaceMgr);
     }
 
     /** Gradients of the last {@code back} steps of the last forward pass, from the state before them. */
@@ -215,6 +229,7 @@ final class GruLayerRuntime extends SameDiffLayer implements RecurrentLayer {
             LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
         INDArray[] out = forward(stateMap.get(STATE_KEY));
+        fromStoredState = true;
         if (storeLastForTBPTT) {
             tBpttStateMap.put(STATE_KEY, out[1]);
         }
