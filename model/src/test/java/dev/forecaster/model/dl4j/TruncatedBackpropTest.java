@@ -48,7 +48,7 @@ class TruncatedBackpropTest {
     @EnumSource(CellType.class)
     void aShorterBackwardPassIsTheGradientOfTheLastStepsFromAHeldState(CellType cell) {
         Nd4j.getRandom().setSeed(5);
-        MultiLayerNetwork net = network(cell);
+        MultiLayerNetwork net = tbpttNetwork(cell, STEPS);
         RecurrentLayer layer = (RecurrentLayer) net.getLayer(0);
         INDArray input = Nd4j.rand(DataType.DOUBLE, 2, 2, STEPS).subi(0.5).muli(3);
         INDArray epsilon = Nd4j.rand(DataType.DOUBLE, 2, 4, STEPS).subi(0.5);
@@ -119,6 +119,7 @@ class TruncatedBackpropTest {
                 cell + ": the backward length should reach the recurrent layer");
     }
 
+    /** One recurrent layer of 4 units on 2 inputs and a head of 2, TBPTT segments of 4 steps. */
     private static MultiLayerNetwork tbpttNetwork(CellType cell, int back) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(3)
@@ -134,6 +135,7 @@ class TruncatedBackpropTest {
                 .build();
         MultiLayerNetwork net = Dl4jModels.network(conf);
         net.init();
+        net.initGradientsView(); // layers write their gradients into views of it
         GruLayerTest.randomise(net, 0.6, 11L);
         return net;
     }
@@ -260,23 +262,6 @@ class TruncatedBackpropTest {
         INDArray out = layer.rnnTimeStep(tail, LayerWorkspaceMgr.noWorkspaces());
         INDArray eps = epsilon.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(start, STEPS));
         return out.mul(eps).sumNumber().doubleValue();
-    }
-
-    private static MultiLayerNetwork network(CellType cell) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(3)
-                .dataType(DataType.DOUBLE)
-                .updater(new NoOp())
-                .list()
-                .layer(Dl4jModels.recurrentLayer(cell, 2, 4, false))
-                .layer(new RnnOutputLayer.Builder(LossFunction.MSE).dataFormat(RNNFormat.NCW)
-                        .activation(Activation.IDENTITY).nIn(4).nOut(2).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        net.initGradientsView(); // layers write their gradients into views of it
-        GruLayerTest.randomise(net, 0.6, 11L);
-        return net;
     }
 
     /** The indices of element {@code i} in row-major order, the order of {@code dup('c')}'s data. */
