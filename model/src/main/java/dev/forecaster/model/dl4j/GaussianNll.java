@@ -3,7 +3,6 @@ package dev.forecaster.model.dl4j;
 import dev.forecaster.model.HeadKind;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Negative log-likelihood of a Gaussian per forecast step, the loss of the {@link HeadKind#GAUSSIAN}
@@ -48,7 +47,7 @@ public final class GaussianNll extends LabelLoss {
             }
             perExample[i] = sum / t.width();
         }
-        return Nd4j.createFromArray(perExample).reshape(t.rows(), 1).castTo(preOutput.dataType());
+        return column(perExample, preOutput);
     }
 
     @Override
@@ -71,28 +70,7 @@ public final class GaussianNll extends LabelLoss {
                 dOut[i * 2 * h + h + k] = clamped ? 0 : m * (1 - e * e * precision) / h;
             }
         }
-        INDArray dLdOut = Nd4j.create(dOut, new long[] {t.rows(), 2L * h}, 'c').castTo(preOutput.dataType());
-        return activationFn.backprop(preOutput.dup(), dLdOut).getFirst();
-    }
-
-    @Override
-    public String name() {
-        return "GaussianNll";
-    }
-
-    @Override
-    public String toString() {
-        return "GaussianNll()";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof GaussianNll;
-    }
-
-    @Override
-    public int hashCode() {
-        return GaussianNll.class.hashCode();
+        return gradient(dOut, t.rows(), 2 * h, preOutput, activationFn);
     }
 
     private static Terms terms(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {

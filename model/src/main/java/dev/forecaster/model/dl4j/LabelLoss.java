@@ -4,6 +4,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
@@ -68,5 +69,37 @@ abstract class LabelLoss implements ILossFunction {
             }
             return maskColumns == 1 ? maskValues[row] : maskValues[row * width + step];
         }
+    }
+
+    /** Per-example scores as the [rows, 1] column DL4J expects, in the output's type. */
+    static INDArray column(double[] perExample, INDArray preOutput) {
+        return Nd4j.createFromArray(perExample).reshape(perExample.length, 1).castTo(preOutput.dataType());
+    }
+
+    /** The gradient with respect to the pre-activation output, from dL/dOut given row by row. */
+    static INDArray gradient(double[] dOut, int rows, int width, INDArray preOutput, IActivation activationFn) {
+        INDArray dLdOut = Nd4j.create(dOut, new long[] {rows, width}, 'c').castTo(preOutput.dataType());
+        return activationFn.backprop(preOutput.dup(), dLdOut).getFirst();
+    }
+
+    /** Stateless: every instance of a loss is equal to every other, and is named after its class. */
+    @Override
+    public String name() {
+        return getClass().getSimpleName();
+    }
+
+    @Override
+    public String toString() {
+        return name() + "()";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o != null && o.getClass() == getClass();
+    }
+
+    @Override
+    public int hashCode() {
+        return getClass().hashCode();
     }
 }

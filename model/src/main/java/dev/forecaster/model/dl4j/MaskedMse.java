@@ -2,7 +2,6 @@ package dev.forecaster.model.dl4j;
 
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's mean squared error ({@code LossMSE}: per example Σ_k (y_k − ŷ_k)² / H, gradient
@@ -33,7 +32,7 @@ public final class MaskedMse extends LabelLoss {
             }
             perExample[i] = sum / t.width();
         }
-        return Nd4j.createFromArray(perExample).reshape(t.rows(), 1).castTo(preOutput.dataType());
+        return column(perExample, preOutput);
     }
 
     @Override
@@ -49,28 +48,7 @@ public final class MaskedMse extends LabelLoss {
                 }
             }
         }
-        INDArray dLdOut = Nd4j.create(dOut, new long[] {t.rows(), t.width()}, 'c').castTo(preOutput.dataType());
-        return activationFn.backprop(preOutput.dup(), dLdOut).getFirst();
-    }
-
-    @Override
-    public String name() {
-        return "MaskedMse";
-    }
-
-    @Override
-    public String toString() {
-        return "MaskedMse()";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof MaskedMse;
-    }
-
-    @Override
-    public int hashCode() {
-        return MaskedMse.class.hashCode();
+        return gradient(dOut, t.rows(), t.width(), preOutput, activationFn);
     }
 
     private static Terms terms(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
