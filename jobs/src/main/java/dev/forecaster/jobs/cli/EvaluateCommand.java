@@ -100,7 +100,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--horizons", defaultValue = "96,192,336,720", split = ",", description = "Forecast horizons in steps (default: ${DEFAULT-VALUE}).")
     List<Integer> horizons;
 
-    @Option(names = "--models", defaultValue = "persistence,seasonal,nlinear,lstm,lstm-nlinear", split = ",", description = "Models to evaluate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--models", defaultValue = "persistence,seasonal,nlinear,lstm-nlinear,gru-nlinear,rnn-nlinear", split = ",", description = "Models to evaluate (default: ${DEFAULT-VALUE}: the baselines and each recurrent cell in its better form, on NLinear's residuals).")
     List<String> models;
 
     @Option(names = "--mode", defaultValue = "frozen", description = "frozen: fit once on the train rows; online: refit every --retrain-every origins on all rows known then (default: ${DEFAULT-VALUE}).")

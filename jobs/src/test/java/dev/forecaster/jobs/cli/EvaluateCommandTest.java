@@ -46,6 +46,17 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void byDefaultTheBaselinesAndEachRecurrentCellAreCompared() throws IOException {
+        Captured r = Captured.run("evaluate", "--csv", csv(3000).toString(), "--train", "0:1800", "--val", "1800:2400",
+                "--test", "2400:3000", "--horizons", "24", "--hidden", "4", "--window", "8", "--iterations", "4",
+                "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        for (String model : new String[] {"persistence", "seasonal", "nlinear", "lstm-nlinear", "gru-nlinear", "rnn-nlinear"}) {
+            assertTrue(r.stdout().contains("| " + model + " | frozen |"), model + " in\n" + r.stdout());
+        }
+    }
+
+    @Test
     void aDirectoryAsForecastsOutAndDefaultRangesAreNamedBeforeAnythingRuns() throws IOException {
         String file = csv(3000).toString();
         Path folder = Files.createDirectories(dir.resolve("out"));
