@@ -15,16 +15,21 @@ import java.util.Objects;
  * <p>{@code features} says what the inputs mean: the normalised value and optional calendar
  * features of the event time. A model with calendar features has {@code inputSize ==
  * features.width()}; a value-only one may declare more inputs, unnamed, which only code that
- * drives the kernel directly can feed (tests, benchmarks).
+ * drives the kernel directly can feed (tests, benchmarks). {@code target} says what the means
+ * forecast ({@link ForecastTarget}); the shorter constructors take {@link ForecastTarget#LEVEL},
+ * what every model forecast before targets existed, and training chooses its own default ({@code
+ * TrainingOptions}).
  */
 public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int layers, int horizon,
-        HeadKind head, InputFeatures features) implements Serializable {
+        HeadKind head, InputFeatures features, ForecastTarget target) implements Serializable {
 
     public ModelSpec {
         Objects.requireNonNull(cellType, "cellType");
         // A spec Java-serialised before heads existed has none: it was a point forecaster.
         head = head == null ? HeadKind.POINT : head;
         features = features == null ? InputFeatures.VALUE_ONLY : features;
+        // Likewise a spec from before targets: it forecast levels.
+        target = target == null ? ForecastTarget.LEVEL : target;
         requirePositive("inputSize", inputSize);
         requirePositive("hiddenSize", hiddenSize);
         requirePositive("layers", layers);
@@ -35,7 +40,13 @@ public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int la
         }
     }
 
-    /** A value-only (or unnamed-input) forecaster. */
+    /** A level forecaster. */
+    public ModelSpec(CellType cellType, int inputSize, int hiddenSize, int layers, int horizon,
+            HeadKind head, InputFeatures features) {
+        this(cellType, inputSize, hiddenSize, layers, horizon, head, features, ForecastTarget.LEVEL);
+    }
+
+    /** A value-only (or unnamed-input) level forecaster. */
     public ModelSpec(CellType cellType, int inputSize, int hiddenSize, int layers, int horizon,
             HeadKind head) {
         this(cellType, inputSize, hiddenSize, layers, horizon, head, InputFeatures.VALUE_ONLY);
@@ -48,12 +59,17 @@ public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int la
 
     /** This architecture with another head. */
     public ModelSpec withHead(HeadKind newHead) {
-        return new ModelSpec(cellType, inputSize, hiddenSize, layers, horizon, newHead, features);
+        return new ModelSpec(cellType, inputSize, hiddenSize, layers, horizon, newHead, features, target);
     }
 
     /** This architecture reading {@code newFeatures}, its input size their width. */
     public ModelSpec withFeatures(InputFeatures newFeatures) {
-        return new ModelSpec(cellType, newFeatures.width(), hiddenSize, layers, horizon, head, newFeatures);
+        return new ModelSpec(cellType, newFeatures.width(), hiddenSize, layers, horizon, head, newFeatures, target);
+    }
+
+    /** This architecture forecasting {@code newTarget}. */
+    public ModelSpec withTarget(ForecastTarget newTarget) {
+        return new ModelSpec(cellType, inputSize, hiddenSize, layers, horizon, head, features, newTarget);
     }
 
     /** Values the head emits per step: {@code horizon} for a point head, {@code 2·horizon} for a Gaussian one. */
@@ -86,12 +102,13 @@ public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int la
                 .setHead(head.name())
                 .setInputFeatures(features.names())
                 .setCalendarZone(features.zone().getId())
+                .setTarget(target.name())
                 .build();
     }
 
     /**
-     * @throws IllegalArgumentException when the cell type, head or an input feature is unknown to
-     *     this build or a size is not positive
+     * @throws IllegalArgumentException when the cell type, head, target or an input feature is
+     *     unknown to this build or a size is not positive
      */
     public static ModelSpec fromAvro(ArchitectureSpec avro) {
         Objects.requireNonNull(avro, "architecture");
@@ -105,7 +122,8 @@ public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int la
         }
         return new ModelSpec(cell, avro.getInputSize(), avro.getHiddenSize(), avro.getLayers(),
                 avro.getHorizon(), HeadKind.parse(avro.getHead()),
-                InputFeatures.fromNames(avro.getInputFeatures(), avro.getCalendarZone().toString()));
+                InputFeatures.fromNames(avro.getInputFeatures(), avro.getCalendarZone().toString()),
+                ForecastTarget.parse(avro.getTarget()));
     }
 
     private static void requirePositive(String name, int value) {

@@ -89,6 +89,22 @@ class ModelSpecTest {
     }
 
     @Test
+    void theTargetRoundTripsSurvivesTheOtherWithersAndDefaultsToLevel() {
+        ModelSpec level = ModelSpec.of(CellType.LSTM, 8, 1, 5);
+        assertEquals(ForecastTarget.LEVEL, level.target(), "specs built without one forecast levels, as before");
+        ModelSpec change = level.withTarget(ForecastTarget.CHANGE);
+        assertEquals("CHANGE", change.toAvro().getTarget());
+        assertEquals(change, ModelSpec.fromAvro(change.toAvro()));
+        assertNotEquals(level, change);
+        assertEquals(ForecastTarget.CHANGE, change.withHead(HeadKind.GAUSSIAN).withFeatures(InputFeatures.VALUE_ONLY).target());
+        ArchitectureSpec unknown = change.toAvro();
+        unknown.setTarget("RATIO");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.fromAvro(unknown));
+        assertTrue(e.getMessage().contains("RATIO") && e.getMessage().contains("CHANGE"), e.getMessage());
+        assertEquals(ForecastTarget.CHANGE, ForecastTarget.parse("change"));
+    }
+
+    @Test
     void theLogSdClampBindsOnlyOutsideItsRange() {
         assertEquals(Math.exp(-7), HeadKind.sd(-30), 0);
         assertEquals(Math.exp(7), HeadKind.sd(12), 0);
@@ -112,7 +128,8 @@ class ModelSpecTest {
     void trainingOptionDefaultsAreTheDocumentedOnes() {
         TrainingOptions o = TrainingOptions.defaults();
         assertEquals(42L, o.seed());
-        assertEquals(ModelSpec.lstm(64, 1, 24), o.spec());
+        assertEquals(ModelSpec.lstm(64, 1, 24).withTarget(ForecastTarget.CHANGE), o.spec());
+        assertEquals(ForecastTarget.CHANGE, o.target(), "new models forecast changes from the last value");
         assertEquals(96, o.windowLength());
         assertEquals(48, o.tbpttLength());
         assertEquals(48, o.tbpttBackLength(), "the whole segment unless told otherwise");
@@ -124,7 +141,8 @@ class ModelSpecTest {
         assertEquals("forecaster-lstm", o.modelName());
         assertEquals(CellType.LSTM, o.cellType());
         assertEquals(false, o.identityInit());
-        assertEquals(ModelSpec.of(CellType.GRU, 64, 1, 24), o.toBuilder().cellType(CellType.GRU).build().spec());
+        assertEquals(ModelSpec.of(CellType.GRU, 64, 1, 24).withTarget(ForecastTarget.CHANGE),
+                o.toBuilder().cellType(CellType.GRU).build().spec());
         assertEquals(o, o.toBuilder().build());
         assertThrows(IllegalArgumentException.class, () -> TrainingOptions.builder().validationFraction(1.0).build());
     }

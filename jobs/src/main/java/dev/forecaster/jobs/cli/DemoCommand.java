@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import dev.forecaster.jobs.demo.DemoRunner;
 import dev.forecaster.jobs.demo.DemoSettings;
 import dev.forecaster.jobs.demo.DemoSummary;
+import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.HeadKind;
 
 @Command(
@@ -53,6 +54,10 @@ public final class DemoCommand extends UsageErrors implements Callable<Integer> 
     @Option(names = "--head", defaultValue = "point", converter = HeadOption.class,
             description = "Head of the trained model: point or gaussian (forecasts then carry spreads and p10/p90) (default: ${DEFAULT-VALUE}).")
     HeadKind head;
+
+    @Option(names = "--forecast-target", defaultValue = "change", converter = ForecastTargetOption.class,
+            description = "What the trained model's means forecast: change (from the last value, so an untrained output is persistence) or level (the normalised value, as models did before) (default: ${DEFAULT-VALUE}).")
+    ForecastTarget target;
 
     @Mixin
     CalendarOptions calendar = new CalendarOptions();
@@ -105,7 +110,7 @@ public final class DemoCommand extends UsageErrors implements Callable<Integer> 
         try {
             settings = new DemoSettings(keys, rate, maxEvents, csv, model, saveModel, seed, hidden, horizon,
                     trainIterations, history, parallelism, partitions, badEvery, checkpointInterval, !noLive, alertsTopic,
-                    retrain, retrainPeriod, head, calendar.features());
+                    retrain, retrainPeriod, head, calendar.features(), target);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -3,6 +3,7 @@ package dev.forecaster.jobs.cli;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.train.OnlineTraining;
 import dev.forecaster.model.train.TrainingOptions;
@@ -29,6 +30,10 @@ public final class OnlineTrainingOptions {
             description = "Model head: point (means, trained on MSE) or gaussian (a mean and a standard deviation per step, trained on their likelihood; forecasts then carry spreads and p10/p90) (default: ${DEFAULT-VALUE}).")
     HeadKind head;
 
+    @Option(names = "--forecast-target", defaultValue = "change", converter = ForecastTargetOption.class,
+            description = "What the per-key models' means forecast: change (from the last value, so an untrained output is persistence) or level (the normalised value, as models did before) (default: ${DEFAULT-VALUE}).")
+    ForecastTarget target;
+
     @Mixin
     CalendarOptions calendar = new CalendarOptions();
 
@@ -51,6 +56,7 @@ public final class OnlineTrainingOptions {
                 .modelName("backfill-lstm")
                 .head(head)
                 .features(calendar.features())
+                .target(target)
                 .build();
         return new OnlineTraining(options, warmup, retrainEvery, history, initialIterations, retrainIterations);
     }

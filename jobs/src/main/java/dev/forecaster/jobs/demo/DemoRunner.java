@@ -206,14 +206,17 @@ public final class DemoRunner {
     }
 
     private TrainingOptions trainingOptions() {
-        return TrainingOptions.builder()
+        TrainingOptions.Builder options = TrainingOptions.builder()
                 .seed(settings.seed())
                 .hiddenSize(settings.hiddenSize())
                 .horizon(settings.horizon())
                 .maxIterations(settings.trainIterations())
                 .head(settings.head())
-                .features(settings.features())
-                .build();
+                .features(settings.features());
+        if (settings.target() != null) {
+            options.target(settings.target());
+        }
+        return options.build();
     }
 
     private void closeQuietly(EmbeddedStack stack) {

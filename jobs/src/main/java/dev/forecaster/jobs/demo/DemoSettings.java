@@ -2,13 +2,15 @@ package dev.forecaster.jobs.demo;
 
 import java.nio.file.Path;
 
+import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.features.InputFeatures;
 import java.time.Duration;
 
 /**
  * What a demo run does; built by the CLI, defaults below. {@code head} is the trained model's head,
- * {@code features} its inputs (the value, optionally calendar features).
+ * {@code features} its inputs (the value, optionally calendar features), {@code target} what its
+ * means forecast (null: the trainer's default, {@code TrainingOptions}).
  */
 public record DemoSettings(
         int keys,
@@ -31,7 +33,8 @@ public record DemoSettings(
         boolean retrain,
         Duration retrainPeriod,
         HeadKind head,
-        InputFeatures features) {
+        InputFeatures features,
+        ForecastTarget target) {
 
     /** With a point head reading the value only. */
     public DemoSettings(int keys, double rate, long maxEvents, Path csv, Path model, Path saveModel, long seed,
@@ -40,7 +43,7 @@ public record DemoSettings(
             Duration retrainPeriod) {
         this(keys, rate, maxEvents, csv, model, saveModel, seed, hiddenSize, horizon, trainIterations, historySteps,
                 parallelism, partitions, badEvery, checkpointInterval, liveView, alertsTopic, retrain, retrainPeriod,
-                HeadKind.POINT, InputFeatures.VALUE_ONLY);
+                HeadKind.POINT, InputFeatures.VALUE_ONLY, null);
     }
 
     public DemoSettings {

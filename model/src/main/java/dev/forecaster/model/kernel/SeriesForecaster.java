@@ -1,5 +1,6 @@
 package dev.forecaster.model.kernel;
 
+import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.calibration.SpreadCalibration;
 import dev.forecaster.model.features.InputFeatures;
 import dev.forecaster.model.scaling.SeriesScaler;
@@ -10,7 +11,8 @@ import java.util.Objects;
 /**
  * One event of one series: update its normaliser, feed the normalised value (and the calendar
  * features of its event time, when the model reads them) through the kernel and
- * map the head's outputs back to the series' units: a mean as {@code scaler.denormalise}, a
+ * map the head's outputs back to the series' units: a mean as its {@link ForecastTarget#mean} (from
+ * the normalised level, or from the change since {@code value}), a
  * Gaussian head's standard deviation as {@code sd × scaler.scale()} (the same scale, so mean and sd
  * stay in the same coordinates), times the model's per-step {@link SpreadCalibration} factor. The
  * scaler and recurrent state belong to the
@@ -80,11 +82,12 @@ public final class SeriesForecaster implements Serializable {
     public Prediction predict(SeriesScaler scaler, RecurrentState state, long eventTime, double value) {
         step(scaler, state, eventTime, value);
         int horizon = kernel.spec().horizon();
+        ForecastTarget target = kernel.spec().target();
         double scale = scaler.scale();
         double[] means = new double[horizon];
         double[] spreads = kernel.spec().head().probabilistic() ? new double[horizon] : null;
         for (int k = 0; k < horizon; k++) {
-            means[k] = scaler.denormalise(out[k]);
+            means[k] = target.mean(scaler, value, out[k]);
             if (spreads != null) {
                 spreads[k] = out[horizon + k] * scale * calibration.factor(k);
             }

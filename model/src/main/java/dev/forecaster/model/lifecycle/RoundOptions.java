@@ -59,6 +59,7 @@ public record RoundOptions(int localBatches, int batchSize, int windowLength, in
                 .evaluate(false)
                 .head(spec.head())
                 .features(spec.features())
+                .target(spec.target())
                 .build();
     }
 }

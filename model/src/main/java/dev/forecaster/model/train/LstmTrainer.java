@@ -1,5 +1,6 @@
 package dev.forecaster.model.train;
 
+import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.calibration.SpreadCalibration;
@@ -30,9 +31,11 @@ import java.util.TreeMap;
  *
  * <p>Inputs and labels are normalised exactly as the streaming operator normalises them: a fresh
  * {@link SeriesScaler} walks each series in order, and at step t, after {@code update(x_t)}, the
- * feature is {@code normalise(x_t)} and the label for k steps ahead is {@code (x_{t+k} - mean_t) /
- * scale_t}, clamped, using the statistics at t. The network thus learns to forecast in the same
- * coordinates the operator denormalises from. A model with calendar features ({@link
+ * feature is {@code normalise(x_t)} and the label for k steps ahead is, with the statistics at t,
+ * {@code (x_{t+k} - x_t) / scale_t} for a {@link ForecastTarget#CHANGE} model (the default) or
+ * {@code (x_{t+k} - mean_t) / scale_t} for a {@link ForecastTarget#LEVEL} one, clamped ({@link
+ * ForecastTarget#label}). The network thus learns to forecast in the same coordinates the
+ * operator maps back from. A model with calendar features ({@link
  * ModelSpec#features()}) also reads, at step t, those of x_t's event time, encoded as the
  * operator encodes them ({@link InputFeatures#encode}); it then needs every value's time.
  *
@@ -153,7 +156,7 @@ public final class LstmTrainer {
                 throw new IllegalArgumentException("Series " + s + " has " + values.length
                         + " values but " + t.length + " times");
             }
-            Prepared p = Prepared.of(values, t, horizon, start, inputs);
+            Prepared p = Prepared.of(values, t, horizon, start, inputs, spec.target());
             data.add(p);
             cutWindows(s, values.length, length, horizon, opts.validationFraction(), train, val);
         }
@@ -408,7 +411,7 @@ public final class LstmTrainer {
             Prepared p = data.get(w.series());
             for (int t = w.start(); t < w.start() + w.steps(); t++) {
                 for (int k = 0; k < horizon; k++) {
-                    double e = p.labels[t * horizon + k] - p.value(t);
+                    double e = p.labels[t * horizon + k] - p.persistence[t];
                     sum += e * e;
                     count++;
                 }
@@ -479,36 +482,40 @@ public final class LstmTrainer {
     static final class Prepared {
         /** Input j at step t is features[j * n + t]; input 0 is the normalised x_t. */
         final float[] features;
-        /** labels[t * horizon + k - 1] = x_{t+k} normalised with the statistics at t; 0 when t+k is past the end. */
+        /**
+         * labels[t * horizon + k - 1] = the target's label of x_{t+k} with the statistics at t; 0
+         * when t+k is past the end.
+         */
         final float[] labels;
+        /** The label that forecasts x_t again (persistence) at each step: normalised x_t, or 0 for changes. */
+        final float[] persistence;
 
-        private Prepared(float[] features, float[] labels) {
+        private Prepared(float[] features, float[] labels, float[] persistence) {
             this.features = features;
             this.labels = labels;
+            this.persistence = persistence;
         }
 
-        /** Normalised x_t. */
-        float value(int t) {
-            return features[t];
-        }
-
-        static Prepared of(double[] x, int horizon) {
-            return of(x, null, horizon, new SeriesScaler(), InputFeatures.VALUE_ONLY);
+        static Prepared of(double[] x, int horizon, ForecastTarget target) {
+            return of(x, null, horizon, new SeriesScaler(), InputFeatures.VALUE_ONLY, target);
         }
 
         /** @param times event times of x, or null for a model that does not read them */
-        static Prepared of(double[] x, long[] times, int horizon, SeriesScaler scaler, InputFeatures inputs) {
+        static Prepared of(double[] x, long[] times, int horizon, SeriesScaler scaler, InputFeatures inputs,
+                ForecastTarget target) {
             int n = x.length;
             float[] features = new float[n * inputs.width()];
             float[] labels = new float[n * horizon];
+            float[] persistence = new float[n];
             for (int t = 0; t < n; t++) {
                 scaler.update(x[t]);
                 inputs.encode(scaler.normalise(x[t]), times == null ? 0L : times[t], features, t, n);
+                persistence[t] = (float) target.persistence(scaler, x[t]);
                 for (int k = 1; k <= horizon && t + k < n; k++) {
-                    labels[t * horizon + k - 1] = scaler.normalise(x[t + k]);
+                    labels[t * horizon + k - 1] = (float) target.label(scaler, x[t], x[t + k]);
                 }
             }
-            return new Prepared(features, labels);
+            return new Prepared(features, labels, persistence);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.forecaster.model.train;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.features.InputFeatures;
@@ -35,6 +36,9 @@ import java.util.Objects;
  *     log-likelihood)
  * @param features the inputs per step: the value, plus calendar features of the event time if
  *     chosen (the series' times must then be given to the trainer)
+ * @param target what the means forecast: by default {@link ForecastTarget#CHANGE}, the change from
+ *     the last value, so that an untrained output is persistence; {@link ForecastTarget#LEVEL} is
+ *     what models forecast before session 16 (docs/model-lifecycle.md, "Forecast target")
  */
 public record TrainingOptions(
         long seed,
@@ -56,7 +60,8 @@ public record TrainingOptions(
         CellType cellType,
         boolean identityInit,
         HeadKind head,
-        InputFeatures features) implements Serializable {
+        InputFeatures features,
+        ForecastTarget target) implements Serializable {
 
     public TrainingOptions {
         positive("hiddenSize", hiddenSize);
@@ -99,6 +104,8 @@ public record TrainingOptions(
         // Options Java-serialised before heads existed have none: they trained point heads.
         head = head == null ? HeadKind.POINT : head;
         features = features == null ? InputFeatures.VALUE_ONLY : features;
+        // Options Java-serialised before targets existed trained level forecasters.
+        target = target == null ? ForecastTarget.LEVEL : target;
     }
 
     /** Minibatches between two validation scores, by default. */
@@ -136,12 +143,13 @@ public record TrainingOptions(
                 .cellType(cellType)
                 .identityInit(identityInit)
                 .head(head)
-                .features(features);
+                .features(features)
+                .target(target);
     }
 
     /** The architecture these options train. */
     public ModelSpec spec() {
-        return ModelSpec.of(cellType, hiddenSize, layers, horizon).withHead(head).withFeatures(features);
+        return ModelSpec.of(cellType, hiddenSize, layers, horizon).withHead(head).withFeatures(features).withTarget(target);
     }
 
     private static void positive(String name, int value) {
@@ -171,8 +179,14 @@ public record TrainingOptions(
         private boolean identityInit;
         private HeadKind head = HeadKind.POINT;
         private InputFeatures features = InputFeatures.VALUE_ONLY;
+        private ForecastTarget target = ForecastTarget.CHANGE;
 
         private Builder() {}
+
+        public Builder target(ForecastTarget target) {
+            this.target = target;
+            return this;
+        }
 
         public Builder features(InputFeatures features) {
             this.features = features;
@@ -280,7 +294,7 @@ public record TrainingOptions(
         public TrainingOptions build() {
             return new TrainingOptions(seed, hiddenSize, layers, horizon, windowLength, tbpttLength,
                     tbpttBackLength, batchSize, maxIterations, evalEvery, patience, learningRate, clipNorm, validationFraction, modelName,
-                    evaluate, cellType, identityInit, head, features);
+                    evaluate, cellType, identityInit, head, features, target);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.forecaster.model.kernel;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.calibration.SpreadCalibration;
@@ -190,25 +191,30 @@ class SeriesForecasterTest {
     }
 
     @Test
-    void observeIsScalerThenKernelThenDenormalise() {
-        LstmForecaster kernel = LstmForecaster.fromSnapshot(SyntheticSeries.smallModel());
-        SeriesForecaster forecaster = new SeriesForecaster(kernel);
-        SeriesScaler scaler = new SeriesScaler();
-        RecurrentState state = kernel.newState();
-        SeriesScaler manualScaler = new SeriesScaler();
-        RecurrentState manualState = kernel.newState();
-        float[] out = new float[kernel.spec().horizon()];
-        for (double v : new double[] {100, 104, 97, 120, 101}) {
-            double[] forecast = forecaster.observe(scaler, state, 0L, v);
-            manualScaler.update(v);
-            kernel.step(manualState, new float[] {manualScaler.normalise(v)}, out);
-            double[] expected = new double[out.length];
-            for (int k = 0; k < out.length; k++) {
-                expected[k] = manualScaler.denormalise(out[k]);
+    void observeIsScalerThenKernelThenTheTargetsMean() {
+        for (ForecastTarget target : ForecastTarget.values()) {
+            ModelSpec spec = ModelSpec.lstm(8, 1, 3).withTarget(target);
+            LstmForecaster kernel = LstmForecaster.fromSnapshot(RandomModels.snapshot(spec, 3L, 0.5));
+            SeriesForecaster forecaster = new SeriesForecaster(kernel);
+            SeriesScaler scaler = new SeriesScaler();
+            RecurrentState state = kernel.newState();
+            SeriesScaler manualScaler = new SeriesScaler();
+            RecurrentState manualState = kernel.newState();
+            float[] out = new float[kernel.spec().horizon()];
+            for (double v : new double[] {100, 104, 97, 120, 101}) {
+                double[] forecast = forecaster.observe(scaler, state, 0L, v);
+                manualScaler.update(v);
+                kernel.step(manualState, new float[] {manualScaler.normalise(v)}, out);
+                double[] expected = new double[out.length];
+                for (int k = 0; k < out.length; k++) {
+                    // A level around the running mean, or a change from the value just seen.
+                    double origin = target == ForecastTarget.LEVEL ? manualScaler.mean() : v;
+                    expected[k] = origin + out[k] * manualScaler.scale();
+                }
+                assertArrayEquals(expected, forecast, 1e-9, target.name());
+                assertEquals(manualScaler, scaler);
+                assertEquals(manualState, state);
             }
-            assertArrayEquals(expected, forecast);
-            assertEquals(manualScaler, scaler);
-            assertEquals(manualState, state);
         }
     }
 

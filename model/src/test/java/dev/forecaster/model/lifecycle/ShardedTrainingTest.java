@@ -1,6 +1,7 @@
 package dev.forecaster.model.lifecycle;
 
 import dev.forecaster.model.series.TimedValues;
+import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.features.InputFeatures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +33,13 @@ class ShardedTrainingTest {
         List<TrainingWindow> train = new ArrayList<>();
         List<TimedValues> heldOut = new ArrayList<>();
         cutAndHoldOut(series, 1000, train, heldOut);
-        ModelSnapshot initial = SyntheticSeries.smallModel();
+        // A level forecaster, as this comparison was set up with: the small model forecasting
+        // changes (the default since) is already as good one step ahead as these rounds make it,
+        // so "P=1 learned" would not hold and the comparison would say nothing; a briefly trained
+        // base instead leaves so much to learn that the workers' averaging differs from one
+        // worker's steps by about 10 %. Sharding does not depend on the target.
+        ModelSnapshot initial = new LstmTrainer().train(SyntheticSeries.sines(4, 600, 1),
+                SyntheticSeries.smallOptions().toBuilder().target(ForecastTarget.LEVEL).build(), TrainingListener.NONE);
         ValidationGate scorer = new ValidationGate(0.0, 10.0, 16);
         double initialLoss = scorer.oneStepMse(initial, heldOut);
 

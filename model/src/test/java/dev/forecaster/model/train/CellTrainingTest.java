@@ -1,6 +1,7 @@
 package dev.forecaster.model.train;
 
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.dl4j.Dl4jModels;
 import dev.forecaster.model.kernel.LstmForecaster;
@@ -46,7 +47,8 @@ class CellTrainingTest {
         ModelSnapshot first = new LstmTrainer().train(series, opts, listener);
         Map<String, Double> m = first.getMetrics();
         System.out.println(opts.spec() + " metrics: " + m);
-        assertEquals(ModelSpec.of(cell, 16, layers, 8), ModelSpec.fromAvro(first.getArchitecture()));
+        assertEquals(ModelSpec.of(cell, 16, layers, 8).withTarget(ForecastTarget.CHANGE),
+                ModelSpec.fromAvro(first.getArchitecture()));
         assertTrue(m.get("val_mse") < m.get("val_mse_initial"), m.toString());
         assertEquals(iterations, losses.size());
         assertTrue(mean(losses.subList(iterations - 10, iterations)) < 0.5 * mean(losses.subList(0, 10)),

@@ -3,7 +3,9 @@ package dev.forecaster.model.train;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Tensor;
 import dev.forecaster.model.CellType;
+import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.HeadKind;
+import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.calibration.SpreadCalibration;
 import dev.forecaster.model.snapshot.SnapshotFiles;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,33 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LstmTrainerTest {
+
+    /**
+     * A change model's label k steps on is the change from the step's own value over the running
+     * scale at that step, so persistence is 0; a level model's is the normalised value, as before.
+     * Either way the trainer's persistence score is the labels' distance from persistence.
+     */
+    @Test
+    void labelsAreTheTargetsCoordinatesAtEachStep() {
+        double[] x = {10, 12, 11, 15, 14, 60, 13, 12};
+        int horizon = 2;
+        LstmTrainer.Prepared change = LstmTrainer.Prepared.of(x, horizon, ForecastTarget.CHANGE);
+        LstmTrainer.Prepared level = LstmTrainer.Prepared.of(x, horizon, ForecastTarget.LEVEL);
+        SeriesScaler scaler = new SeriesScaler();
+        for (int t = 0; t < x.length; t++) {
+            scaler.update(x[t]);
+            assertEquals(0f, change.persistence[t], "step " + t);
+            assertEquals(scaler.normalise(x[t]), level.persistence[t], "step " + t);
+            for (int k = 1; k <= horizon && t + k < x.length; k++) {
+                float expectedChange = (float) SeriesScaler.clamp((x[t + k] - x[t]) / scaler.scale());
+                assertEquals(expectedChange, change.labels[t * horizon + k - 1], "change, step " + t + ", k " + k);
+                assertEquals(scaler.normalise(x[t + k]), level.labels[t * horizon + k - 1], "level, step " + t + ", k " + k);
+            }
+        }
+        // The jump to 60 is 25 running scales from 14: clamped like every normalised value.
+        assertEquals((float) SeriesScaler.CLAMP, change.labels[4 * horizon], "the jump after step 4");
+    }
+
 
     @Test
     void lossFallsBelowBaselinesAndTrainingIsDeterministic() {

@@ -37,6 +37,8 @@ public final class BundledSchemas {
             "ModelSnapshot-v1.avsc",
             // ModelSnapshot before ArchitectureSpec.calendarZone was added (no calendar features).
             "ModelSnapshot-v2.avsc",
+            // ModelSnapshot before ArchitectureSpec.target was added (every model forecast levels).
+            "ModelSnapshot-v3.avsc",
             // TrainingWindow before the values' event times were added.
             "TrainingWindow-v1.avsc");
 

@@ -94,6 +94,37 @@ class ModelSnapshotEvolutionTest {
     }
 
     @Test
+    void snapshotWrittenBeforeTargetsDecodesAsALevelForecaster() throws IOException {
+        Schema v3 = BundledSchemas.load("/schemas/history/ModelSnapshot-v3.avsc");
+        Schema oldArchitecture = v3.getField("architecture").schema();
+        assertNull(oldArchitecture.getField("target"), "the history file is the schema before the change");
+        GenericRecord architecture = new GenericData.Record(oldArchitecture);
+        architecture.put("cellType", "GRU");
+        architecture.put("inputSize", 5);
+        architecture.put("hiddenSize", 8);
+        architecture.put("layers", 2);
+        architecture.put("horizon", 3);
+        architecture.put("inputFeatures", List.of("value", "hour_of_day", "day_of_week"));
+        architecture.put("calendarZone", "Europe/Paris");
+        architecture.put("head", "GAUSSIAN");
+        GenericRecord old = new GenericData.Record(v3);
+        old.put("name", "v3");
+        old.put("version", 4L);
+        old.put("parentVersion", 3L);
+        old.put("architecture", architecture);
+        old.put("tensors", List.of());
+        old.put("scaling", Map.of());
+        old.put("metrics", Map.of());
+        old.put("createdAt", 1_700_000_000_000L);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v3).encode(old).array();
+
+        ModelSnapshot read = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).decode(bytes);
+        assertEquals("GAUSSIAN", read.getArchitecture().getHead());
+        assertEquals("Europe/Paris", read.getArchitecture().getCalendarZone());
+        assertEquals("LEVEL", read.getArchitecture().getTarget(), "the added field takes its default");
+    }
+
+    @Test
     void theHeadRoundTrips() throws IOException {
         ArchitectureSpec spec = ArchitectureSpec.newBuilder().setCellType("LSTM").setInputSize(1)
                 .setHiddenSize(4).setLayers(1).setHorizon(2).setHead("GAUSSIAN").build();
