@@ -76,16 +76,7 @@ class ModelSnapshotEvolutionTest {
         architecture.put("horizon", 3);
         architecture.put("inputFeatures", List.of("value"));
         architecture.put("head", "GAUSSIAN");
-        GenericRecord old = new GenericData.Record(v2);
-        old.put("name", "v2");
-        old.put("version", 3L);
-        old.put("parentVersion", 2L);
-        old.put("architecture", architecture);
-        old.put("tensors", List.of());
-        old.put("scaling", Map.of());
-        old.put("metrics", Map.of());
-        old.put("createdAt", 1_700_000_000_000L);
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old).array();
+        byte[] bytes = encodedWithoutTensors(v2, architecture);
 
         ModelSnapshot read = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).decode(bytes);
         assertEquals("GAUSSIAN", read.getArchitecture().getHead());
@@ -107,16 +98,7 @@ class ModelSnapshotEvolutionTest {
         architecture.put("inputFeatures", List.of("value", "hour_of_day", "day_of_week"));
         architecture.put("calendarZone", "Europe/Paris");
         architecture.put("head", "GAUSSIAN");
-        GenericRecord old = new GenericData.Record(v3);
-        old.put("name", "v3");
-        old.put("version", 4L);
-        old.put("parentVersion", 3L);
-        old.put("architecture", architecture);
-        old.put("tensors", List.of());
-        old.put("scaling", Map.of());
-        old.put("metrics", Map.of());
-        old.put("createdAt", 1_700_000_000_000L);
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v3).encode(old).array();
+        byte[] bytes = encodedWithoutTensors(v3, architecture);
 
         ModelSnapshot read = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).decode(bytes);
         assertEquals("GAUSSIAN", read.getArchitecture().getHead());
@@ -133,5 +115,19 @@ class ModelSnapshotEvolutionTest {
                 .setTensors(List.of()).setCreatedAt(java.time.Instant.ofEpochMilli(5)).build();
         AvroCodec<ModelSnapshot> codec = AvroCodec.of(ModelSnapshot.getClassSchema());
         assertEquals("GAUSSIAN", codec.decode(codec.encode(s)).getArchitecture().getHead());
+    }
+
+    /** A snapshot of {@code schema} holding {@code architecture} and no tensors, encoded as its producer did. */
+    private static byte[] encodedWithoutTensors(Schema schema, GenericRecord architecture) throws IOException {
+        GenericRecord old = new GenericData.Record(schema);
+        old.put("name", "old");
+        old.put("version", 3L);
+        old.put("parentVersion", 2L);
+        old.put("architecture", architecture);
+        old.put("tensors", List.of());
+        old.put("scaling", Map.of());
+        old.put("metrics", Map.of());
+        old.put("createdAt", 1_700_000_000_000L);
+        return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(old).array();
     }
 }
