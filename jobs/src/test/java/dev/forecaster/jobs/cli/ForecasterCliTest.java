@@ -17,6 +17,7 @@ import java.util.List;
 
 import dev.forecaster.jobs.forecast.ForecastJobOptions;
 import dev.forecaster.jobs.testing.TestModels;
+import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.snapshot.SnapshotFiles;
 
@@ -95,7 +96,8 @@ class ForecasterCliTest {
                 {"train", "--bootstrap-servers", "localhost:1", "--workers", "0"},
                 {"train", "--bootstrap-servers", "localhost:1", "-D", "forecaster.no-such-option=1"},
                 {"bench", "train", "--bogus"}, {"bench", "train", "extra"},
-                {"bench", "graph", "--runs", "1"}, {"bench", "graph", "--records", "0"}}) {
+                {"bench", "graph", "--runs", "1"}, {"bench", "graph", "--records", "0"},
+                {"demo", "--forecast-target", "ratio"}, {"alert-quality", "--forecast-target", "ratio"}}) {
             CliRun r = CliRun.of(args);
             assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args));
             assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
@@ -208,5 +210,21 @@ class ForecasterCliTest {
         assertEquals(AlertPolicy.DEFAULT_REARM, policy.rearm());
         assertTrue(CliRun.of("run", "--help").out().contains("--alerts-topic"));
         assertTrue(CliRun.of("demo", "--help").out().contains("--alerts-topic"));
+    }
+
+    @Test
+    void theForecastTargetReachesTheModelsThatTheCommandsTrain() {
+        BackfillCommand backfill = parsed(BackfillCommand.class, "backfill", "--input", "in.csv", "--output", "out.csv");
+        assertEquals(ForecastTarget.CHANGE, backfill.training.policy(1L, 4).options().spec().target(), "the default");
+        backfill = parsed(BackfillCommand.class,
+                "backfill", "--input", "in.csv", "--output", "out.csv", "--forecast-target", "LEVEL");
+        assertEquals(ForecastTarget.LEVEL, backfill.training.policy(1L, 4).options().spec().target());
+        assertEquals(ForecastTarget.CHANGE, parsed(DemoCommand.class, "demo").target);
+        assertEquals(ForecastTarget.LEVEL, parsed(DemoCommand.class, "demo", "--forecast-target", "level").target);
+    }
+
+    private static <T> T parsed(Class<T> type, String... args) {
+        CommandLine.ParseResult result = ForecasterCli.commandLine().parseArgs(args);
+        return type.cast(result.subcommand().commandSpec().userObject());
     }
 }

@@ -66,6 +66,11 @@ public final class OnlineTraining implements ModelPolicy {
         this.retrainIterations = retrainIterations;
     }
 
+    /** The options every training of this schedule starts from (seed and budget vary per training). */
+    public TrainingOptions options() {
+        return options;
+    }
+
     @Override
     public int horizon() {
         return options.horizon();
