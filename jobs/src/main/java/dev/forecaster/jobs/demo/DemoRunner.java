@@ -206,17 +206,15 @@ public final class DemoRunner {
     }
 
     private TrainingOptions trainingOptions() {
-        TrainingOptions.Builder options = TrainingOptions.builder()
+        return TrainingOptions.builder()
                 .seed(settings.seed())
                 .hiddenSize(settings.hiddenSize())
                 .horizon(settings.horizon())
                 .maxIterations(settings.trainIterations())
                 .head(settings.head())
-                .features(settings.features());
-        if (settings.target() != null) {
-            options.target(settings.target());
-        }
-        return options.build();
+                .features(settings.features())
+                .target(settings.target())
+                .build();
     }
 
     private void closeQuietly(EmbeddedStack stack) {

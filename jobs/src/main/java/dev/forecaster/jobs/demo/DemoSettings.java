@@ -5,12 +5,13 @@ import java.nio.file.Path;
 import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.features.InputFeatures;
+import dev.forecaster.model.train.TrainingOptions;
 import java.time.Duration;
 
 /**
  * What a demo run does; built by the CLI, defaults below. {@code head} is the trained model's head,
  * {@code features} its inputs (the value, optionally calendar features), {@code target} what its
- * means forecast (null: the trainer's default, {@code TrainingOptions}).
+ * means forecast (null: the trainer's default).
  */
 public record DemoSettings(
         int keys,
@@ -51,6 +52,7 @@ public record DemoSettings(
             throw new IllegalArgumentException("--head must be point or gaussian");
         }
         features = features == null ? InputFeatures.VALUE_ONLY : features;
+        target = target == null ? TrainingOptions.defaults().target() : target;
         if (keys < 1) {
             throw new IllegalArgumentException("--keys must be at least 1");
         }

@@ -38,7 +38,7 @@ import java.util.Objects;
  *     chosen (the series' times must then be given to the trainer)
  * @param target what the means forecast: by default {@link ForecastTarget#CHANGE}, the change from
  *     the last value, so that an untrained output is persistence; {@link ForecastTarget#LEVEL} is
- *     what models forecast before session 16 (docs/model-lifecycle.md, "Forecast target")
+ *     what models forecast before session 16 (docs/architecture.md, "Forecast target")
  */
 public record TrainingOptions(
         long seed,
@@ -149,7 +149,10 @@ public record TrainingOptions(
 
     /** The architecture these options train. */
     public ModelSpec spec() {
-        return ModelSpec.of(cellType, hiddenSize, layers, horizon).withHead(head).withFeatures(features).withTarget(target);
+        return ModelSpec.of(cellType, hiddenSize, layers, horizon)
+                .withHead(head)
+                .withFeatures(features)
+                .withTarget(target);
     }
 
     private static void positive(String name, int value) {
