@@ -18,6 +18,9 @@ import java.util.*;
  * OMP_NUM_THREADS=1 java -Dorg.bytedeco.javacpp.maxphysicalbytes=0 --add-modules jdk.incubator.vector -cp "$CP" \
  *   docs/tools/stream-probe/StreamProbe.java ../shared/data/ett/ETTh1.csv 300 change   # or level
  * </pre>
+ *
+ * A fourth argument {@code no-shrink} trains without shrinking toward persistence (the trainer's
+ * default since session 17 shrinks a change model's steps; docs/architecture.md).
  */
 public class StreamProbe {
     public static void main(String[] a) throws Exception {
@@ -33,7 +36,9 @@ public class StreamProbe {
         List<double[]> series = new ArrayList<>();
         for (int c = 0; c < cols; c++) series.add(Arrays.copyOf(x[c], cut));
         ForecastTarget target = ForecastTarget.parse(a[2]);
-        TrainingOptions o = TrainingOptions.builder().maxIterations(Integer.parseInt(a[1])).seed(42).target(target).build();
+        boolean shrink = a.length < 4 || !a[3].equals("no-shrink");
+        TrainingOptions o = TrainingOptions.builder().maxIterations(Integer.parseInt(a[1])).seed(42).target(target)
+                .shrink(shrink).build();
         var snap = new LstmTrainer().train(series, null, null, null, o, null);
         System.out.println("METRICS " + snap.getMetrics());
         LstmForecaster kernel = LstmForecaster.fromSnapshot(snap);

@@ -59,6 +59,10 @@ public final class DemoCommand extends UsageErrors implements Callable<Integer> 
             description = "What the trained model's means forecast: change (from the last value, so an untrained output is persistence) or level (the normalised value, as models did before) (default: ${DEFAULT-VALUE}).")
     ForecastTarget target;
 
+    @Option(names = "--shrink", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --forecast-target change: scale the trained model's forecast change at each step by a factor in [0, 1] fitted on its held-out windows, so that steps it does not forecast better than the last value move toward it; --no-shrink keeps the network's outputs whole (default: ${DEFAULT-VALUE}).")
+    boolean shrink;
+
     @Mixin
     CalendarOptions calendar = new CalendarOptions();
 
@@ -110,7 +114,7 @@ public final class DemoCommand extends UsageErrors implements Callable<Integer> 
         try {
             settings = new DemoSettings(keys, rate, maxEvents, csv, model, saveModel, seed, hidden, horizon,
                     trainIterations, history, parallelism, partitions, badEvery, checkpointInterval, !noLive, alertsTopic,
-                    retrain, retrainPeriod, head, calendar.features(), target);
+                    retrain, retrainPeriod, head, calendar.features(), target, shrink);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

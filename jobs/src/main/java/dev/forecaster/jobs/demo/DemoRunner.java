@@ -59,7 +59,7 @@ public final class DemoRunner {
                 : new SyntheticSensors(settings.keys(), settings.historySteps(), settings.seed());
         ModelSnapshot snapshot = settings.model() != null
                 ? ModelProvider.load(settings.model())
-                : ModelProvider.train(data.trainingHistory(), data.trainingTimes(), trainingOptions(), err);
+                : ModelProvider.train(data.trainingHistory(), data.trainingTimes(), trainingOptions(settings), err);
         if (settings.saveModel() != null) {
             SnapshotFiles.write(snapshot, settings.saveModel());
             err.println("model saved to " + settings.saveModel());
@@ -205,7 +205,8 @@ public final class DemoRunner {
         return job;
     }
 
-    private TrainingOptions trainingOptions() {
+    /** What the demo trains its model with when none is given. */
+    static TrainingOptions trainingOptions(DemoSettings settings) {
         return TrainingOptions.builder()
                 .seed(settings.seed())
                 .hiddenSize(settings.hiddenSize())
@@ -214,6 +215,7 @@ public final class DemoRunner {
                 .head(settings.head())
                 .features(settings.features())
                 .target(settings.target())
+                .shrink(settings.shrink())
                 .build();
     }
 

@@ -11,7 +11,9 @@ import java.time.Duration;
 /**
  * What a demo run does; built by the CLI, defaults below. {@code head} is the trained model's head,
  * {@code features} its inputs (the value, optionally calendar features), {@code target} what its
- * means forecast (null: the trainer's default).
+ * means forecast (null: the trainer's default), {@code shrink} whether a change model's steps are
+ * shrunk toward persistence by factors fitted on its held-out windows (docs/architecture.md,
+ * "Shrinking toward persistence").
  */
 public record DemoSettings(
         int keys,
@@ -35,7 +37,8 @@ public record DemoSettings(
         Duration retrainPeriod,
         HeadKind head,
         InputFeatures features,
-        ForecastTarget target) {
+        ForecastTarget target,
+        boolean shrink) {
 
     /** With a point head reading the value only. */
     public DemoSettings(int keys, double rate, long maxEvents, Path csv, Path model, Path saveModel, long seed,
@@ -44,7 +47,7 @@ public record DemoSettings(
             Duration retrainPeriod) {
         this(keys, rate, maxEvents, csv, model, saveModel, seed, hiddenSize, horizon, trainIterations, historySteps,
                 parallelism, partitions, badEvery, checkpointInterval, liveView, alertsTopic, retrain, retrainPeriod,
-                HeadKind.POINT, InputFeatures.VALUE_ONLY, null);
+                HeadKind.POINT, InputFeatures.VALUE_ONLY, null, true);
     }
 
     public DemoSettings {

@@ -1,6 +1,7 @@
 package dev.forecaster.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.flink.configuration.Configuration;
@@ -221,6 +222,8 @@ class ForecasterCliTest {
         assertEquals(ForecastTarget.LEVEL, backfill.training.policy(1L, 4).options().spec().target());
         assertEquals(ForecastTarget.CHANGE, parsed(DemoCommand.class, "demo").target);
         assertEquals(ForecastTarget.LEVEL, parsed(DemoCommand.class, "demo", "--forecast-target", "level").target);
+        assertTrue(parsed(DemoCommand.class, "demo").shrink, "shrinking toward persistence by default");
+        assertFalse(parsed(DemoCommand.class, "demo", "--no-shrink").shrink);
     }
 
     private static <T> T parsed(Class<T> type, String... args) {

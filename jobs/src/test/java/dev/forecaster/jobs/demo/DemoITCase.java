@@ -47,7 +47,7 @@ class DemoITCase {
     private static DemoSettings calendarSettings(Path saveModel, long maxEvents) {
         return new DemoSettings(3, 0, maxEvents, null, null, saveModel, 7L, 16, 4, 10, 200, 2, 2, 50,
                 Duration.ofMillis(500), true, "alerts", false, Duration.ofSeconds(20), HeadKind.POINT,
-                InputFeatures.parse("hour_of_day,day_of_week", "UTC"), null);
+                InputFeatures.parse("hour_of_day,day_of_week", "UTC"), null, true);
     }
 
     @Test

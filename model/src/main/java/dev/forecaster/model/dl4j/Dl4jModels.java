@@ -235,6 +235,32 @@ public final class Dl4jModels {
         return net;
     }
 
+    /**
+     * Multiplies the head's output j, its weights from every hidden unit and its bias, by {@code
+     * factors[j]} for each j below {@code factors.length}: the network then outputs {@code
+     * factors[j]} times what it did at every step, from any state.
+     */
+    public static void scaleHeadOutputs(MultiLayerNetwork net, ModelSpec spec, double[] factors) {
+        if (factors.length > spec.outputs()) {
+            throw new IllegalArgumentException(factors.length + " factors for " + spec.outputs() + " outputs");
+        }
+        int head = spec.layers();
+        int outputs = spec.outputs();
+        for (String key : List.of(Tensors.headWeights(head), Tensors.headBias(head))) {
+            INDArray param = net.getParam(key);
+            // [hidden, outputs] weights, the bias [outputs] or [1, outputs]: output j is every
+            // outputs-th value from j in row-major order.
+            float[] values = rowMajor(param);
+            for (int i = 0; i < values.length; i++) {
+                int j = i % outputs;
+                if (j < factors.length) {
+                    values[i] = (float) (values[i] * factors[j]);
+                }
+            }
+            net.setParam(key, Nd4j.create(values, param.shape(), 'c'));
+        }
+    }
+
     private static Tensor tensor(MultiLayerNetwork net, String key, int... shape) {
         INDArray param = net.getParam(key);
         if (param == null) {

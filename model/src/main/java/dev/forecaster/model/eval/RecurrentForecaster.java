@@ -3,6 +3,7 @@ package dev.forecaster.model.eval;
 import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.calibration.CorrectionShrinkage;
 import dev.forecaster.model.calibration.SpreadCalibration;
 import dev.forecaster.model.calibration.SpreadCalibrator;
 import dev.forecaster.model.dl4j.Dl4jModels;
@@ -44,9 +45,9 @@ import java.util.TreeMap;
  * untrained network is exactly the base forecast, and model selection can fall back to it when
  * training never helps on the validation rows. With {@link Options#shrink} (the default) each
  * step's correction is then scaled by a factor in [0, 1] fitted on the same validation origins
- * ({@link #shrinkFactors}), a softer fallback for corrections validation supports only in part;
+ * ({@link CorrectionShrinkage#leastSquares}), a softer fallback for corrections validation supports only in part;
  * with {@link Options#shrinkUncertainty} (also the default) that factor is further damped by how
- * uncertain validation leaves it ({@link #uncertaintyShrunk}).
+ * uncertain validation leaves it ({@link CorrectionShrinkage#factors}).
  *
  * <p>The cell is any {@link CellType}: LSTM, GRU or Elman RNN (optionally identity-initialised,
  * IRNN), in a stack of {@code layers}. A forecast runs the plain-Java {@link LstmForecaster} kernel
@@ -60,8 +61,8 @@ public final class RecurrentForecaster implements Forecaster {
     /** At most this many validation origins are scored, evenly spread, to bound evaluation cost. */
     private static final int MAX_VAL_ORIGINS = 512;
     private static final int EVAL_BATCH = 128;
-    /** Runs of validation origins that {@link #uncertaintyShrunk} takes as independent (about a week each on ETTh1). */
-    static final int SHRINK_BLOCKS = 16;
+    /** Runs of validation origins that {@link CorrectionShrinkage#factors} takes as independent (about a week each on ETTh1). */
+    static final int SHRINK_BLOCKS = CorrectionShrinkage.DEFAULT_BLOCKS;
 
     /** Steps per block of the stepwise NLinear base, unless options say otherwise. */
     public static final int DEFAULT_BASE_BLOCK = 24;
@@ -100,7 +101,7 @@ public final class RecurrentForecaster implements Forecaster {
      *     volatility, so that in a calmer stretch than it was trained on its corrections shrink
      *     with the series' moves instead of keeping the size learnt on turbulent ones
      * @param shrinkUncertainty with {@code shrink}, also damp each step's factor by how uncertain
-     *     validation leaves it ({@link #uncertaintyShrunk}): a gain that a few validation weeks
+     *     validation leaves it ({@link CorrectionShrinkage#factors}): a gain that a few validation weeks
      *     carry is not trusted as much as one they all show
      */
     public record Options(CellType cell, boolean identityInit, Base base, int hiddenSize, int layers,
@@ -493,12 +494,12 @@ public final class RecurrentForecaster implements Forecaster {
         }
         float[][] valMeans = valOutputs(net, valFeatures, valOrigins.length);
         shrink = !options.shrink() ? ones(h)
-                : options.shrinkUncertainty() ? uncertaintyShrunk(valMeans, residuals.valLabels, h, SHRINK_BLOCKS)
-                : shrinkFactors(valMeans, residuals.valLabels, h);
+                : options.shrinkUncertainty() ? CorrectionShrinkage.factors(valMeans, residuals.valLabels, h, SHRINK_BLOCKS)
+                : CorrectionShrinkage.leastSquares(valMeans, residuals.valLabels, h);
         if (options.shrink()) {
             report.put("shrink_min", java.util.Arrays.stream(shrink).min().orElse(1));
             report.put("shrink_mean", java.util.Arrays.stream(shrink).average().orElse(1));
-            report.put("val_mse_shrunk", shrunkMse(valMeans, residuals.valLabels, shrink));
+            report.put("val_mse_shrunk", CorrectionShrinkage.shrunkMse(valMeans, residuals.valLabels, shrink));
             if (options.shrinkUncertainty()) {
                 report.put("shrink_blocks", (double) SHRINK_BLOCKS);
             }
@@ -592,89 +593,6 @@ public final class RecurrentForecaster implements Forecaster {
             System.arraycopy(last, 0, outputs, from, n);
         }
         return outputs;
-    }
-
-    /**
-     * Per step k, the factor a in [0, 1] that minimises the validation error of base + a·correction:
-     * the least-squares slope of the base's errors on the network's corrections, through the origin,
-     * clipped. A correction that validation supports keeps a factor near 1; one that is noise there
-     * shrinks toward 0, i.e. toward the base, which the network was built to improve on.
-     */
-    static double[] shrinkFactors(float[][] corrections, float[][] errors, int h) {
-        return uncertaintyShrunk(corrections, errors, h, 0);
-    }
-
-    /**
-     * Per step k, the least-squares factor a of {@link #shrinkFactors} times the positive-part
-     * James–Stein weight max(0, 1 - se²/a²), clipped to [0, 1]: a factor validation pins down keeps
-     * nearly all of itself, and one within about a standard error of zero goes to zero. The standard
-     * error comes from {@code blocks} contiguous runs of validation origins (their products of
-     * correction and residual summed per run), because neighbouring origins' errors overlap in
-     * time and are far from independent. {@code blocks} 0 leaves the factors undamped.
-     */
-    static double[] uncertaintyShrunk(float[][] corrections, float[][] errors, int h, int blocks) {
-        int n = corrections.length;
-        int runs = Math.min(blocks, n);
-        double[] factors = new double[h];
-        for (int k = 0; k < h; k++) {
-            double cross = 0;
-            double square = 0;
-            for (int i = 0; i < n; i++) {
-                if (Float.isNaN(errors[i][k])) {
-                    continue;
-                }
-                cross += (double) corrections[i][k] * errors[i][k];
-                square += (double) corrections[i][k] * corrections[i][k];
-            }
-            if (!(square > 0)) {
-                factors[k] = 1;
-                continue;
-            }
-            double a = cross / square;
-            double weight = runs > 0 ? jamesSteinWeight(corrections, errors, k, a, square, runs) : 1;
-            factors[k] = Math.min(1, Math.max(0, a * weight));
-        }
-        return factors;
-    }
-
-    /** max(0, 1 - se²/a²) for step k's slope a, se² from the sums over {@code runs} runs of origins. */
-    private static double jamesSteinWeight(float[][] corrections, float[][] errors, int k, double a,
-            double square, int runs) {
-        if (a == 0) {
-            return 0;
-        }
-        int n = corrections.length;
-        double variance = 0;
-        for (int b = 0; b < runs; b++) {
-            double run = 0;
-            for (int i = (int) ((long) b * n / runs); i < (int) ((long) (b + 1) * n / runs); i++) {
-                if (Float.isNaN(errors[i][k])) {
-                    continue;
-                }
-                double c = corrections[i][k];
-                run += c * (errors[i][k] - a * c);
-            }
-            variance += run * run;
-        }
-        variance /= square * square;
-        return Math.max(0, 1 - variance / (a * a));
-    }
-
-    private static double shrunkMse(float[][] corrections, float[][] errors, double[] shrink) {
-        double sum = 0;
-        long cells = 0;
-        int h = shrink.length;
-        for (int i = 0; i < corrections.length; i++) {
-            for (int k = 0; k < h; k++) {
-                if (Float.isNaN(errors[i][k])) {
-                    continue;
-                }
-                double e = shrink[k] * corrections[i][k] - errors[i][k];
-                sum += e * e;
-                cells++;
-            }
-        }
-        return sum / cells;
     }
 
     private static double[] ones(int h) {

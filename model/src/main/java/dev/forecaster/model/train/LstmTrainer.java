@@ -3,6 +3,7 @@ package dev.forecaster.model.train;
 import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.calibration.CorrectionShrinkage;
 import dev.forecaster.model.calibration.SpreadCalibration;
 import dev.forecaster.model.calibration.SpreadCalibrator;
 import dev.forecaster.model.dl4j.Dl4jModels;
@@ -213,6 +214,9 @@ public final class LstmTrainer {
             metrics.put(spec.head().probabilistic() ? "val_nll_best" : "val_mse_best", stopping.bestScore());
         }
 
+        if (opts.shrink() && spec.target() == ForecastTarget.CHANGE && !valEval.isEmpty()) {
+            shrinkTowardPersistence(net, spec, data, valEval, length, inputs.width(), metrics);
+        }
         if (opts.evaluate()) {
             metrics.put("train_mse", mse(net, data, trainEval, length, horizon, inputs.width()));
         }
@@ -269,6 +273,45 @@ public final class LstmTrainer {
             return SpreadCalibration.of(warmStart);
         }
         return null;
+    }
+
+    /**
+     * Scales each step's forecast change by a factor in [0, 1] fitted on the held-out windows
+     * ({@link CorrectionShrinkage}, damped by its uncertainty), folded into the head's weights so
+     * that the kernel, snapshots and serving are unchanged. A change forecaster's zero output is
+     * persistence, so a step whose forecasts held-out data do not support moves toward the last
+     * value instead of forecasting noise. As {@link #calibrate} does, each window's last step gives
+     * one origin: the one with the most context, as at serving. Adds {@code val_mse_unshrunk} (at
+     * those origins, before), {@code val_mse_shrunk} (after), {@code shrink_min} and {@code
+     * shrink_mean} to {@code metrics}. A Gaussian head's spreads are not scaled; its calibration,
+     * fitted afterwards, sees the shrunk means.
+     */
+    private static void shrinkTowardPersistence(MultiLayerNetwork net, ModelSpec spec, List<Prepared> data,
+            List<Window> windows, int length, int width, Map<String, Double> metrics) {
+        int horizon = spec.horizon();
+        float[][] changes = new float[windows.size()][horizon];
+        float[][] labels = new float[windows.size()][horizon];
+        int[] next = {0};
+        forEachOutput(net, data, windows, length, horizon, width, (window, y, yAt, target, targetAt) -> {
+            int t = window.steps() - 1;
+            int i = next[0]++;
+            for (int k = 0; k < horizon; k++) {
+                changes[i][k] = y[yAt + k * length + t];
+                labels[i][k] = target[targetAt + k * length + t];
+            }
+        });
+        double[] factors = CorrectionShrinkage.factors(changes, labels, horizon, CorrectionShrinkage.DEFAULT_BLOCKS);
+        Dl4jModels.scaleHeadOutputs(net, spec, factors);
+        metrics.put("val_mse_unshrunk", CorrectionShrinkage.shrunkMse(changes, labels, ones(horizon)));
+        metrics.put("val_mse_shrunk", CorrectionShrinkage.shrunkMse(changes, labels, factors));
+        metrics.put("shrink_min", Arrays.stream(factors).min().orElse(1));
+        metrics.put("shrink_mean", Arrays.stream(factors).average().orElse(1));
+    }
+
+    private static double[] ones(int n) {
+        double[] ones = new double[n];
+        Arrays.fill(ones, 1);
+        return ones;
     }
 
     /** Fewest points a series needs to give a (short, masked) training window. */

@@ -39,6 +39,11 @@ import java.util.Objects;
  * @param target what the means forecast: by default {@link ForecastTarget#CHANGE}, the change from
  *     the last value, so that an untrained output is persistence; {@link ForecastTarget#LEVEL} is
  *     what models forecast before session 16 (docs/architecture.md, "Forecast target")
+ * @param shrink for a {@link ForecastTarget#CHANGE} model trained with held-out windows, scale each
+ *     step's forecast change by a factor in [0, 1] fitted on them, so that steps the network does not
+ *     forecast better than the last value move toward it (on by default; docs/architecture.md,
+ *     "Shrinking toward persistence"). Options Java-serialised before it existed read false: they
+ *     trained without it
  */
 public record TrainingOptions(
         long seed,
@@ -61,7 +66,8 @@ public record TrainingOptions(
         boolean identityInit,
         HeadKind head,
         InputFeatures features,
-        ForecastTarget target) implements Serializable {
+        ForecastTarget target,
+        boolean shrink) implements Serializable {
 
     public TrainingOptions {
         positive("hiddenSize", hiddenSize);
@@ -144,7 +150,8 @@ public record TrainingOptions(
                 .identityInit(identityInit)
                 .head(head)
                 .features(features)
-                .target(target);
+                .target(target)
+                .shrink(shrink);
     }
 
     /** The architecture these options train. */
@@ -183,8 +190,14 @@ public record TrainingOptions(
         private HeadKind head = HeadKind.POINT;
         private InputFeatures features = InputFeatures.VALUE_ONLY;
         private ForecastTarget target = ForecastTarget.CHANGE;
+        private boolean shrink = true;
 
         private Builder() {}
+
+        public Builder shrink(boolean shrink) {
+            this.shrink = shrink;
+            return this;
+        }
 
         public Builder target(ForecastTarget target) {
             this.target = target;
@@ -297,7 +310,7 @@ public record TrainingOptions(
         public TrainingOptions build() {
             return new TrainingOptions(seed, hiddenSize, layers, horizon, windowLength, tbpttLength,
                     tbpttBackLength, batchSize, maxIterations, evalEvery, patience, learningRate, clipNorm, validationFraction, modelName,
-                    evaluate, cellType, identityInit, head, features, target);
+                    evaluate, cellType, identityInit, head, features, target, shrink);
         }
     }
 }

@@ -103,12 +103,13 @@ class LstmTrainerTest {
     /**
      * Early stopping: with a learning rate too high for the data the held-out score stops
      * improving, the run ends {@code patience} scores after its best, and the model returned is the
-     * one of the best score (its held-out MSE, taken again after training, is that score).
+     * one of the best score (its held-out MSE, taken again after training, is that score; shrinking
+     * toward persistence, which rescales the head after training, is off for that).
      */
     @Test
     void earlyStoppingEndsTheRunAndKeepsTheBestScoresParameters() {
         TrainingOptions opts = SyntheticSeries.smallOptions().toBuilder()
-                .learningRate(0.05).maxIterations(300).evalEvery(5).patience(3).build();
+                .learningRate(0.05).maxIterations(300).evalEvery(5).patience(3).shrink(false).build();
         List<double[]> scores = new ArrayList<>();
         int[] ran = {0};
         TrainingListener listener = new TrainingListener() {
@@ -167,6 +168,80 @@ class LstmTrainerTest {
         assertEquals(factors, SpreadCalibration.of(continued));
         assertFalse(continued.getMetrics().containsKey("val_cover80"));
         assertFalse(SpreadCalibration.present(SyntheticSeries.smallGaussianModel()));
+    }
+
+    /**
+     * Shrinking toward persistence: a run with it and one without, on the same seed, train the same
+     * network, and the shrunk one's outputs are the other's times one factor in [0, 1] per step, the
+     * same from any state (folded into the head). It can only lower the held-out error at the
+     * origins it was fitted on. On random walks, whose changes nothing predicts, the factors go
+     * toward 0, i.e. toward the last value; on sines, which the network forecasts, they stay high.
+     */
+    @Test
+    void aChangeModelShrinksTowardPersistenceWhereItsHeldOutWindowsDoNotSupportItsForecasts() {
+        TrainingOptions opts = SyntheticSeries.smallOptions();
+        List<double[]> sines = SyntheticSeries.sines(4, 600, 1);
+        ModelSnapshot shrunk = new LstmTrainer().train(sines, opts, TrainingListener.NONE);
+        ModelSnapshot plain = new LstmTrainer().train(sines, opts.toBuilder().shrink(false).build(), TrainingListener.NONE);
+        Map<String, Double> m = shrunk.getMetrics();
+        System.out.println("shrunk sines: " + m);
+        assertTrue(m.get("val_mse_shrunk") <= m.get("val_mse_unshrunk"), m.toString());
+        assertTrue(m.get("shrink_mean") > 0.5, m.toString());
+        assertFalse(plain.getMetrics().containsKey("shrink_mean"));
+
+        double[] factors = outputRatios(plain, shrunk, opts.horizon());
+        assertEquals(m.get("shrink_min"), Arrays.stream(factors).min().orElseThrow(), 1e-4);
+        assertEquals(m.get("shrink_mean"), Arrays.stream(factors).average().orElseThrow(), 1e-4);
+
+        java.util.Random random = new java.util.Random(3);
+        List<double[]> walks = new ArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            double[] w = new double[600];
+            for (int t = 1; t < w.length; t++) {
+                w[t] = w[t - 1] + random.nextGaussian();
+            }
+            walks.add(w);
+        }
+        Map<String, Double> walk = new LstmTrainer().train(walks, opts, TrainingListener.NONE).getMetrics();
+        System.out.println("shrunk random walks: " + walk);
+        assertTrue(walk.get("shrink_mean") < 0.5 * m.get("shrink_mean"), walk.toString());
+
+        // A level model's zero output is not persistence: nothing to shrink toward.
+        Map<String, Double> level = new LstmTrainer().train(sines,
+                opts.toBuilder().target(ForecastTarget.LEVEL).maxIterations(5).build(), TrainingListener.NONE).getMetrics();
+        assertFalse(level.containsKey("shrink_mean"), level.toString());
+    }
+
+    /**
+     * Per output, the factor f with shrunk = f × plain at every step of a run of inputs from zero
+     * state (taken where the plain output is largest, then checked at every step), each in [0, 1].
+     */
+    private static double[] outputRatios(ModelSnapshot plain, ModelSnapshot shrunk, int horizon) {
+        dev.forecaster.model.kernel.LstmForecaster a = dev.forecaster.model.kernel.LstmForecaster.fromSnapshot(plain);
+        dev.forecaster.model.kernel.LstmForecaster b = dev.forecaster.model.kernel.LstmForecaster.fromSnapshot(shrunk);
+        var stateA = a.newState();
+        var stateB = b.newState();
+        int steps = 20;
+        float[][] outA = new float[steps][horizon];
+        float[][] outB = new float[steps][horizon];
+        for (int t = 0; t < steps; t++) {
+            float[] in = {(float) Math.sin(t * 0.4)};
+            a.step(stateA, in, outA[t]);
+            b.step(stateB, in, outB[t]);
+        }
+        double[] factors = new double[horizon];
+        for (int k = 0; k < horizon; k++) {
+            int largest = 0;
+            for (int t = 1; t < steps; t++) {
+                largest = Math.abs(outA[t][k]) > Math.abs(outA[largest][k]) ? t : largest;
+            }
+            factors[k] = (double) outB[largest][k] / outA[largest][k];
+            assertTrue(factors[k] >= -1e-6 && factors[k] <= 1 + 1e-6, "factor " + factors[k] + " of output " + k);
+            for (int t = 0; t < steps; t++) {
+                assertEquals(factors[k] * outA[t][k], outB[t][k], 1e-5, "output " + k + ", step " + t);
+            }
+        }
+        return factors;
     }
 
     @Test
