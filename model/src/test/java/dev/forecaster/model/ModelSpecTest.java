@@ -157,4 +157,21 @@ class ModelSpecTest {
         assertThrows(IllegalArgumentException.class, () -> o.toBuilder().tbpttLength(6).build());
         assertThrows(IllegalArgumentException.class, () -> TrainingOptions.builder().tbpttBackLength(-1).build());
     }
+
+    /**
+     * A spec Java-serialised by a build before forecast targets (commit ed24068; how it was made is
+     * in serialized/README.md) reads back as a level forecaster with everything else it had, as
+     * Flink would restore it from an old job graph.
+     */
+    @Test
+    void aSpecJavaSerialisedBeforeTargetsReadsAsALevelForecaster() throws Exception {
+        ModelSpec spec;
+        try (java.io.InputStream in = ModelSpecTest.class.getResourceAsStream("/serialized/modelspec-before-target.ser");
+                java.io.ObjectInputStream objects = new java.io.ObjectInputStream(in)) {
+            spec = (ModelSpec) objects.readObject();
+        }
+        assertEquals(ForecastTarget.LEVEL, spec.target());
+        assertEquals(ModelSpec.of(CellType.GRU, 8, 2, 3).withHead(HeadKind.GAUSSIAN)
+                .withFeatures(InputFeatures.parse("hour_of_day", "UTC")).withTarget(ForecastTarget.LEVEL), spec);
+    }
 }
