@@ -87,6 +87,32 @@ class Dl4jModelsTest {
         assertTrue(e.getMessage().contains("SimpleRnn"), e.getMessage());
     }
 
+    /**
+     * Scaling the head's outputs multiplies the means it is given factors for, at every step of a
+     * sequence, and leaves a Gaussian head's log-sds (the outputs after the means) alone.
+     */
+    @Test
+    void scalingTheHeadsOutputsScalesTheMeansAtEveryStepAndNotTheSpreads() {
+        ModelSpec spec = ModelSpec.of(CellType.LSTM, 6, 1, 3).withHead(dev.forecaster.model.HeadKind.GAUSSIAN);
+        MultiLayerNetwork net = Dl4jModels.build(spec, 3L, TrainingOptions.builder().head(spec.head()).build());
+        INDArray input = Nd4j.rand(DataType.FLOAT, 2, 1, 5);
+        float[] before = Dl4jModels.rowMajor(net.output(input));
+        double[] factors = {0.5, 0, 1};
+        Dl4jModels.scaleHeadOutputs(net, spec, factors);
+        float[] after = Dl4jModels.rowMajor(net.output(input));
+        // [batch 2, outputs 6, time 5] row-major
+        for (int b = 0; b < 2; b++) {
+            for (int j = 0; j < 6; j++) {
+                for (int t = 0; t < 5; t++) {
+                    int i = (b * 6 + j) * 5 + t;
+                    double expected = j < 3 ? factors[j] * before[i] : before[i];
+                    assertEquals(expected, after[i], 1e-6, "example " + b + ", output " + j + ", step " + t);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Dl4jModels.scaleHeadOutputs(net, spec, new double[7]));
+    }
+
     private static TrainingOptions options(CellType cell) {
         return TrainingOptions.builder().cellType(cell).build();
     }
