@@ -20,7 +20,8 @@ import java.util.*;
  * </pre>
  *
  * A fourth argument {@code no-shrink} trains without shrinking toward persistence (the trainer's
- * default since session 17 shrinks a change model's steps; docs/architecture.md).
+ * default since session 17 shrinks a change model's steps; docs/architecture.md), {@code shrink}
+ * with it; a fifth is the training seed (default 42).
  */
 public class StreamProbe {
     public static void main(String[] a) throws Exception {
@@ -37,7 +38,8 @@ public class StreamProbe {
         for (int c = 0; c < cols; c++) series.add(Arrays.copyOf(x[c], cut));
         ForecastTarget target = ForecastTarget.parse(a[2]);
         boolean shrink = a.length < 4 || !a[3].equals("no-shrink");
-        TrainingOptions o = TrainingOptions.builder().maxIterations(Integer.parseInt(a[1])).seed(42).target(target)
+        long seed = a.length < 5 ? 42L : Long.parseLong(a[4]);
+        TrainingOptions o = TrainingOptions.builder().maxIterations(Integer.parseInt(a[1])).seed(seed).target(target)
                 .shrink(shrink).build();
         var snap = new LstmTrainer().train(series, null, null, null, o, null);
         System.out.println("METRICS " + snap.getMetrics());

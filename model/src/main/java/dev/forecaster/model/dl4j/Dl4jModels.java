@@ -3,6 +3,7 @@ package dev.forecaster.model.dl4j;
 import dev.forecaster.model.CellType;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
+import dev.forecaster.model.calibration.HeadScaling;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.snapshot.Tensors;
 import dev.forecaster.model.train.TrainingOptions;
@@ -245,18 +246,10 @@ public final class Dl4jModels {
             throw new IllegalArgumentException(factors.length + " factors for " + spec.outputs() + " outputs");
         }
         int head = spec.layers();
-        int outputs = spec.outputs();
         for (String key : List.of(Tensors.headWeights(head), Tensors.headBias(head))) {
             INDArray param = net.getParam(key);
-            // [hidden, outputs] weights, the bias [outputs] or [1, outputs]: output j is every
-            // outputs-th value from j in row-major order.
             float[] values = rowMajor(param);
-            for (int i = 0; i < values.length; i++) {
-                int j = i % outputs;
-                if (j < factors.length) {
-                    values[i] = (float) (values[i] * factors[j]);
-                }
-            }
+            HeadScaling.scale(values, spec.outputs(), factors);
             net.setParam(key, Nd4j.create(values, param.shape(), 'c'));
         }
     }

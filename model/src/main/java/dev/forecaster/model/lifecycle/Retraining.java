@@ -163,7 +163,7 @@ public final class Retraining {
         }
         roundsLeft = 0;
         if (finite) {
-            candidate = calibrated(candidate);
+            candidate = calibrated(shrunk(candidate));
         }
         ValidationGate.Decision decision = gate.evaluate(candidate, serving, heldOut());
         if (!decision.promoted()) {
@@ -187,6 +187,20 @@ public final class Retraining {
         promotedCount++;
         trigger.onRetrained(now);
         return new Actions(Optional.empty(), Optional.of(promoted), Optional.empty());
+    }
+
+    /**
+     * A change model's candidate shrunk toward persistence on the gate's held-out windows, as the
+     * first training shrank the model on its own ({@link ValidationGate#shrink}); before the
+     * spreads are calibrated, so that they are calibrated on the means that will serve.
+     */
+    private ModelSnapshot shrunk(ModelSnapshot candidate) {
+        try {
+            return gate.shrink(candidate, heldOut());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Candidate not shrunk toward persistence: {}", e.getMessage());
+            return candidate;
+        }
     }
 
     /**

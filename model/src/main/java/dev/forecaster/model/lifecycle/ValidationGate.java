@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.forecaster.model.calibration.WindowCalibration;
+import dev.forecaster.model.calibration.WindowShrinkage;
 import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
@@ -85,6 +86,20 @@ public final class ValidationGate {
      */
     public ModelSnapshot calibrate(ModelSnapshot candidate, List<TimedValues> heldOut) {
         return WindowCalibration.recalibrate(candidate, heldOut, warmup, "gate_");
+    }
+
+    /**
+     * {@code candidate}, when it forecasts changes, with each forecast step shrunk toward
+     * persistence by a factor fitted on the held-out windows from the same warm-up as {@link
+     * #evaluate} ({@link WindowShrinkage#reshrink}), the fit's figures in its metrics as {@code
+     * gate_shrink_min}, …; a level model comes back unchanged. Rounds train without held-out
+     * windows of their own, so this is where a candidate gets what the first training's
+     * held-out windows gave the served model. The factors are fitted on the windows
+     * {@link #evaluate} then scores: one number per step, damped by its uncertainty, so the
+     * candidate gains little from that.
+     */
+    public ModelSnapshot shrink(ModelSnapshot candidate, List<TimedValues> heldOut) {
+        return WindowShrinkage.reshrink(candidate, heldOut, warmup, "gate_");
     }
 
     /** The model's mean squared one-step error on the windows, in their normalised units. */

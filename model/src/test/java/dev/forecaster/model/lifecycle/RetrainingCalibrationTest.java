@@ -12,6 +12,7 @@ import java.util.List;
 
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.calibration.SpreadCalibration;
+import dev.forecaster.model.calibration.WindowShrinkage;
 import dev.forecaster.model.train.SyntheticSeries;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.TrainingWindow;
@@ -19,7 +20,8 @@ import dev.forecaster.schema.TrainingWindow;
 /**
  * A retraining round of a Gaussian model: averaging carries the serving model's spread factors,
  * and before the gate decides, the candidate's are refitted on the gate's held-out windows, so the
- * promoted model serves factors that fit its own head, with the figures in its metrics.
+ * promoted model serves factors that fit its own head, with the figures in its metrics. A change
+ * model's candidate is shrunk toward persistence on the same windows first.
  */
 class RetrainingCalibrationTest {
 
@@ -53,6 +55,8 @@ class RetrainingCalibrationTest {
         assertFalse(factors.isIdentity());
         assertEquals(0.80, promoted.getMetrics().get("gate_cover80"), 0.03, promoted.getMetrics().toString());
         assertTrue(promoted.getMetrics().containsKey("gate_cover80_raw"), promoted.getMetrics().toString());
+        assertTrue(promoted.getMetrics().get("gate_shrink_origins") >= WindowShrinkage.MIN_ORIGINS, promoted.getMetrics().toString());
+        assertTrue(promoted.getMetrics().containsKey("gate_shrink_mean"), promoted.getMetrics().toString());
         assertEquals(List.of(horizon), SpreadCalibration.tensorOf(promoted).getShape());
     }
 }

@@ -136,4 +136,82 @@ class ValidationGateTest {
         assertSame(point, gate.calibrate(point, heldOut));
         assertEquals(HeadKind.POINT, ModelSpec.fromAvro(point.getArchitecture()).head());
     }
+
+    /**
+     * The gate shrinks a change candidate toward persistence on its held-out windows: outputs
+     * become one factor in [0, 1] per step times what they were, from any state; high where the
+     * windows are the sines the model forecasts, low where they are random walks, whose changes
+     * nothing predicts, and the one-step error on those comes closer to persistence's. Too few
+     * held-out origins leave the head as it was; a level model is left alone.
+     */
+    @Test
+    void aChangeCandidateIsShrunkTowardPersistenceOnTheHeldOutWindows() {
+        ModelSnapshot model = SyntheticSeries.smallModel();
+        ModelSnapshot onSines = gate.shrink(model, heldOut);
+        System.out.println("gate shrink, sines: " + onSines.getMetrics());
+        double sinesMean = onSines.getMetrics().get("gate_shrink_mean");
+        assertTrue(sinesMean > 0.5, onSines.getMetrics().toString());
+        assertEquals(3 * (300 - 24), onSines.getMetrics().get("gate_shrink_origins"));
+        double[] factors = outputFactors(model, onSines);
+        assertEquals(sinesMean, java.util.Arrays.stream(factors).average().orElseThrow(), 1e-4);
+
+        SplittableRandom random = new SplittableRandom(5L);
+        List<TimedValues> walks = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            double[] w = new double[300];
+            for (int t = 1; t < w.length; t++) {
+                w[t] = w[t - 1] + (random.nextDouble() * 2 - 1);
+            }
+            walks.add(TimedValues.untimed(w));
+        }
+        ModelSnapshot onWalks = gate.shrink(model, walks);
+        System.out.println("gate shrink, random walks: " + onWalks.getMetrics());
+        assertTrue(onWalks.getMetrics().get("gate_shrink_mean") < 0.5 * sinesMean, onWalks.getMetrics().toString());
+        outputFactors(model, onWalks);
+        ValidationGate.Decision before = gate.evaluate(model, model, walks);
+        ValidationGate.Decision after = gate.evaluate(onWalks, model, walks);
+        double persistence = before.metrics().get("persistence_mse");
+        assertTrue(Math.abs(after.metrics().get("candidate_mse") - persistence)
+                < Math.abs(before.metrics().get("candidate_mse") - persistence), before.metrics() + " " + after.metrics());
+
+        ModelSnapshot tooFew = gate.shrink(onSines, List.of(TimedValues.untimed(java.util.Arrays.copyOf(heldOut.get(0).values(), 60))));
+        assertEquals(onSines.getTensors(), tooFew.getTensors());
+        assertEquals(60 - 24, tooFew.getMetrics().get("gate_shrink_origins"));
+        assertFalse(tooFew.getMetrics().containsKey("gate_shrink_mean"), "the earlier fit's figures are replaced");
+
+        ModelSnapshot level = new dev.forecaster.model.train.LstmTrainer().train(SyntheticSeries.sines(2, 200, 3L),
+                        SyntheticSeries.smallOptions().toBuilder().target(dev.forecaster.model.ForecastTarget.LEVEL)
+                                .maxIterations(2).evaluate(false).build(), null);
+        assertSame(level, gate.shrink(level, heldOut));
+    }
+
+    /** Per output, f with shrunk = f × original at every step of a run from zero state, each in [0, 1]. */
+    private static double[] outputFactors(ModelSnapshot original, ModelSnapshot shrunk) {
+        LstmForecaster a = LstmForecaster.fromSnapshot(original);
+        LstmForecaster b = LstmForecaster.fromSnapshot(shrunk);
+        int horizon = a.spec().horizon();
+        RecurrentState stateA = a.newState();
+        RecurrentState stateB = b.newState();
+        int steps = 20;
+        float[][] outA = new float[steps][horizon];
+        float[][] outB = new float[steps][horizon];
+        for (int t = 0; t < steps; t++) {
+            float[] in = {(float) Math.cos(t * 0.3)};
+            a.step(stateA, in, outA[t]);
+            b.step(stateB, in, outB[t]);
+        }
+        double[] factors = new double[horizon];
+        for (int k = 0; k < horizon; k++) {
+            int largest = 0;
+            for (int t = 1; t < steps; t++) {
+                largest = Math.abs(outA[t][k]) > Math.abs(outA[largest][k]) ? t : largest;
+            }
+            factors[k] = (double) outB[largest][k] / outA[largest][k];
+            assertTrue(factors[k] >= -1e-6 && factors[k] <= 1 + 1e-6, "factor " + factors[k] + " of output " + k);
+            for (int t = 0; t < steps; t++) {
+                assertEquals(factors[k] * outA[t][k], outB[t][k], 1e-5, "output " + k + ", step " + t);
+            }
+        }
+        return factors;
+    }
 }
