@@ -1,10 +1,9 @@
 package dev.forecaster.model.calibration;
 
 import dev.forecaster.model.kernel.LstmForecaster;
-import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
-import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.series.TimedValues;
+import dev.forecaster.model.series.WindowReplay;
 import dev.forecaster.schema.ModelSnapshot;
 
 import java.util.List;
@@ -12,13 +11,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Fits a model's spread calibration on held-out series windows the way serving forecasts them:
- * each window is streamed through {@link SeriesForecaster} from a fresh scaler and a zero state,
- * as the {@code ValidationGate} scores windows, and every forecast made once {@code warmup}
+ * Fits a model's spread calibration on held-out series windows the way serving forecasts them
+ * ({@link WindowReplay}, as the {@code ValidationGate} scores windows): every forecast made once {@code warmup}
  * points have been seen is compared, step by step, with the window's later values (steps that
  * run past the window's end are not scored, so far steps have fewer points than near ones; see
- * {@link SpreadCalibrator} for how few is too few). As for the gate, a window without event times
- * is skipped for a model with calendar features, which cannot run on it.
+ * {@link SpreadCalibrator} for how few is too few).
  */
 public final class WindowCalibration {
 
@@ -38,24 +35,14 @@ public final class WindowCalibration {
         }
         SeriesForecaster raw = new SeriesForecaster(kernel, SpreadCalibration.identity(horizon));
         SpreadCalibrator calibrator = new SpreadCalibrator(horizon);
-        for (TimedValues timed : windows) {
-            if (!timed.canFeed(kernel.spec().features())) {
-                continue;
+        WindowReplay.forEachOrigin(raw, windows, (window, t, scaler, p) -> {
+            if (t + 1 < warmup) {
+                return;
             }
-            double[] window = timed.values();
-            long[] times = timed.timesOrZeros();
-            SeriesScaler scaler = new SeriesScaler();
-            RecurrentState state = kernel.newState();
-            for (int t = 0; t + 1 < window.length; t++) {
-                SeriesForecaster.Prediction p = raw.predict(scaler, state, times[t], window[t]);
-                if (t + 1 < warmup) {
-                    continue;
-                }
-                for (int k = 0; k < horizon && t + 1 + k < window.length; k++) {
-                    calibrator.add(k, p.means()[k], p.spreads()[k], window[t + 1 + k]);
-                }
+            for (int k = 0; k < horizon && t + 1 + k < window.length; k++) {
+                calibrator.add(k, p.means()[k], p.spreads()[k], window[t + 1 + k]);
             }
-        }
+        });
         return calibrator.fit();
     }
 

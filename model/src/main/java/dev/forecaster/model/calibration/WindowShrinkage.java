@@ -2,10 +2,9 @@ package dev.forecaster.model.calibration;
 
 import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.kernel.LstmForecaster;
-import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
-import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.series.TimedValues;
+import dev.forecaster.model.series.WindowReplay;
 import dev.forecaster.schema.ModelSnapshot;
 
 import java.util.ArrayList;
@@ -16,9 +15,8 @@ import java.util.TreeMap;
 
 /**
  * Shrinks a change model's forecast steps toward persistence on held-out series windows, the way
- * serving forecasts them: as {@link WindowCalibration} does for spreads, each window is streamed
- * through {@link SeriesForecaster} from a fresh scaler and a zero state, and every forecast made
- * once {@code warmup} points have been seen gives an origin whose known later values are the
+ * serving forecasts them ({@link WindowReplay}, as {@link WindowCalibration} does for spreads):
+ * every forecast made once {@code warmup} points have been seen gives an origin whose known later values are the
  * labels. One factor per step ({@link CorrectionShrinkage}) is then folded into the head ({@link
  * HeadScaling}). The trainer shrinks on its own held-out windows; this is for models that were
  * trained without any, the retraining rounds' candidates.
@@ -53,33 +51,23 @@ public final class WindowShrinkage {
         SeriesForecaster forecaster = new SeriesForecaster(kernel);
         List<float[]> changes = new ArrayList<>();
         List<float[]> labels = new ArrayList<>();
-        for (TimedValues timed : windows) {
-            if (!timed.canFeed(kernel.spec().features())) {
-                continue;
+        WindowReplay.forEachOrigin(forecaster, windows, (window, t, scaler, p) -> {
+            if (t + 1 < warmup) {
+                return;
             }
-            double[] window = timed.values();
-            long[] times = timed.timesOrZeros();
-            SeriesScaler scaler = new SeriesScaler();
-            RecurrentState state = kernel.newState();
-            for (int t = 0; t + 1 < window.length; t++) {
-                double[] means = forecaster.observe(scaler, state, times[t], window[t]);
-                if (t + 1 < warmup) {
-                    continue;
+            float[] change = new float[horizon];
+            float[] label = new float[horizon];
+            Arrays.fill(label, Float.NaN);
+            double scale = scaler.scale();
+            for (int k = 0; k < horizon; k++) {
+                change[k] = (float) ((p.means()[k] - window[t]) / scale);
+                if (t + 1 + k < window.length) {
+                    label[k] = (float) target.label(scaler, window[t], window[t + 1 + k]);
                 }
-                float[] change = new float[horizon];
-                float[] label = new float[horizon];
-                Arrays.fill(label, Float.NaN);
-                double scale = scaler.scale();
-                for (int k = 0; k < horizon; k++) {
-                    change[k] = (float) ((means[k] - window[t]) / scale);
-                    if (t + 1 + k < window.length) {
-                        label[k] = (float) target.label(scaler, window[t], window[t + 1 + k]);
-                    }
-                }
-                changes.add(change);
-                labels.add(label);
             }
-        }
+            changes.add(change);
+            labels.add(label);
+        });
         float[][] c = changes.toArray(new float[0][]);
         float[][] e = labels.toArray(new float[0][]);
         return new Fit(CorrectionShrinkage.factors(c, e, horizon, CorrectionShrinkage.DEFAULT_BLOCKS), c.length);

@@ -7,10 +7,9 @@ import java.util.Map;
 import dev.forecaster.model.calibration.WindowCalibration;
 import dev.forecaster.model.calibration.WindowShrinkage;
 import dev.forecaster.model.kernel.LstmForecaster;
-import dev.forecaster.model.kernel.RecurrentState;
 import dev.forecaster.model.kernel.SeriesForecaster;
-import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.series.TimedValues;
+import dev.forecaster.model.series.WindowReplay;
 import dev.forecaster.model.snapshot.SnapshotFiles;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Tensor;
@@ -112,32 +111,21 @@ public final class ValidationGate {
      * magnitudes weigh the same), of the model and of persistence, and the number of points.
      */
     private double[] oneStepSquaredError(LstmForecaster kernel, List<TimedValues> windows) {
-        SeriesForecaster forecaster = new SeriesForecaster(kernel);
-        double model = 0;
-        double persistence = 0;
-        long n = 0;
-        for (TimedValues timed : windows) {
-            if (!timed.canFeed(kernel.spec().features())) {
-                continue;
+        // model error, persistence error, points
+        double[] sums = new double[3];
+        WindowReplay.forEachOrigin(new SeriesForecaster(kernel), windows, (window, t, scaler, p) -> {
+            if (t + 1 < warmup) {
+                return;
             }
-            double[] window = timed.values();
-            long[] times = timed.timesOrZeros();
-            SeriesScaler scaler = new SeriesScaler();
-            RecurrentState state = kernel.newState();
-            double[] previous = null;
-            for (int t = 0; t < window.length; t++) {
-                if (previous != null && t >= warmup) {
-                    double scale = scaler.scale();
-                    double e = (previous[0] - window[t]) / scale;
-                    double p = (window[t - 1] - window[t]) / scale;
-                    model += e * e;
-                    persistence += p * p;
-                    n++;
-                }
-                previous = forecaster.observe(scaler, state, times[t], window[t]);
-            }
-        }
-        return new double[] {n == 0 ? Double.NaN : model / n, n == 0 ? Double.NaN : persistence / n, n};
+            double scale = scaler.scale();
+            double e = (p.means()[0] - window[t + 1]) / scale;
+            double persistence = (window[t] - window[t + 1]) / scale;
+            sums[0] += e * e;
+            sums[1] += persistence * persistence;
+            sums[2]++;
+        });
+        double n = sums[2];
+        return new double[] {n == 0 ? Double.NaN : sums[0] / n, n == 0 ? Double.NaN : sums[1] / n, n};
     }
 
     /** Whether every parameter is finite. */

@@ -23,6 +23,7 @@ import dev.forecaster.model.kernel.SeriesForecaster;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.series.TimedValues;
 import dev.forecaster.model.snapshot.SnapshotFiles;
+import dev.forecaster.model.train.OutputFactors;
 import dev.forecaster.model.train.SyntheticSeries;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Tensor;
@@ -152,7 +153,7 @@ class ValidationGateTest {
         double sinesMean = onSines.getMetrics().get("gate_shrink_mean");
         assertTrue(sinesMean > 0.5, onSines.getMetrics().toString());
         assertEquals(3 * (300 - 24), onSines.getMetrics().get("gate_shrink_origins"));
-        double[] factors = outputFactors(model, onSines);
+        double[] factors = OutputFactors.of(model, onSines);
         assertEquals(sinesMean, java.util.Arrays.stream(factors).average().orElseThrow(), 1e-4);
 
         SplittableRandom random = new SplittableRandom(5L);
@@ -167,7 +168,7 @@ class ValidationGateTest {
         ModelSnapshot onWalks = gate.shrink(model, walks);
         System.out.println("gate shrink, random walks: " + onWalks.getMetrics());
         assertTrue(onWalks.getMetrics().get("gate_shrink_mean") < 0.5 * sinesMean, onWalks.getMetrics().toString());
-        outputFactors(model, onWalks);
+        OutputFactors.of(model, onWalks);
         ValidationGate.Decision before = gate.evaluate(model, model, walks);
         ValidationGate.Decision after = gate.evaluate(onWalks, model, walks);
         double persistence = before.metrics().get("persistence_mse");
@@ -183,35 +184,5 @@ class ValidationGateTest {
                         SyntheticSeries.smallOptions().toBuilder().target(dev.forecaster.model.ForecastTarget.LEVEL)
                                 .maxIterations(2).evaluate(false).build(), null);
         assertSame(level, gate.shrink(level, heldOut));
-    }
-
-    /** Per output, f with shrunk = f × original at every step of a run from zero state, each in [0, 1]. */
-    private static double[] outputFactors(ModelSnapshot original, ModelSnapshot shrunk) {
-        LstmForecaster a = LstmForecaster.fromSnapshot(original);
-        LstmForecaster b = LstmForecaster.fromSnapshot(shrunk);
-        int horizon = a.spec().horizon();
-        RecurrentState stateA = a.newState();
-        RecurrentState stateB = b.newState();
-        int steps = 20;
-        float[][] outA = new float[steps][horizon];
-        float[][] outB = new float[steps][horizon];
-        for (int t = 0; t < steps; t++) {
-            float[] in = {(float) Math.cos(t * 0.3)};
-            a.step(stateA, in, outA[t]);
-            b.step(stateB, in, outB[t]);
-        }
-        double[] factors = new double[horizon];
-        for (int k = 0; k < horizon; k++) {
-            int largest = 0;
-            for (int t = 1; t < steps; t++) {
-                largest = Math.abs(outA[t][k]) > Math.abs(outA[largest][k]) ? t : largest;
-            }
-            factors[k] = (double) outB[largest][k] / outA[largest][k];
-            assertTrue(factors[k] >= -1e-6 && factors[k] <= 1 + 1e-6, "factor " + factors[k] + " of output " + k);
-            for (int t = 0; t < steps; t++) {
-                assertEquals(factors[k] * outA[t][k], outB[t][k], 1e-5, "output " + k + ", step " + t);
-            }
-        }
-        return factors;
     }
 }

@@ -189,7 +189,7 @@ class LstmTrainerTest {
         assertTrue(m.get("shrink_mean") > 0.5, m.toString());
         assertFalse(plain.getMetrics().containsKey("shrink_mean"));
 
-        double[] factors = outputRatios(plain, shrunk, opts.horizon());
+        double[] factors = OutputFactors.of(plain, shrunk);
         assertEquals(m.get("shrink_min"), Arrays.stream(factors).min().orElseThrow(), 1e-4);
         assertEquals(m.get("shrink_mean"), Arrays.stream(factors).average().orElseThrow(), 1e-4);
 
@@ -210,38 +210,6 @@ class LstmTrainerTest {
         Map<String, Double> level = new LstmTrainer().train(sines,
                 opts.toBuilder().target(ForecastTarget.LEVEL).maxIterations(5).build(), TrainingListener.NONE).getMetrics();
         assertFalse(level.containsKey("shrink_mean"), level.toString());
-    }
-
-    /**
-     * Per output, the factor f with shrunk = f × plain at every step of a run of inputs from zero
-     * state (taken where the plain output is largest, then checked at every step), each in [0, 1].
-     */
-    private static double[] outputRatios(ModelSnapshot plain, ModelSnapshot shrunk, int horizon) {
-        dev.forecaster.model.kernel.LstmForecaster a = dev.forecaster.model.kernel.LstmForecaster.fromSnapshot(plain);
-        dev.forecaster.model.kernel.LstmForecaster b = dev.forecaster.model.kernel.LstmForecaster.fromSnapshot(shrunk);
-        var stateA = a.newState();
-        var stateB = b.newState();
-        int steps = 20;
-        float[][] outA = new float[steps][horizon];
-        float[][] outB = new float[steps][horizon];
-        for (int t = 0; t < steps; t++) {
-            float[] in = {(float) Math.sin(t * 0.4)};
-            a.step(stateA, in, outA[t]);
-            b.step(stateB, in, outB[t]);
-        }
-        double[] factors = new double[horizon];
-        for (int k = 0; k < horizon; k++) {
-            int largest = 0;
-            for (int t = 1; t < steps; t++) {
-                largest = Math.abs(outA[t][k]) > Math.abs(outA[largest][k]) ? t : largest;
-            }
-            factors[k] = (double) outB[largest][k] / outA[largest][k];
-            assertTrue(factors[k] >= -1e-6 && factors[k] <= 1 + 1e-6, "factor " + factors[k] + " of output " + k);
-            for (int t = 0; t < steps; t++) {
-                assertEquals(factors[k] * outA[t][k], outB[t][k], 1e-5, "output " + k + ", step " + t);
-            }
-        }
-        return factors;
     }
 
     @Test
