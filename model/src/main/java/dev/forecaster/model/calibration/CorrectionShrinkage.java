@@ -17,6 +17,13 @@ public final class CorrectionShrinkage {
 
     private CorrectionShrinkage() {}
 
+    /** Factors that leave every step's correction whole. */
+    public static double[] none(int h) {
+        double[] ones = new double[h];
+        java.util.Arrays.fill(ones, 1);
+        return ones;
+    }
+
     /** The clipped least-squares factors, undamped: {@link #factors} with 0 blocks. */
     public static double[] leastSquares(float[][] corrections, float[][] errors, int h) {
         return factors(corrections, errors, h, 0);

@@ -493,7 +493,7 @@ public final class RecurrentForecaster implements Forecaster {
             report.put("val_local_ratio_mean", java.util.Arrays.stream(valOrigins).mapToDouble(local::ratio).average().orElse(1));
         }
         float[][] valMeans = valOutputs(net, valFeatures, valOrigins.length);
-        shrink = !options.shrink() ? ones(h)
+        shrink = !options.shrink() ? CorrectionShrinkage.none(h)
                 : options.shrinkUncertainty() ? CorrectionShrinkage.factors(valMeans, residuals.valLabels, h, SHRINK_BLOCKS)
                 : CorrectionShrinkage.leastSquares(valMeans, residuals.valLabels, h);
         if (options.shrink()) {
@@ -593,12 +593,6 @@ public final class RecurrentForecaster implements Forecaster {
             System.arraycopy(last, 0, outputs, from, n);
         }
         return outputs;
-    }
-
-    private static double[] ones(int h) {
-        double[] ones = new double[h];
-        java.util.Arrays.fill(ones, 1);
-        return ones;
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,7 +164,7 @@ public final class Retraining {
         }
         roundsLeft = 0;
         if (finite) {
-            candidate = calibrated(shrunk(candidate));
+            candidate = prepared(candidate);
         }
         ValidationGate.Decision decision = gate.evaluate(candidate, serving, heldOut());
         if (!decision.promoted()) {
@@ -190,29 +191,23 @@ public final class Retraining {
     }
 
     /**
-     * A change model's candidate shrunk toward persistence on the gate's held-out windows, as the
-     * first training shrank the model on its own ({@link ValidationGate#shrink}); before the
-     * spreads are calibrated, so that they are calibrated on the means that will serve.
+     * The candidate as the gate should judge it and serving would run it: a change model shrunk
+     * toward persistence on the gate's held-out windows, as the first training shrank the model on
+     * its own ({@link ValidationGate#shrink}); then its spreads refitted there, on those means. The
+     * averaged network's spreads are not the base's, so the base's factors, which averaging carried
+     * over, no longer fit them. A step that fails (a candidate whose forecasts cannot be used, which
+     * the gate then rejects) leaves the candidate as it was.
      */
-    private ModelSnapshot shrunk(ModelSnapshot candidate) {
-        try {
-            return gate.shrink(candidate, heldOut());
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Candidate not shrunk toward persistence: {}", e.getMessage());
-            return candidate;
-        }
+    private ModelSnapshot prepared(ModelSnapshot candidate) {
+        ModelSnapshot shrunk = orUnchanged(candidate, c -> gate.shrink(c, heldOut()), "not shrunk toward persistence");
+        return orUnchanged(shrunk, c -> gate.calibrate(c, heldOut()), "spreads not recalibrated");
     }
 
-    /**
-     * The averaged network's spreads are not the base's, so the base's factors, which averaging
-     * carried over, no longer fit them: refit them on the gate's held-out windows. A candidate
-     * whose forecasts cannot be calibrated (not finite) keeps the base's; the gate rejects it.
-     */
-    private ModelSnapshot calibrated(ModelSnapshot candidate) {
+    private static ModelSnapshot orUnchanged(ModelSnapshot candidate, UnaryOperator<ModelSnapshot> step, String what) {
         try {
-            return gate.calibrate(candidate, heldOut());
+            return step.apply(candidate);
         } catch (IllegalArgumentException e) {
-            LOG.warn("Candidate spreads not recalibrated: {}", e.getMessage());
+            LOG.warn("Candidate {}: {}", what, e.getMessage());
             return candidate;
         }
     }

@@ -302,16 +302,10 @@ public final class LstmTrainer {
         });
         double[] factors = CorrectionShrinkage.factors(changes, labels, horizon, CorrectionShrinkage.DEFAULT_BLOCKS);
         Dl4jModels.scaleHeadOutputs(net, spec, factors);
-        metrics.put("val_mse_unshrunk", CorrectionShrinkage.shrunkMse(changes, labels, ones(horizon)));
+        metrics.put("val_mse_unshrunk", CorrectionShrinkage.shrunkMse(changes, labels, CorrectionShrinkage.none(horizon)));
         metrics.put("val_mse_shrunk", CorrectionShrinkage.shrunkMse(changes, labels, factors));
         metrics.put("shrink_min", Arrays.stream(factors).min().orElse(1));
         metrics.put("shrink_mean", Arrays.stream(factors).average().orElse(1));
-    }
-
-    private static double[] ones(int n) {
-        double[] ones = new double[n];
-        Arrays.fill(ones, 1);
-        return ones;
     }
 
     /** Fewest points a series needs to give a (short, masked) training window. */
