@@ -134,33 +134,16 @@ final class VectorLstmKernel implements StepKernel {
 
     @Override
     public void step(RecurrentState state, float[] input, float[] out) {
-        // Alternating the order of panel pairs between calls starts each step on the panels the
-        // previous one read last, which are likely still in L1 (one layer at H = 64 is 66 KB of
+        // Alternating the order of the panels between calls starts each step on the panel the
+        // previous one read last, which is likely still in L1 (one layer at H = 64 is 66 KB of
         // weights, L1 32-48 KB); the order does not change any sum.
         reverse = !reverse;
         for (int l = 0; l < layers; l++) {
             int inputs = nIn[l];
-            int rows = inputs + hidden;
             float[] h = state.h[l];
             System.arraycopy(l == 0 ? input : state.h[l - 1], 0, xh, 0, inputs);
             System.arraycopy(h, 0, xh, inputs, hidden);
-            float[] wp = packed[l].array();
-            int w0 = packed[l].offset();
-            float[] bp = bias[l];
-            int stride = rows * PANEL;
-            // Each pair's exps right after it: the next pair's loop waits on L2 most of the time,
-            // and out-of-order execution runs the exps in those idle cycles.
-            int pairs = panels / 2;
-            for (int q = 0; q < pairs; q++) {
-                int p = 2 * (reverse ? pairs - 1 - q : q);
-                VectorPanels.tile1x8(wp, w0 + p * stride, stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
-                denominators(z, p * PANEL, 2 * PANEL);
-            }
-            if ((panels & 1) != 0) {
-                int p = panels - 1;
-                VectorPanels.tile1x4(wp, w0 + p * stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
-                denominators(z, p * PANEL, PANEL);
-            }
+            VectorPanels.multiplyDenominators(packed[l], bias[l], panels, inputs + hidden, xh, z, reverse);
             hRefs[0] = h;
             cRefs[0] = state.c[l];
             activate(1, false);

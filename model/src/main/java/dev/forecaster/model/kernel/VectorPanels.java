@@ -37,6 +37,8 @@ final class VectorPanels {
      * 1 (tanh, evaluated at 2x, within 4.2e-9), and a product of four (1 + e^20) stays below 1e35.
      */
     private static final float CLAMP = 20f;
+    /** A panel's four exps go one per block of rows of the next panel. */
+    private static final int EXP_BLOCKS = PANEL / L;
     private static final float LOG2E = 1.44269504088896341f;
     /** 1.5·2^23: adding it rounds to an integer and leaves that integer in the low mantissa bits. */
     private static final float ROUND = 12582912f;
@@ -99,15 +101,65 @@ final class VectorPanels {
         int stride = rows * PANEL;
         float[] w = wp.array();
         int w0 = wp.offset();
-        int pairs = panels / 2;
-        for (int q = 0; q < pairs; q++) {
-            int p = 2 * (reverse ? pairs - 1 - q : q);
-            tile1x8(w, w0 + p * stride, stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
-        }
-        if ((panels & 1) != 0) {
-            int p = panels - 1;
+        for (int q = 0; q < panels; q++) {
+            int p = reverse ? panels - 1 - q : q;
             tile1x4(w, w0 + p * stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
         }
+    }
+
+    /**
+     * One key: {@code z[0, panels·PANEL) = 1 + e^-(b + xh·W)}, the sigmoid denominators of {@link
+     * #multiply}'s sums (the same sums, bit for bit). Walking one panel at a time, in the order
+     * {@code reverse} gives, each panel's exps are worked in between the next panel's blocks of
+     * rows: the row loop waits on weights streamed from L2 most of the time and leaves the vector
+     * units idle, and out-of-order execution only looks a few hundred instructions ahead, so exps
+     * placed after a whole panel ran after its stream instead of beside the next one.
+     */
+    static void multiplyDenominators(AlignedFloats.Slice wp, float[] bp, int panels, int rows, float[] xh,
+            float[] z, boolean reverse) {
+        int stride = rows * PANEL;
+        float[] w = wp.array();
+        int w0 = wp.offset();
+        int prev = -1;
+        for (int q = 0; q < panels; q++) {
+            int p = reverse ? panels - 1 - q : q;
+            int zo = p * PANEL;
+            int wo = w0 + p * stride;
+            for (int c = 0; c < EXP_BLOCKS; c++) {
+                int r0 = c * rows / EXP_BLOCKS;
+                int r1 = (c + 1) * rows / EXP_BLOCKS;
+                rows1x4(w, wo, c == 0 ? bp : z, zo, xh, r0, r1, z, zo);
+                if (prev >= 0) {
+                    exp(z, prev + c * L, -1f, -CLAMP, CLAMP, 1f);
+                }
+            }
+            prev = zo;
+        }
+        denominators(z, prev, PANEL);
+    }
+
+    /**
+     * Rows {@code [r0, r1)} of one panel for one key: {@code z[zo, zo + PANEL) = acc[ao, ao +
+     * PANEL) + Σ xh[r]·W[r]}, one FMA per row in row order, so a sum split into blocks of rows is
+     * the same as one pass.
+     */
+    static void rows1x4(float[] wp, int w, float[] acc, int ao, float[] xh, int r0, int r1, float[] z, int zo) {
+        FloatVector a0 = FloatVector.fromArray(S, acc, ao);
+        FloatVector a1 = FloatVector.fromArray(S, acc, ao + L);
+        FloatVector a2 = FloatVector.fromArray(S, acc, ao + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(S, acc, ao + 3 * L);
+        for (int r = r0; r < r1; r++) {
+            FloatVector v = FloatVector.broadcast(S, xh[r]);
+            int i = w + r * PANEL;
+            a0 = FloatVector.fromArray(S, wp, i).fma(v, a0);
+            a1 = FloatVector.fromArray(S, wp, i + L).fma(v, a1);
+            a2 = FloatVector.fromArray(S, wp, i + 2 * L).fma(v, a2);
+            a3 = FloatVector.fromArray(S, wp, i + 3 * L).fma(v, a3);
+        }
+        a0.intoArray(z, zo);
+        a1.intoArray(z, zo + L);
+        a2.intoArray(z, zo + 2 * L);
+        a3.intoArray(z, zo + 3 * L);
     }
 
     /**
@@ -337,26 +389,31 @@ final class VectorPanels {
      */
     static void exps(float[] a, int off, int n, float sign, float lo, float hi, float plus) {
         for (int j = off; j < off + n; j += L) {
-            // Compare and blend rather than max/min: Java's max/min must order -0.0 and NaN, which
-            // costs a few instructions more per clamp; on the values here the results are equal.
-            FloatVector x = FloatVector.fromArray(S, a, j).mul(sign);
-            x = x.blend(lo, x.compare(VectorOperators.LT, lo));
-            x = x.blend(hi, x.compare(VectorOperators.GT, hi));
-            FloatVector t = x.fma(LOG2E, ROUND);
-            FloatVector k = t.sub(ROUND);
-            FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
-            r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
-            FloatVector p = r.fma(P0, P1);
-            p = p.fma(r, FloatVector.broadcast(S, P2));
-            p = p.fma(r, FloatVector.broadcast(S, P3));
-            p = p.fma(r, FloatVector.broadcast(S, P4));
-            p = p.fma(r, FloatVector.broadcast(S, P5));
-            p = p.fma(r.mul(r), r).add(1f);
-            FloatVector scale = t.reinterpretAsInts()
-                    .sub(ROUND_BITS - 127)
-                    .lanewise(VectorOperators.LSHL, 23)
-                    .reinterpretAsFloats();
-            p.fma(scale, FloatVector.broadcast(S, plus)).intoArray(a, j);
+            exp(a, j, sign, lo, hi, plus);
         }
+    }
+
+    /** {@link #exps} for the one vector at {@code a[j, j + L)}. */
+    static void exp(float[] a, int j, float sign, float lo, float hi, float plus) {
+        // Compare and blend rather than max/min: Java's max/min must order -0.0 and NaN, which
+        // costs a few instructions more per clamp; on the values here the results are equal.
+        FloatVector x = FloatVector.fromArray(S, a, j).mul(sign);
+        x = x.blend(lo, x.compare(VectorOperators.LT, lo));
+        x = x.blend(hi, x.compare(VectorOperators.GT, hi));
+        FloatVector t = x.fma(LOG2E, ROUND);
+        FloatVector k = t.sub(ROUND);
+        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(P0, P1);
+        p = p.fma(r, FloatVector.broadcast(S, P2));
+        p = p.fma(r, FloatVector.broadcast(S, P3));
+        p = p.fma(r, FloatVector.broadcast(S, P4));
+        p = p.fma(r, FloatVector.broadcast(S, P5));
+        p = p.fma(r.mul(r), r).add(1f);
+        FloatVector scale = t.reinterpretAsInts()
+                .sub(ROUND_BITS - 127)
+                .lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        p.fma(scale, FloatVector.broadcast(S, plus)).intoArray(a, j);
     }
 }

@@ -197,6 +197,36 @@ class StepKernelEquivalenceTest {
         assertEquals(Math.log(ref[6]), Math.log(out[6]), 1e-6);
     }
 
+    @ParameterizedTest(name = "rows={0}, panels={1}")
+    @CsvSource({"2, 1", "3, 2", "5, 4", "65, 4", "66, 3", "130, 5"})
+    void denominatorsWorkedIntoTheProductEqualTheProductThenItsDenominators(int rows, int panels) {
+        Random random = new Random(rows * 31L + panels);
+        int cols = panels * VectorPanels.PANEL;
+        float[][] w = new float[rows][cols];
+        for (float[] row : w) {
+            for (int c = 0; c < cols; c++) {
+                row[c] = (float) random.nextGaussian() / 4;
+            }
+        }
+        AlignedFloats.Slice packed = VectorPanels.pack(rows, cols, (r, c) -> w[r][c]);
+        float[] bias = new float[cols];
+        float[] xh = new float[rows];
+        for (int c = 0; c < cols; c++) {
+            bias[c] = (float) random.nextGaussian() * 3;
+        }
+        for (int r = 0; r < rows; r++) {
+            xh[r] = (float) random.nextGaussian() * 3;
+        }
+        for (boolean reverse : new boolean[] {false, true}) {
+            float[] expected = new float[cols];
+            VectorPanels.multiply(packed, bias, panels, rows, xh, expected, false);
+            VectorPanels.denominators(expected, 0, cols);
+            float[] actual = new float[cols];
+            VectorPanels.multiplyDenominators(packed, bias, panels, rows, xh, actual, reverse);
+            assertArrayEquals(expected, actual, "reverse=" + reverse);
+        }
+    }
+
     @Test
     void vectorSigmoidDenominatorIsAccurate() {
         assertVectorExpAccurate(-25f, 25f, a -> VectorPanels.denominators(a, 0, a.length),
