@@ -7,10 +7,10 @@ method back into bytes and runs objdump on them (binutils), so the loop of a ker
 e.g. whether C2 kept a range check per vector load (docs/kernel.md, "Session 10").
 
   java --add-modules jdk.incubator.vector -XX:+UnlockDiagnosticVMOptions \\
-    -XX:CompileCommand=dontinline,dev.forecaster.model.kernel.VectorPanels::tile1x8 \\
-    -XX:CompileCommand=print,dev.forecaster.model.kernel.VectorPanels::tile1x8 \\
+    -XX:CompileCommand=dontinline,dev.forecaster.model.kernel.VectorPanels::rows1x4 \\
+    -XX:CompileCommand=print,dev.forecaster.model.kernel.VectorPanels::rows1x4 \\
     -cp ... dev.forecaster.model.kernel.StepPartsProbe l1pair > print.log
-  docs/tools/hotspot_disasm.py print.log tile1x8        # the last C2 compilation of tile1x8
+  docs/tools/hotspot_disasm.py print.log rows1x4        # the last C2 compilation of rows1x4
 """
 import re
 import subprocess

@@ -21,10 +21,11 @@ import static dev.forecaster.model.kernel.VectorPanels.roundUp;
  * in row order, whichever tile computes it, and the head is one routine for both paths; so {@link
  * #stepBatch} is bit for bit {@link #step} per key, and neither depends on L.
  *
- * <p><b>Single key.</b> Two panels at a time (eight accumulators, enough independent FMAs to hide
- * their latency). One event reads every weight once, so this path is bound by the bandwidth that
- * streams the weights from L2, not by arithmetic; alternating the panel order between calls keeps
- * part of them in L1.
+ * <p><b>Single key.</b> One panel at a time, in blocks of rows. One event reads every weight once,
+ * so this path is bound by the bandwidth that streams the weights from L2, not by arithmetic: the
+ * panel order alternates between calls, so that a step starts on the panel its predecessor read
+ * last, still in L1, and each panel's exps are worked in between the next panel's blocks of rows,
+ * where they run beside the stream ({@link VectorPanels#multiplyDenominators}).
  *
  * <p><b>Batch.</b> Blocks of up to {@value VectorPanels#BLOCK} keys; for each panel, tiles of
  * several keys share every weight load, and the panel stays in L1 from one tile to the next:
@@ -55,7 +56,7 @@ final class VectorLstmKernel implements StepKernel {
     private final float[] xh;
     /** Pre-activations of up to BLOCK keys, 4·hp each. */
     private final float[] z;
-    /** Panel-pair order of the next single step; see {@link #step}. */
+    /** Panel order of the next single step; see {@link #step}. */
     private boolean reverse;
     /** 2c' of each key of a block, then the denominator of sigmoid(2c'). */
     private final float[] t;

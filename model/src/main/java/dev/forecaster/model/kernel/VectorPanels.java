@@ -92,9 +92,8 @@ final class VectorPanels {
     }
 
     /**
-     * One key: {@code z[0, panels·PANEL) = b + xh·W} for {@code W} packed in {@code wp}. Two panels at a time
-     * (eight accumulators, enough independent FMAs to hide their latency); {@code reverse} walks
-     * the pairs from the end, see {@code VectorLstmKernel#step}.
+     * One key: {@code z[0, panels·PANEL) = b + xh·W} for {@code W} packed in {@code wp}, one panel at
+     * a time; {@code reverse} walks the panels from the end, see {@code VectorLstmKernel#step}.
      */
     static void multiply(AlignedFloats.Slice wp, float[] bp, int panels, int rows, float[] xh, float[] z,
             boolean reverse) {
@@ -188,44 +187,6 @@ final class VectorPanels {
                 tile1x4(wp, w, bp, b, xh, i * rows, rows, z, i * zStride + b);
             }
         }
-    }
-
-    /** One key, two adjacent panels (eight vectors) starting at {@code w}; the second is {@code stride} on. */
-    static void tile1x8(float[] wp, int w, int stride, float[] bp, int b, float[] xh, int x,
-            int rows, float[] z, int zo) {
-        int w2 = w + stride;
-        FloatVector a0 = FloatVector.fromArray(S, bp, b);
-        FloatVector a1 = FloatVector.fromArray(S, bp, b + L);
-        FloatVector a2 = FloatVector.fromArray(S, bp, b + 2 * L);
-        FloatVector a3 = FloatVector.fromArray(S, bp, b + 3 * L);
-        FloatVector a4 = FloatVector.fromArray(S, bp, b + PANEL);
-        FloatVector a5 = FloatVector.fromArray(S, bp, b + PANEL + L);
-        FloatVector a6 = FloatVector.fromArray(S, bp, b + PANEL + 2 * L);
-        FloatVector a7 = FloatVector.fromArray(S, bp, b + PANEL + 3 * L);
-        // Offsets linear in r rather than stepped beside it: C2 then hoists the loads' range checks
-        // out of the loop (with stepped offsets four compare-and-branch pairs stayed in every row),
-        // in every tile here.
-        for (int r = 0; r < rows; r++) {
-            FloatVector v = FloatVector.broadcast(S, xh[x + r]);
-            int i = w + r * PANEL;
-            int j = w2 + r * PANEL;
-            a0 = FloatVector.fromArray(S, wp, i).fma(v, a0);
-            a1 = FloatVector.fromArray(S, wp, i + L).fma(v, a1);
-            a2 = FloatVector.fromArray(S, wp, i + 2 * L).fma(v, a2);
-            a3 = FloatVector.fromArray(S, wp, i + 3 * L).fma(v, a3);
-            a4 = FloatVector.fromArray(S, wp, j).fma(v, a4);
-            a5 = FloatVector.fromArray(S, wp, j + L).fma(v, a5);
-            a6 = FloatVector.fromArray(S, wp, j + 2 * L).fma(v, a6);
-            a7 = FloatVector.fromArray(S, wp, j + 3 * L).fma(v, a7);
-        }
-        a0.intoArray(z, zo);
-        a1.intoArray(z, zo + L);
-        a2.intoArray(z, zo + 2 * L);
-        a3.intoArray(z, zo + 3 * L);
-        a4.intoArray(z, zo + PANEL);
-        a5.intoArray(z, zo + PANEL + L);
-        a6.intoArray(z, zo + PANEL + 2 * L);
-        a7.intoArray(z, zo + PANEL + 3 * L);
     }
 
     /** One key, one panel. */
