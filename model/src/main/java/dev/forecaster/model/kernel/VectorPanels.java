@@ -102,7 +102,7 @@ final class VectorPanels {
         int w0 = wp.offset();
         for (int q = 0; q < panels; q++) {
             int p = reverse ? panels - 1 - q : q;
-            tile1x4(w, w0 + p * stride, bp, p * PANEL, xh, 0, rows, z, p * PANEL);
+            rows1x4(w, w0 + p * stride, bp, p * PANEL, xh, 0, 0, rows, z, p * PANEL);
         }
     }
 
@@ -127,7 +127,7 @@ final class VectorPanels {
             for (int c = 0; c < EXP_BLOCKS; c++) {
                 int r0 = c * rows / EXP_BLOCKS;
                 int r1 = (c + 1) * rows / EXP_BLOCKS;
-                rows1x4(w, wo, c == 0 ? bp : z, zo, xh, r0, r1, z, zo);
+                rows1x4(w, wo, c == 0 ? bp : z, zo, xh, 0, r0, r1, z, zo);
                 if (prev >= 0) {
                     exp(z, prev + c * L, -1f, -CLAMP, CLAMP, 1f);
                 }
@@ -139,16 +139,17 @@ final class VectorPanels {
 
     /**
      * Rows {@code [r0, r1)} of one panel for one key: {@code z[zo, zo + PANEL) = acc[ao, ao +
-     * PANEL) + Σ xh[r]·W[r]}, one FMA per row in row order, so a sum split into blocks of rows is
-     * the same as one pass.
+     * PANEL) + Σ xh[x + r]·W[r]}, one FMA per row in row order, so a sum split into blocks of rows
+     * is the same as one pass.
      */
-    static void rows1x4(float[] wp, int w, float[] acc, int ao, float[] xh, int r0, int r1, float[] z, int zo) {
+    static void rows1x4(float[] wp, int w, float[] acc, int ao, float[] xh, int x, int r0, int r1, float[] z,
+            int zo) {
         FloatVector a0 = FloatVector.fromArray(S, acc, ao);
         FloatVector a1 = FloatVector.fromArray(S, acc, ao + L);
         FloatVector a2 = FloatVector.fromArray(S, acc, ao + 2 * L);
         FloatVector a3 = FloatVector.fromArray(S, acc, ao + 3 * L);
         for (int r = r0; r < r1; r++) {
-            FloatVector v = FloatVector.broadcast(S, xh[r]);
+            FloatVector v = FloatVector.broadcast(S, xh[x + r]);
             int i = w + r * PANEL;
             a0 = FloatVector.fromArray(S, wp, i).fma(v, a0);
             a1 = FloatVector.fromArray(S, wp, i + L).fma(v, a1);
@@ -184,30 +185,9 @@ final class VectorPanels {
                 tile2x4(wp, w, bp, b, xh, i * rows, rows, z, i * zStride + b, zStride);
             }
             for (; i < nb; i++) {
-                tile1x4(wp, w, bp, b, xh, i * rows, rows, z, i * zStride + b);
+                rows1x4(wp, w, bp, b, xh, i * rows, 0, rows, z, i * zStride + b);
             }
         }
-    }
-
-    /** One key, one panel. */
-    static void tile1x4(float[] wp, int w, float[] bp, int b, float[] xh, int x, int rows,
-            float[] z, int zo) {
-        FloatVector a0 = FloatVector.fromArray(S, bp, b);
-        FloatVector a1 = FloatVector.fromArray(S, bp, b + L);
-        FloatVector a2 = FloatVector.fromArray(S, bp, b + 2 * L);
-        FloatVector a3 = FloatVector.fromArray(S, bp, b + 3 * L);
-        for (int r = 0; r < rows; r++) {
-            FloatVector v = FloatVector.broadcast(S, xh[x + r]);
-            int i = w + r * PANEL;
-            a0 = FloatVector.fromArray(S, wp, i).fma(v, a0);
-            a1 = FloatVector.fromArray(S, wp, i + L).fma(v, a1);
-            a2 = FloatVector.fromArray(S, wp, i + 2 * L).fma(v, a2);
-            a3 = FloatVector.fromArray(S, wp, i + 3 * L).fma(v, a3);
-        }
-        a0.intoArray(z, zo);
-        a1.intoArray(z, zo + L);
-        a2.intoArray(z, zo + 2 * L);
-        a3.intoArray(z, zo + 3 * L);
     }
 
     /** Two keys (rows {@code x} and {@code x + rows} of xh), one panel. */
