@@ -240,11 +240,11 @@ public final class Dl4jModels {
      * Multiplies the head's output j, its weights from every hidden unit and its bias, by {@code
      * factors[j]} for each j below {@code factors.length}: the network then outputs {@code
      * factors[j]} times what it did at every step, from any state.
+     *
+     * @throws IllegalArgumentException for more factors than outputs (from {@link HeadScaling#scale},
+     *     before any parameter changes)
      */
     public static void scaleHeadOutputs(MultiLayerNetwork net, ModelSpec spec, double[] factors) {
-        if (factors.length > spec.outputs()) {
-            throw new IllegalArgumentException(factors.length + " factors for " + spec.outputs() + " outputs");
-        }
         int head = spec.layers();
         for (String key : List.of(Tensors.headWeights(head), Tensors.headBias(head))) {
             INDArray param = net.getParam(key);
