@@ -21,7 +21,8 @@ import java.util.*;
  *
  * A fourth argument {@code no-shrink} trains without shrinking toward persistence (the trainer's
  * default since session 17 shrinks a change model's steps; docs/architecture.md), {@code shrink}
- * with it; a fifth is the training seed (default 42).
+ * with it; a fifth is the training seed (default 42); a sixth the scaling memory (default the
+ * trainer's, 720 since session 19; 0 = lifetime statistics, what every model had before).
  */
 public class StreamProbe {
     public static void main(String[] a) throws Exception {
@@ -39,8 +40,9 @@ public class StreamProbe {
         ForecastTarget target = ForecastTarget.parse(a[2]);
         boolean shrink = a.length < 4 || !a[3].equals("no-shrink");
         long seed = a.length < 5 ? 42L : Long.parseLong(a[4]);
+        int memory = a.length < 6 ? TrainingOptions.DEFAULT_SCALING_MEMORY : Integer.parseInt(a[5]);
         TrainingOptions o = TrainingOptions.builder().maxIterations(Integer.parseInt(a[1])).seed(seed).target(target)
-                .shrink(shrink).build();
+                .shrink(shrink).scalingMemory(memory).build();
         var snap = new LstmTrainer().train(series, null, null, null, o, null);
         System.out.println("METRICS " + snap.getMetrics());
         LstmForecaster kernel = LstmForecaster.fromSnapshot(snap);
@@ -50,7 +52,7 @@ public class StreamProbe {
         double[] model = new double[H + 1], pers = new double[H + 1];
         long[] count = new long[H + 1];
         for (int c = 0; c < cols; c++) {
-            SeriesScaler s = new SeriesScaler();
+            SeriesScaler s = kernel.spec().newScaler();
             RecurrentState st = kernel.newState();
             for (int t = cut; t < n; t++) {
                 double[] m = f.observe(s, st, 0L, x[c][t]);
@@ -62,7 +64,7 @@ public class StreamProbe {
                 }
             }
         }
-        StringBuilder b = new StringBuilder("MAE " + target + " stream (model/persistence):");
+        StringBuilder b = new StringBuilder("MAE " + target + " memory " + memory + " stream (model/persistence):");
         double sm = 0, sp = 0; long sc = 0;
         for (int k = 1; k <= H; k++) { sm += model[k]; sp += pers[k]; sc += count[k]; }
         for (int k : report) b.append(String.format(" k=%d %.4f/%.4f", k, model[k] / count[k], pers[k] / count[k]));

@@ -1,6 +1,7 @@
 package dev.forecaster.model;
 
 import dev.forecaster.model.features.InputFeatures;
+import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.schema.ArchitectureSpec;
 
 import java.io.Serializable;
@@ -18,10 +19,12 @@ import java.util.Objects;
  * drives the kernel directly can feed (tests, benchmarks). {@code target} says what the means
  * forecast ({@link ForecastTarget}); the shorter constructors take {@link ForecastTarget#LEVEL},
  * what every model forecast before targets existed, and training chooses its own default ({@code
- * TrainingOptions}).
+ * TrainingOptions}). {@code scalingMemory} says how the series' running mean and scale, which
+ * inputs and outputs are measured in, forget ({@link SeriesScaler#memory()}): 0, what every model
+ * used before it existed, keeps lifetime statistics.
  */
 public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int layers, int horizon,
-        HeadKind head, InputFeatures features, ForecastTarget target) implements Serializable {
+        HeadKind head, InputFeatures features, ForecastTarget target, int scalingMemory) implements Serializable {
 
     public ModelSpec {
         Objects.requireNonNull(cellType, "cellType");
@@ -34,10 +37,17 @@ public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int la
         requirePositive("hiddenSize", hiddenSize);
         requirePositive("layers", layers);
         requirePositive("horizon", horizon);
+        SeriesScaler.checkMemory(scalingMemory);
         if (features.usesTime() && inputSize != features.width()) {
             throw new IllegalArgumentException("Input features " + features.names() + " take "
                     + features.width() + " inputs, not " + inputSize);
         }
+    }
+
+    /** With lifetime scaling statistics. */
+    public ModelSpec(CellType cellType, int inputSize, int hiddenSize, int layers, int horizon,
+            HeadKind head, InputFeatures features, ForecastTarget target) {
+        this(cellType, inputSize, hiddenSize, layers, horizon, head, features, target, SeriesScaler.LIFETIME);
     }
 
     /** A level forecaster. */
@@ -59,17 +69,28 @@ public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int la
 
     /** This architecture with another head. */
     public ModelSpec withHead(HeadKind newHead) {
-        return new ModelSpec(cellType, inputSize, hiddenSize, layers, horizon, newHead, features, target);
+        return new ModelSpec(cellType, inputSize, hiddenSize, layers, horizon, newHead, features, target, scalingMemory);
     }
 
     /** This architecture reading {@code newFeatures}, its input size their width. */
     public ModelSpec withFeatures(InputFeatures newFeatures) {
-        return new ModelSpec(cellType, newFeatures.width(), hiddenSize, layers, horizon, head, newFeatures, target);
+        return new ModelSpec(cellType, newFeatures.width(), hiddenSize, layers, horizon, head, newFeatures, target,
+                scalingMemory);
     }
 
     /** This architecture forecasting {@code newTarget}. */
     public ModelSpec withTarget(ForecastTarget newTarget) {
-        return new ModelSpec(cellType, inputSize, hiddenSize, layers, horizon, head, features, newTarget);
+        return new ModelSpec(cellType, inputSize, hiddenSize, layers, horizon, head, features, newTarget, scalingMemory);
+    }
+
+    /** This architecture with series statistics of {@code memory} ({@link SeriesScaler#memory()}). */
+    public ModelSpec withScalingMemory(int memory) {
+        return new ModelSpec(cellType, inputSize, hiddenSize, layers, horizon, head, features, target, memory);
+    }
+
+    /** An empty normaliser with this model's scaling memory. */
+    public SeriesScaler newScaler() {
+        return new SeriesScaler(scalingMemory);
     }
 
     /** Values the head emits per step: {@code horizon} for a point head, {@code 2·horizon} for a Gaussian one. */
@@ -103,12 +124,13 @@ public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int la
                 .setInputFeatures(features.names())
                 .setCalendarZone(features.zone().getId())
                 .setTarget(target.name())
+                .setScalingMemory(scalingMemory)
                 .build();
     }
 
     /**
      * @throws IllegalArgumentException when the cell type, head, target or an input feature is
-     *     unknown to this build or a size is not positive
+     *     unknown to this build, a size is not positive or the scaling memory is 1 or negative
      */
     public static ModelSpec fromAvro(ArchitectureSpec avro) {
         Objects.requireNonNull(avro, "architecture");
@@ -123,7 +145,7 @@ public record ModelSpec(CellType cellType, int inputSize, int hiddenSize, int la
         return new ModelSpec(cell, avro.getInputSize(), avro.getHiddenSize(), avro.getLayers(),
                 avro.getHorizon(), HeadKind.parse(avro.getHead()),
                 InputFeatures.fromNames(avro.getInputFeatures(), avro.getCalendarZone().toString()),
-                ForecastTarget.parse(avro.getTarget()));
+                ForecastTarget.parse(avro.getTarget()), avro.getScalingMemory());
     }
 
     private static void requirePositive(String name, int value) {

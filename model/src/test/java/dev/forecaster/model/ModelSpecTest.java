@@ -3,6 +3,7 @@ package dev.forecaster.model;
 import dev.forecaster.model.train.TrainingOptions;
 import dev.forecaster.schema.ArchitectureSpec;
 import dev.forecaster.model.features.InputFeatures;
+import dev.forecaster.model.scaling.SeriesScaler;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +106,26 @@ class ModelSpecTest {
     }
 
     @Test
+    void theScalingMemoryRoundTripsSurvivesTheOtherWithersAndDefaultsToLifetime() {
+        ModelSpec lifetime = ModelSpec.of(CellType.GRU, 8, 1, 5);
+        assertEquals(SeriesScaler.LIFETIME, lifetime.scalingMemory(), "specs built without one keep lifetime statistics");
+        assertEquals(SeriesScaler.LIFETIME, lifetime.newScaler().memory());
+        ModelSpec forgetting = lifetime.withScalingMemory(336);
+        assertEquals(336, forgetting.toAvro().getScalingMemory());
+        assertEquals(forgetting, ModelSpec.fromAvro(forgetting.toAvro()));
+        assertNotEquals(lifetime, forgetting);
+        assertEquals(336, forgetting.withHead(HeadKind.GAUSSIAN).withTarget(ForecastTarget.CHANGE)
+                .withFeatures(InputFeatures.VALUE_ONLY).scalingMemory());
+        assertEquals(new SeriesScaler(336), forgetting.newScaler());
+        ArchitectureSpec one = forgetting.toAvro();
+        one.setScalingMemory(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.fromAvro(one));
+        assertEquals("scaling memory must be 0 (lifetime) or >= 2, was 1", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TrainingOptions.builder().scalingMemory(-5).build());
+        assertEquals(0, TrainingOptions.builder().scalingMemory(0).build().spec().scalingMemory());
+    }
+
+    @Test
     void theLogSdClampBindsOnlyOutsideItsRange() {
         assertEquals(Math.exp(-7), HeadKind.sd(-30), 0);
         assertEquals(Math.exp(7), HeadKind.sd(12), 0);
@@ -128,7 +149,8 @@ class ModelSpecTest {
     void trainingOptionDefaultsAreTheDocumentedOnes() {
         TrainingOptions o = TrainingOptions.defaults();
         assertEquals(42L, o.seed());
-        assertEquals(ModelSpec.lstm(64, 1, 24).withTarget(ForecastTarget.CHANGE), o.spec());
+        assertEquals(ModelSpec.lstm(64, 1, 24).withTarget(ForecastTarget.CHANGE).withScalingMemory(720), o.spec());
+        assertEquals(720, o.scalingMemory(), "new models' statistics forget, with a month of hourly points");
         assertEquals(ForecastTarget.CHANGE, o.target(), "new models forecast changes from the last value");
         assertEquals(96, o.windowLength());
         assertEquals(48, o.tbpttLength());
@@ -141,7 +163,7 @@ class ModelSpecTest {
         assertEquals("forecaster-lstm", o.modelName());
         assertEquals(CellType.LSTM, o.cellType());
         assertEquals(false, o.identityInit());
-        assertEquals(ModelSpec.of(CellType.GRU, 64, 1, 24).withTarget(ForecastTarget.CHANGE),
+        assertEquals(ModelSpec.of(CellType.GRU, 64, 1, 24).withTarget(ForecastTarget.CHANGE).withScalingMemory(720),
                 o.toBuilder().cellType(CellType.GRU).build().spec());
         assertEquals(o, o.toBuilder().build());
         assertThrows(IllegalArgumentException.class, () -> TrainingOptions.builder().validationFraction(1.0).build());

@@ -63,6 +63,10 @@ public final class DemoCommand extends UsageErrors implements Callable<Integer> 
             description = "With --forecast-target change: scale the trained model's forecast change at each step by a factor in [0, 1] fitted on its held-out windows, so that steps it does not forecast better than the last value move toward it; --no-shrink keeps the network's outputs whole (default: ${DEFAULT-VALUE}).")
     boolean shrink;
 
+    @Option(names = "--scaling-memory", defaultValue = "720", paramLabel = "N",
+            description = "Points of memory of each series' running mean and scale, which the trained model's inputs and forecast changes are measured in: each new value weighs 1/N once a key has N; 0 keeps statistics over the key's whole life, as models did before (default: ${DEFAULT-VALUE}).")
+    int scalingMemory;
+
     @Mixin
     CalendarOptions calendar = new CalendarOptions();
 
@@ -114,7 +118,7 @@ public final class DemoCommand extends UsageErrors implements Callable<Integer> 
         try {
             settings = new DemoSettings(keys, rate, maxEvents, csv, model, saveModel, seed, hidden, horizon,
                     trainIterations, history, parallelism, partitions, badEvery, checkpointInterval, !noLive, alertsTopic,
-                    retrain, retrainPeriod, head, calendar.features(), target, shrink);
+                    retrain, retrainPeriod, head, calendar.features(), target, shrink, scalingMemory);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -34,6 +34,10 @@ public final class OnlineTrainingOptions {
             description = "What the per-key models' means forecast: change (from the last value, so an untrained output is persistence) or level (the normalised value, as models did before) (default: ${DEFAULT-VALUE}).")
     ForecastTarget target;
 
+    @Option(names = "--scaling-memory", defaultValue = "720", paramLabel = "N",
+            description = "Points of memory of each series' running mean and scale, which the per-key models' inputs and forecast changes are measured in: each new value weighs 1/N once a key has N; 0 keeps statistics over the key's whole life, as models did before (default: ${DEFAULT-VALUE}).")
+    int scalingMemory;
+
     @Mixin
     CalendarOptions calendar = new CalendarOptions();
 
@@ -57,6 +61,7 @@ public final class OnlineTrainingOptions {
                 .head(head)
                 .features(calendar.features())
                 .target(target)
+                .scalingMemory(scalingMemory)
                 .build();
         return new OnlineTraining(options, warmup, retrainEvery, history, initialIterations, retrainIterations);
     }

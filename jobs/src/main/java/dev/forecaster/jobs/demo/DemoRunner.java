@@ -216,6 +216,7 @@ public final class DemoRunner {
                 .features(settings.features())
                 .target(settings.target())
                 .shrink(settings.shrink())
+                .scalingMemory(settings.scalingMemory())
                 .build();
     }
 

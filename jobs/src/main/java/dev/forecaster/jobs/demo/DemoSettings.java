@@ -13,7 +13,8 @@ import java.time.Duration;
  * {@code features} its inputs (the value, optionally calendar features), {@code target} what its
  * means forecast (null: the trainer's default), {@code shrink} whether a change model's steps are
  * shrunk toward persistence by factors fitted on its held-out windows (docs/architecture.md,
- * "Shrinking toward persistence").
+ * "Shrinking toward persistence"), {@code scalingMemory} the memory of its series statistics (null:
+ * the trainer's default; docs/architecture.md, "Scaling memory").
  */
 public record DemoSettings(
         int keys,
@@ -38,7 +39,8 @@ public record DemoSettings(
         HeadKind head,
         InputFeatures features,
         ForecastTarget target,
-        boolean shrink) {
+        boolean shrink,
+        Integer scalingMemory) {
 
     /** With a point head reading the value only. */
     public DemoSettings(int keys, double rate, long maxEvents, Path csv, Path model, Path saveModel, long seed,
@@ -50,12 +52,27 @@ public record DemoSettings(
                 HeadKind.POINT, InputFeatures.VALUE_ONLY, null, true);
     }
 
+    /** With the trainer's default scaling memory. */
+    public DemoSettings(int keys, double rate, long maxEvents, Path csv, Path model, Path saveModel, long seed,
+            int hiddenSize, int horizon, int trainIterations, int historySteps, int parallelism, int partitions,
+            int badEvery, Duration checkpointInterval, boolean liveView, String alertsTopic, boolean retrain,
+            Duration retrainPeriod, HeadKind head, InputFeatures features, ForecastTarget target, boolean shrink) {
+        this(keys, rate, maxEvents, csv, model, saveModel, seed, hiddenSize, horizon, trainIterations, historySteps,
+                parallelism, partitions, badEvery, checkpointInterval, liveView, alertsTopic, retrain, retrainPeriod,
+                head, features, target, shrink, null);
+    }
+
     public DemoSettings {
         if (head == null) {
             throw new IllegalArgumentException("--head must be point or gaussian");
         }
         features = features == null ? InputFeatures.VALUE_ONLY : features;
         target = target == null ? TrainingOptions.defaults().target() : target;
+        scalingMemory = scalingMemory == null ? TrainingOptions.defaults().scalingMemory() : scalingMemory;
+        if (scalingMemory != 0 && scalingMemory < 2) {
+            throw new IllegalArgumentException("--scaling-memory must be 0 (lifetime statistics) or at least 2, was "
+                    + scalingMemory);
+        }
         if (keys < 1) {
             throw new IllegalArgumentException("--keys must be at least 1");
         }

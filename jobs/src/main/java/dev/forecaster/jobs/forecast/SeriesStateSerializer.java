@@ -22,7 +22,7 @@ import dev.forecaster.schema.codec.AvroCodec;
 /**
  * Compact explicit serializer for {@link SeriesState}, so keyed state never falls back to Kryo.
  *
- * <p>Layout (format 5): format byte; layer count; per layer the h length and floats, then the c
+ * <p>Layout (format 6): format byte; layer count; per layer the h length and floats, then the c
  * length and floats; scaler count, mean, m2; model version; last event time; step; forecast
  * length and doubles; then observation count; anomaly statistics (residual count, mean, variance;
  * surprise ring length and doubles, surprise count; window count, mean, variance); alert state
@@ -31,11 +31,13 @@ import dev.forecaster.schema.codec.AvroCodec;
  * version, surprise, likelihood, tail byte, window mean, usual mean); a flag and the history (ring length and doubles, added count, evicted
  * scaler); a flag and the own model (length and single-object Avro bytes); the last forecast's
  * predicted spreads (length and doubles; 0 without a probabilistic head); with a history, its
- * event-time ring (length and longs, slot for slot with the values). Array lengths are
+ * event-time ring (length and longs, slot for slot with the values); the scaler's memory, then with a
+ * history the evicted scaler's (ints). Array lengths are
  * written, not assumed, so a state written under one hidden size can still be read (and then
  * re-synchronised) after the model changes shape.
  *
- * <p>Older formats are still read: format 4 (no history times) gets times estimated as if the
+ * <p>Older formats are still read: format 5 (no scaling memories) gets lifetime statistics, the
+ * only kind there was; format 4 (no history times) gets times estimated as if the
  * held values had arrived one step apart up to the last event time, which is exact for regularly
  * sampled series and only matters to models with calendar features; format 3 (no spreads) gets none, as a point forecast; format 2 (no alert state) gets an idle alert state whose
  * warm-up counts the observations the key has already had with its current model; format 1 (the first five groups only)
@@ -44,7 +46,8 @@ import dev.forecaster.schema.codec.AvroCodec;
 public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     private static final long serialVersionUID = 1L;
-    private static final byte FORMAT = 5;
+    private static final byte FORMAT = 6;
+    private static final byte FORMAT_WITHOUT_MEMORY = 5;
     private static final byte FORMAT_WITHOUT_HISTORY_TIMES = 4;
     private static final byte FORMAT_WITHOUT_SPREADS = 3;
     private static final byte FORMAT_WITHOUT_ALERTS = 2;
@@ -130,12 +133,16 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         if (s.history != null) {
             writeLongs(s.history.timeRing(), out);
         }
+        out.writeInt(s.scaler.memory());
+        if (s.history != null) {
+            out.writeInt(s.history.startScaler().memory());
+        }
     }
 
     @Override
     public SeriesState deserialize(DataInputView in) throws IOException {
         byte format = in.readByte();
-        if (format != FORMAT && format != FORMAT_WITHOUT_HISTORY_TIMES && format != FORMAT_WITHOUT_SPREADS && format != FORMAT_WITHOUT_ALERTS
+        if (format != FORMAT && format != FORMAT_WITHOUT_MEMORY && format != FORMAT_WITHOUT_HISTORY_TIMES && format != FORMAT_WITHOUT_SPREADS && format != FORMAT_WITHOUT_ALERTS
                 && format != FORMAT_WITHOUT_ANOMALY) {
             throw new IOException("Unknown SeriesState format " + format);
         }
@@ -188,11 +195,21 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             in.readFully(bytes);
             s.ownModel = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).decode(bytes);
         }
-        if (format == FORMAT || format == FORMAT_WITHOUT_HISTORY_TIMES) {
+        if (format == FORMAT || format == FORMAT_WITHOUT_MEMORY || format == FORMAT_WITHOUT_HISTORY_TIMES) {
             s.lastSpreads = readDoubles(in);
         }
+        long[] times = null;
         if (ring != null) {
-            long[] times = format == FORMAT ? readLongs(in) : estimatedTimes(ring.length, added, s);
+            times = format == FORMAT || format == FORMAT_WITHOUT_MEMORY
+                    ? readLongs(in) : estimatedTimes(ring.length, added, s);
+        }
+        if (format == FORMAT) {
+            s.scaler = withMemory(s.scaler, in.readInt());
+            if (ring != null) {
+                evicted = withMemory(evicted, in.readInt());
+            }
+        }
+        if (ring != null) {
             s.history = new SeriesHistory(ring, times, added, evicted);
         }
         return s;
@@ -312,6 +329,15 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         out.writeLong(scaler.count());
         out.writeDouble(scaler.mean());
         out.writeDouble(scaler.m2());
+    }
+
+    /** The same statistics, as kept with {@code memory} (not converted: they were written so). */
+    private static SeriesScaler withMemory(SeriesScaler scaler, int memory) throws IOException {
+        try {
+            return new SeriesScaler(scaler.count(), scaler.mean(), scaler.m2(), memory);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Corrupt SeriesState: " + e.getMessage(), e);
+        }
     }
 
     private static SeriesScaler readScaler(DataInputView in) throws IOException {

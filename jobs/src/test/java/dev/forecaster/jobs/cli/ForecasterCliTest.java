@@ -19,6 +19,8 @@ import java.util.List;
 import dev.forecaster.jobs.forecast.ForecastJobOptions;
 import dev.forecaster.jobs.testing.TestModels;
 import dev.forecaster.model.ForecastTarget;
+import dev.forecaster.model.scaling.SeriesScaler;
+import dev.forecaster.model.train.TrainingOptions;
 import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.snapshot.SnapshotFiles;
 
@@ -98,7 +100,9 @@ class ForecasterCliTest {
                 {"train", "--bootstrap-servers", "localhost:1", "-D", "forecaster.no-such-option=1"},
                 {"bench", "train", "--bogus"}, {"bench", "train", "extra"},
                 {"bench", "graph", "--runs", "1"}, {"bench", "graph", "--records", "0"},
-                {"demo", "--forecast-target", "ratio"}, {"alert-quality", "--forecast-target", "ratio"}}) {
+                {"demo", "--forecast-target", "ratio"}, {"alert-quality", "--forecast-target", "ratio"},
+                {"demo", "--scaling-memory", "1"}, {"demo", "--scaling-memory", "long"},
+                {"alert-quality", "--scaling-memory", "-3"}}) {
             CliRun r = CliRun.of(args);
             assertEquals(ForecasterCli.EXIT_USAGE, r.code(), String.join(" ", args));
             assertEquals(1, r.err().strip().lines().count(), "one line for " + String.join(" ", args) + ": " + r.err());
@@ -224,6 +228,20 @@ class ForecasterCliTest {
         assertEquals(ForecastTarget.LEVEL, parsed(DemoCommand.class, "demo", "--forecast-target", "level").target);
         assertTrue(parsed(DemoCommand.class, "demo").shrink, "shrinking toward persistence by default");
         assertFalse(parsed(DemoCommand.class, "demo", "--no-shrink").shrink);
+    }
+
+    @Test
+    void theScalingMemoryReachesTheModelsThatTheCommandsTrain() {
+        BackfillCommand backfill = parsed(BackfillCommand.class, "backfill", "--input", "in.csv", "--output", "out.csv");
+        assertEquals(TrainingOptions.DEFAULT_SCALING_MEMORY, backfill.training.policy(1L, 4).options().spec().scalingMemory(),
+                "the default");
+        backfill = parsed(BackfillCommand.class,
+                "backfill", "--input", "in.csv", "--output", "out.csv", "--scaling-memory", "0");
+        assertEquals(SeriesScaler.LIFETIME, backfill.training.policy(1L, 4).options().spec().scalingMemory());
+        assertEquals(TrainingOptions.DEFAULT_SCALING_MEMORY, parsed(DemoCommand.class, "demo").scalingMemory);
+        assertEquals(96, parsed(DemoCommand.class, "demo", "--scaling-memory", "96").scalingMemory);
+        assertTrue(CliRun.of("demo", "--help").out().contains("--scaling-memory"));
+        assertTrue(CliRun.of("backfill", "--help").out().contains("--scaling-memory"));
     }
 
     private static <T> T parsed(Class<T> type, String... args) {

@@ -29,9 +29,15 @@ class DemoRunnerTest {
         assertEquals(HeadKind.GAUSSIAN, options.head());
         assertEquals(ForecastTarget.LEVEL, options.target());
         assertFalse(options.shrink());
+        assertEquals(TrainingOptions.DEFAULT_SCALING_MEMORY, options.scalingMemory(), "no memory: the trainer's default");
 
         TrainingOptions defaults = DemoRunner.trainingOptions(settings(null, true));
         assertEquals(TrainingOptions.defaults().target(), defaults.target(), "no target: the trainer's default");
         assertTrue(defaults.shrink());
+
+        DemoSettings lifetime = new DemoSettings(3, 0, 100, null, null, null, 5L, 16, 6, 40, 200, 1, 1, 0,
+                Duration.ofSeconds(1), false, "alerts", false, Duration.ofSeconds(20), HeadKind.POINT,
+                InputFeatures.VALUE_ONLY, null, true, 0);
+        assertEquals(0, DemoRunner.trainingOptions(lifetime).spec().scalingMemory());
     }
 }

@@ -204,11 +204,11 @@ class SeriesStateSerializerTest {
         s.history = null;
         s.ownModel = null;
         byte[] bytes = write(s);
-        // Without history and own model the state ends with the alert state, two absent flags and
-        // an empty spreads array (its length).
+        // Without history and own model the state ends with the alert state, two absent flags, an
+        // empty spreads array (its length) and the scaler's memory.
         int peakBytes = 8 + 3 * 8 + 8 + 2 * 8 + 1 + 2 * 8;
         int alertBytes = 3 * 8 + 1 + 1 + 4 + 4 + 8 + 1 + peakBytes;
-        int alertStart = bytes.length - 4 - 2 - alertBytes;
+        int alertStart = bytes.length - 4 - 4 - 2 - alertBytes;
         int at = alertStart + 3 * 8 + 1; // after point count, model version, warm-up start, active flag
         assertEquals(1 + Severity.WARNING.ordinal(), bytes[at]);
         bytes[at] = 7;
@@ -235,8 +235,8 @@ class SeriesStateSerializerTest {
     void formatThreeStatesStillRead() throws IOException {
         SeriesState s = alerting();
         byte[] current = write(s);
-        assertEquals(5, current[0]);
-        byte[] old = java.util.Arrays.copyOf(current, current.length - 4 - 4 - 8 * s.history.capacity());
+        assertEquals(6, current[0]);
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 8 - 4 - 4 - 8 * s.history.capacity());
         old[0] = 3;
         SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(old));
         assertEquals(withEstimatedTimes(s), back);
@@ -254,7 +254,7 @@ class SeriesStateSerializerTest {
         s.lastEventTime = 10_000L;
         s.stepMillis = 1_000L;
         byte[] current = write(s);
-        byte[] old = java.util.Arrays.copyOf(current, current.length - 4 - 8 * s.history.capacity());
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 8 - 4 - 8 * s.history.capacity());
         old[0] = 4;
         SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(old));
         assertEquals(s, back);
@@ -263,6 +263,46 @@ class SeriesStateSerializerTest {
         s.history.add(12_000L, 1.0);
         SeriesState irregular = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(write(s)));
         assertEquals(12_000L, irregular.history.times()[7], "format 5 keeps the real times");
+    }
+
+    @Test
+    void roundTripKeepsTheScalingMemories() throws IOException {
+        SeriesState s = full();
+        s.scaler = new SeriesScaler(900, 3.5, 7.25 * 720, 720);
+        s.history = new SeriesHistory(8, new SeriesScaler(3, 1.0, 0.5, 2));
+        for (int i = 0; i < 11; i++) {
+            s.history.add(1_000L * i, i * 0.5);
+        }
+        SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(write(s)));
+        assertEquals(s, back);
+        assertEquals(720, back.scaler.memory());
+        assertEquals(2, back.history.startScaler().memory());
+        assertEquals(s.scaler.scale(), back.scaler.scale());
+    }
+
+    /**
+     * Checkpoints taken before scaling memories (format 5) must still restore: format 5 is format 6
+     * without the two trailing memories, and every model then kept lifetime statistics.
+     */
+    @Test
+    void formatFiveStatesStillReadWithLifetimeStatistics() throws IOException {
+        SeriesState s = alerting();
+        byte[] current = write(s);
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 8);
+        old[0] = 5;
+        SeriesState back = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(old));
+        assertEquals(s, back);
+        assertEquals(SeriesScaler.LIFETIME, back.scaler.memory());
+        assertEquals(SeriesScaler.LIFETIME, back.history.startScaler().memory());
+    }
+
+    @Test
+    void anInvalidMemoryIsACorruptState() throws IOException {
+        byte[] bytes = write(sample());
+        java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 4, 1);
+        IOException e = assertThrows(IOException.class,
+                () -> SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)));
+        assertEquals("Corrupt SeriesState: scaling memory must be 0 (lifetime) or >= 2, was 1", e.getMessage());
     }
 
     /** Checkpoints taken before the anomaly statistics existed must still restore. */

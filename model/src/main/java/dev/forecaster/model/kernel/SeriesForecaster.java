@@ -99,6 +99,10 @@ public final class SeriesForecaster implements Serializable {
         if (!state.matches(kernel.spec())) {
             throw new IllegalArgumentException(state + " does not fit " + kernel.spec());
         }
+        SeriesScaler.requireAccepted(value);
+        // Statistics kept with another memory carry on with this model's, as training carries on
+        // a window's start statistics; a no-op for statistics that already have it.
+        scaler.useMemory(kernel.spec().scalingMemory());
         scaler.update(value);
         features.encode(scaler.normalise(value), eventTime, input);
         kernel.step(state, input, out);

@@ -60,6 +60,7 @@ public record RoundOptions(int localBatches, int batchSize, int windowLength, in
                 .head(spec.head())
                 .features(spec.features())
                 .target(spec.target())
+                .scalingMemory(spec.scalingMemory())
                 .build();
     }
 }

@@ -79,7 +79,7 @@ public final class ShardWorker {
             if (timed.size() >= needed && timed.canFeed(opts.features())) {
                 series.add(timed.values());
                 times.add(timed.hasTimes() ? timed.times() : null);
-                scalers.add(new SeriesScaler(w.getStartCount(), w.getStartMean(), w.getStartM2()));
+                scalers.add(new SeriesScaler(w.getStartCount(), w.getStartMean(), w.getStartM2(), w.getStartMemory()));
             }
         }
         if (series.isEmpty()) {

@@ -33,6 +33,7 @@ public final class TrainingWindows {
                 .setStartCount(start.count())
                 .setStartMean(start.mean())
                 .setStartM2(start.m2())
+                .setStartMemory(start.memory())
                 .setModelVersion(modelVersion)
                 .build();
     }

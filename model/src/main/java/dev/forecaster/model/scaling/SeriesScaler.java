@@ -3,11 +3,17 @@ package dev.forecaster.model.scaling;
 import java.io.Serializable;
 
 /**
- * Running normaliser of one series: Welford's mean and sum of squared deviations over every value
- * seen so far. Training computes features and labels with exactly this class, stepping it through
- * each series as the streaming operator does, so that served inputs match trained ones.
+ * Running normaliser of one series: a mean and a sum of squared deviations, kept with a
+ * {@link #memory()}. Memory 0 keeps Welford's statistics over every value seen so far. Memory N
+ * keeps exactly those for the first N values and then forgets exponentially: each new value moves
+ * the mean by 1/N of its deviation, and the variance becomes (1 - 1/N)(var + delta²/N), the
+ * exponentially weighted variance of West (1979). Lifetime statistics of a series whose level drifts
+ * grow with the spread of its whole history while its step-to-step moves do not, and a model's
+ * inputs and forecast changes are in units of that scale (docs/architecture.md, "Scaling memory").
  *
- * <p>Mutable and not thread-safe.
+ * <p>Training computes features and labels with exactly this class, stepping it through each
+ * series as the streaming operator does, so that served inputs match trained ones. Mutable and not
+ * thread-safe.
  */
 public final class SeriesScaler implements Serializable {
 
@@ -25,15 +31,35 @@ public final class SeriesScaler implements Serializable {
      */
     public static final double MAX_MAGNITUDE = 1e100;
 
+    /** The memory of lifetime statistics. */
+    public static final int LIFETIME = 0;
+
     private long count;
     private double mean;
+    /** The sum of squared deviations of the values weighed: variance × {@link #weight()}. */
     private double m2;
+    private int memory;
 
+    /** An empty scaler with lifetime statistics. */
     public SeriesScaler() {
-        this(0L, 0.0, 0.0);
+        this(0L, 0.0, 0.0, LIFETIME);
     }
 
+    /** An empty scaler with {@code memory}. */
+    public SeriesScaler(int memory) {
+        this(0L, 0.0, 0.0, memory);
+    }
+
+    /** Lifetime statistics as Welford keeps them. */
     public SeriesScaler(long count, double mean, double m2) {
+        this(count, mean, m2, LIFETIME);
+    }
+
+    /**
+     * Statistics as {@link #count()}, {@link #mean()}, {@link #m2()} and {@link #memory()} report
+     * them.
+     */
+    public SeriesScaler(long count, double mean, double m2, int memory) {
         if (count < 0) {
             throw new IllegalArgumentException("count must be >= 0, was " + count);
         }
@@ -43,6 +69,47 @@ public final class SeriesScaler implements Serializable {
         this.count = count;
         this.mean = mean;
         this.m2 = m2;
+        this.memory = checkMemory(memory);
+    }
+
+    /**
+     * @throws IllegalArgumentException unless memory is {@link #LIFETIME} or at least 2 (with 1
+     *     every value would be its own mean and the scale always the fallback)
+     */
+    public static int checkMemory(int memory) {
+        if (memory != LIFETIME && memory < 2) {
+            throw new IllegalArgumentException("scaling memory must be 0 (lifetime) or >= 2, was " + memory);
+        }
+        return memory;
+    }
+
+    /** 0 for lifetime statistics, else the N of the exponential forgetting (see the class comment). */
+    public int memory() {
+        return memory;
+    }
+
+    /**
+     * Switches to {@code newMemory}, keeping the count, the mean and the variance: only the weight
+     * the statistics will give new values changes. A no-op, bit for bit, when the memory is the same
+     * or while the count is within both memories. Called when a model trained with another memory
+     * starts serving the series.
+     */
+    public void useMemory(int newMemory) {
+        checkMemory(newMemory);
+        if (newMemory == memory) {
+            return;
+        }
+        long before = weight();
+        memory = newMemory;
+        long after = weight();
+        if (before != after) {
+            m2 = m2 / before * after;
+        }
+    }
+
+    /** The number of values the statistics weigh as a whole: the count, at most the memory. */
+    private long weight() {
+        return memory == LIFETIME ? count : Math.min(count, memory);
     }
 
     public long count() {
@@ -63,30 +130,41 @@ public final class SeriesScaler implements Serializable {
     }
 
     /**
-     * @throws IllegalArgumentException when x is not {@linkplain #accepts accepted}: one NaN,
-     *     infinite or overflowing value would poison the statistics, and the recurrent state after
-     *     them, for the rest of the series' life
+     * @throws IllegalArgumentException when x is not {@linkplain #accepts accepted}, with the
+     *     message {@link #update} gives
      */
-    public void update(double x) {
+    public static void requireAccepted(double x) {
         if (!accepts(x)) {
             throw new IllegalArgumentException(Double.isFinite(x)
                     ? "Value " + x + " beyond ±" + MAX_MAGNITUDE
                     : "Non-finite value " + x);
         }
-        count++;
-        double delta = x - mean;
-        mean += delta / count;
-        m2 += delta * (x - mean);
     }
 
     /**
-     * Population standard deviation once there are two points and it is distinguishable from
-     * rounding noise; otherwise the magnitude of the mean (at least 1), so that the first points
-     * of a series, or a flat series, do not normalise to huge values.
+     * @throws IllegalArgumentException when x is not {@linkplain #accepts accepted}: one NaN,
+     *     infinite or overflowing value would poison the statistics, and the recurrent state after
+     *     them, for the rest of the series' life
+     */
+    public void update(double x) {
+        requireAccepted(x);
+        count++;
+        double delta = x - mean;
+        boolean forgets = memory != LIFETIME && count > memory;
+        mean += delta / (forgets ? memory : count);
+        // Welford's increment, then forgetting 1/N of what was there: (1 - 1/N)(m2 + delta²), the
+        // exponentially weighted variance times N; never negative, as m2/N <= m2.
+        m2 = (forgets ? m2 - m2 / memory : m2) + delta * (x - mean);
+    }
+
+    /**
+     * Population standard deviation (weighted, with a memory) once there are two points and it is
+     * distinguishable from rounding noise; otherwise the magnitude of the mean (at least 1), so that
+     * the first points of a series, or a flat series, do not normalise to huge values.
      */
     public double scale() {
         if (count >= 2) {
-            double std = Math.sqrt(m2 / count);
+            double std = Math.sqrt(m2 / weight());
             if (std > 1e-9 * (1.0 + Math.abs(mean))) {
                 return std;
             }
@@ -108,7 +186,7 @@ public final class SeriesScaler implements Serializable {
     }
 
     public SeriesScaler copy() {
-        return new SeriesScaler(count, mean, m2);
+        return new SeriesScaler(count, mean, m2, memory);
     }
 
     @Override
@@ -116,18 +194,20 @@ public final class SeriesScaler implements Serializable {
         return o instanceof SeriesScaler s
                 && s.count == count
                 && Double.compare(s.mean, mean) == 0
-                && Double.compare(s.m2, m2) == 0;
+                && Double.compare(s.m2, m2) == 0
+                && s.memory == memory;
     }
 
     @Override
     public int hashCode() {
         int h = Long.hashCode(count);
         h = 31 * h + Double.hashCode(mean);
-        return 31 * h + Double.hashCode(m2);
+        h = 31 * h + Double.hashCode(m2);
+        return 31 * h + memory;
     }
 
     @Override
     public String toString() {
-        return "SeriesScaler{count=" + count + ", mean=" + mean + ", m2=" + m2 + '}';
+        return "SeriesScaler{count=" + count + ", mean=" + mean + ", m2=" + m2 + (memory == LIFETIME ? "" : ", memory=" + memory) + '}';
     }
 }

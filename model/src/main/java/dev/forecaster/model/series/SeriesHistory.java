@@ -81,6 +81,27 @@ public final class SeriesHistory {
         return out;
     }
 
+    /**
+     * Carries the statistics of everything before the oldest held value on with {@code memory}
+     * ({@link SeriesScaler#useMemory}), for a model with that memory; replaying the held values
+     * from them then gives the statistics that model's training computes.
+     */
+    public void useScalingMemory(int memory) {
+        evicted.useMemory(memory);
+    }
+
+    /**
+     * The statistics of everything up to the newest held value: {@link #startScaler()} walked over
+     * {@link #values()}. Bit for bit the key's current statistics while their memory is the same.
+     */
+    public SeriesScaler currentScaler() {
+        SeriesScaler scaler = startScaler();
+        for (double v : values()) {
+            scaler.update(v);
+        }
+        return scaler;
+    }
+
     /** Statistics of everything before the oldest held value (a copy). */
     public SeriesScaler startScaler() {
         return evicted.copy();

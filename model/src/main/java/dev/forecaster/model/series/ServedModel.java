@@ -14,9 +14,12 @@ import dev.forecaster.model.scaling.SeriesScaler;
  * <p>When the serving model changes, a key's recurrent state still belongs to the old one. On the
  * key's next event it is rebuilt, lazily, by replaying the key's buffered history through the new
  * model from a zero state, starting from the normalisation statistics of everything before the
- * history; those walk to the key's current statistics bit for bit. The key then continues exactly
- * as a key that had run the new model over the same buffered window, and no forecast ever combines
- * one model's state with another model's weights.
+ * history; those walk to the key's current statistics bit for bit. A new model with another
+ * scaling memory ({@link SeriesScaler#memory()}) carries the statistics before the history on with
+ * its memory, and the key's statistics become those the walk then reaches, which is what training
+ * the new model on that history computed. The key then continues exactly as a key that had run
+ * the new model over the same buffered window, and no forecast ever combines one model's state
+ * with another model's weights.
  *
  * <p>Not thread-safe: one instance per operator subtask, swapped on the subtask's thread.
  */
@@ -72,6 +75,11 @@ public final class ServedModel implements ModelPolicy {
             state.history = new SeriesHistory(historyLength, state.scaler.copy());
         }
         if (state.modelVersion != model.version() || !state.recurrent.matches(model.spec())) {
+            int memory = model.spec().scalingMemory();
+            if (state.scaler.memory() != memory) {
+                state.history.useScalingMemory(memory);
+                state.scaler = state.history.currentScaler();
+            }
             state.recurrent = replayHistory(state.history);
             state.modelVersion = model.version();
             rebuilds++;

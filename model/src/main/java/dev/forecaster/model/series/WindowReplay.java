@@ -34,7 +34,7 @@ public final class WindowReplay {
             }
             double[] window = timed.values();
             long[] times = timed.timesOrZeros();
-            SeriesScaler scaler = new SeriesScaler();
+            SeriesScaler scaler = forecaster.kernel().spec().newScaler();
             RecurrentState state = forecaster.kernel().newState();
             for (int t = 0; t + 1 < window.length; t++) {
                 origin.accept(window, t, scaler, forecaster.predict(scaler, state, times[t], window[t]));

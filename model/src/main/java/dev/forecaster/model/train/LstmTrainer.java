@@ -151,7 +151,10 @@ public final class LstmTrainer {
         List<Window> val = new ArrayList<>();
         for (int s = 0; s < series.size(); s++) {
             double[] values = Objects.requireNonNull(series.get(s), "series " + s);
-            SeriesScaler start = startScalers == null ? new SeriesScaler() : startScalers.get(s).copy();
+            SeriesScaler start = startScalers == null ? spec.newScaler() : startScalers.get(s).copy();
+            // Statistics kept with another memory (a key served by an older model) carry on with
+            // this model's, as SeriesForecaster carries them on when this model serves the key.
+            start.useMemory(spec.scalingMemory());
             long[] t = inputs.usesTime() ? Objects.requireNonNull(times.get(s), "times " + s) : null;
             if (t != null && t.length != values.length) {
                 throw new IllegalArgumentException("Series " + s + " has " + values.length

@@ -128,6 +128,8 @@ public final class OnlineTraining implements ModelPolicy {
         snapshot.setParentVersion(trainings == 0 ? null : trainings);
         LstmForecaster kernel = LstmForecaster.fromSnapshot(snapshot);
 
+        // A first model's memory may differ from the statistics the key kept while it had none.
+        state.history.useScalingMemory(kernel.spec().scalingMemory());
         RecurrentState recurrent = kernel.newState();
         SeriesScaler scaler = state.history.startScaler();
         SeriesForecaster replay = new SeriesForecaster(kernel);
@@ -137,6 +139,7 @@ public final class OnlineTraining implements ModelPolicy {
         state.ownModel = snapshot;
         state.ownKernel = kernel;
         state.recurrent = recurrent;
+        state.scaler = scaler;
         state.modelVersion = snapshot.getVersion();
     }
 }

@@ -5,6 +5,7 @@ import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.ModelSpec;
 import dev.forecaster.model.features.InputFeatures;
+import dev.forecaster.model.scaling.SeriesScaler;
 
 import java.io.Serializable;
 import java.util.Objects;
@@ -44,6 +45,10 @@ import java.util.Objects;
  *     forecast better than the last value move toward it (on by default; docs/architecture.md,
  *     "Shrinking toward persistence"). Options Java-serialised before it existed read false: they
  *     trained without it
+ * @param scalingMemory how the series' running mean and scale forget ({@link SeriesScaler#memory()}):
+ *     by default {@link #DEFAULT_SCALING_MEMORY} points; 0 keeps lifetime statistics, what every
+ *     model used before session 19 and what options Java-serialised before then read
+ *     (docs/architecture.md, "Scaling memory")
  */
 public record TrainingOptions(
         long seed,
@@ -67,7 +72,8 @@ public record TrainingOptions(
         HeadKind head,
         InputFeatures features,
         ForecastTarget target,
-        boolean shrink) implements Serializable {
+        boolean shrink,
+        int scalingMemory) implements Serializable {
 
     public TrainingOptions {
         positive("hiddenSize", hiddenSize);
@@ -112,7 +118,16 @@ public record TrainingOptions(
         features = features == null ? InputFeatures.VALUE_ONLY : features;
         // Options Java-serialised before targets existed trained level forecasters.
         target = target == null ? ForecastTarget.LEVEL : target;
+        SeriesScaler.checkMemory(scalingMemory);
     }
+
+    /**
+     * Points of memory of the series statistics of newly trained models: a month of hourly data, a
+     * week of 15-minute data. Long enough to span several daily and weekly cycles, so the scale
+     * measures their amplitude, short enough that a trend or a level shift stops inflating it
+     * within that span (docs/architecture.md, "Scaling memory", has the figures).
+     */
+    public static final int DEFAULT_SCALING_MEMORY = 720;
 
     /** Minibatches between two validation scores, by default. */
     public static final int DEFAULT_EVAL_EVERY = 50;
@@ -151,7 +166,8 @@ public record TrainingOptions(
                 .head(head)
                 .features(features)
                 .target(target)
-                .shrink(shrink);
+                .shrink(shrink)
+                .scalingMemory(scalingMemory);
     }
 
     /** The architecture these options train. */
@@ -159,7 +175,8 @@ public record TrainingOptions(
         return ModelSpec.of(cellType, hiddenSize, layers, horizon)
                 .withHead(head)
                 .withFeatures(features)
-                .withTarget(target);
+                .withTarget(target)
+                .withScalingMemory(scalingMemory);
     }
 
     private static void positive(String name, int value) {
@@ -191,8 +208,15 @@ public record TrainingOptions(
         private InputFeatures features = InputFeatures.VALUE_ONLY;
         private ForecastTarget target = ForecastTarget.CHANGE;
         private boolean shrink = true;
+        private int scalingMemory = DEFAULT_SCALING_MEMORY;
 
         private Builder() {}
+
+        /** Memory of the series statistics; 0 = lifetime ({@link SeriesScaler#memory()}). */
+        public Builder scalingMemory(int scalingMemory) {
+            this.scalingMemory = scalingMemory;
+            return this;
+        }
 
         public Builder shrink(boolean shrink) {
             this.shrink = shrink;
@@ -310,7 +334,7 @@ public record TrainingOptions(
         public TrainingOptions build() {
             return new TrainingOptions(seed, hiddenSize, layers, horizon, windowLength, tbpttLength,
                     tbpttBackLength, batchSize, maxIterations, evalEvery, patience, learningRate, clipNorm, validationFraction, modelName,
-                    evaluate, cellType, identityInit, head, features, target, shrink);
+                    evaluate, cellType, identityInit, head, features, target, shrink, scalingMemory);
         }
     }
 }

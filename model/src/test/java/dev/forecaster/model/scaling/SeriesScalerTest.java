@@ -117,4 +117,122 @@ class SeriesScalerTest {
         assertThrows(IllegalArgumentException.class, () -> scaler.update(Double.POSITIVE_INFINITY));
         assertEquals(new SeriesScaler(3, 1.0, 2.0), scaler);
     }
+    /** A series with a trend, a daily cycle and noise: what lifetime statistics get wrong. */
+    private static double[] trending(int n, long seed) {
+        Random random = new Random(seed);
+        double[] x = new double[n];
+        for (int t = 0; t < n; t++) {
+            x[t] = 100 + 0.01 * t + 3 * Math.sin(2 * Math.PI * t / 24) + random.nextGaussian();
+        }
+        return x;
+    }
+
+    @Test
+    void withAMemoryTheFirstValuesAreWelfordsBitForBit() {
+        double[] x = trending(500, 4);
+        SeriesScaler lifetime = new SeriesScaler();
+        SeriesScaler forgetting = new SeriesScaler(500);
+        for (double v : x) {
+            lifetime.update(v);
+            forgetting.update(v);
+            assertEquals(lifetime.mean(), forgetting.mean());
+            assertEquals(lifetime.m2(), forgetting.m2());
+            assertEquals(lifetime.scale(), forgetting.scale());
+        }
+    }
+
+    /**
+     * Past the memory, the statistics are the exponentially weighted mean and variance with weight
+     * 1/N, computed here in their textbook form (West 1979) from the first N values' plain mean and
+     * variance.
+     */
+    @Test
+    void pastTheMemoryTheStatisticsAreExponentiallyWeighted() {
+        int memory = 48;
+        double[] x = trending(3000, 5);
+        SeriesScaler scaler = new SeriesScaler(memory);
+        double mean = 0;
+        for (int t = 0; t < memory; t++) {
+            mean += x[t] / memory;
+        }
+        double var = 0;
+        for (int t = 0; t < memory; t++) {
+            var += (x[t] - mean) * (x[t] - mean) / memory;
+        }
+        for (int t = 0; t < memory; t++) {
+            scaler.update(x[t]);
+        }
+        double alpha = 1.0 / memory;
+        for (int t = memory; t < x.length; t++) {
+            double delta = x[t] - mean;
+            mean += alpha * delta;
+            var = (1 - alpha) * (var + alpha * delta * delta);
+            scaler.update(x[t]);
+            assertEquals(mean, scaler.mean(), 1e-12 * Math.abs(mean), "t=" + t);
+            assertEquals(Math.sqrt(var), scaler.scale(), 1e-9 * Math.sqrt(var), "t=" + t);
+        }
+        assertEquals(x.length, scaler.count());
+    }
+
+    /**
+     * What a memory is for: the far past stops mattering. A scaler that saw the whole trending
+     * series and one that saw only its last 30·N values agree, while lifetime statistics have
+     * grown with the trend.
+     */
+    @Test
+    void statisticsWithAMemoryForgetTheFarPast() {
+        int memory = 100;
+        double[] x = trending(20_000, 6);
+        SeriesScaler whole = new SeriesScaler(memory);
+        SeriesScaler recent = new SeriesScaler(memory);
+        SeriesScaler lifetime = new SeriesScaler();
+        for (int t = 0; t < x.length; t++) {
+            whole.update(x[t]);
+            lifetime.update(x[t]);
+            if (t >= x.length - 30 * memory) {
+                recent.update(x[t]);
+            }
+        }
+        assertEquals(recent.mean(), whole.mean(), 1e-9 * Math.abs(whole.mean()));
+        assertEquals(recent.scale(), whole.scale(), 1e-9 * whole.scale());
+        // The cycle's and noise's spread is sqrt(4.5 + 1) = 2.3; the trend adds ~1 over 100 points.
+        assertTrue(whole.scale() > 2 && whole.scale() < 3, "scale with memory " + whole.scale());
+        assertTrue(lifetime.scale() > 50, "lifetime scale " + lifetime.scale());
+    }
+
+    @Test
+    void useMemoryKeepsTheMeanAndTheScale() {
+        double[] x = trending(1000, 7);
+        SeriesScaler lifetime = new SeriesScaler();
+        for (double v : x) {
+            lifetime.update(v);
+        }
+        SeriesScaler converted = lifetime.copy();
+        converted.useMemory(200);
+        assertEquals(200, converted.memory());
+        assertEquals(lifetime.count(), converted.count());
+        assertEquals(lifetime.mean(), converted.mean());
+        assertEquals(lifetime.scale(), converted.scale(), 1e-12 * lifetime.scale());
+        converted.useMemory(SeriesScaler.LIFETIME);
+        assertEquals(lifetime.scale(), converted.scale(), 1e-12 * lifetime.scale());
+
+        // Within both memories nothing is scaled: the same bits.
+        SeriesScaler young = new SeriesScaler(30, 4.0, 12.5);
+        young.useMemory(720);
+        assertEquals(new SeriesScaler(30, 4.0, 12.5, 720), young);
+        young.useMemory(720);
+        assertEquals(new SeriesScaler(30, 4.0, 12.5, 720), young, "the same memory again is a no-op");
+    }
+
+    @Test
+    void aMemoryOfOneOrLessIsRejected() {
+        for (int bad : new int[] {1, -1, Integer.MIN_VALUE}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SeriesScaler(bad));
+            assertEquals("scaling memory must be 0 (lifetime) or >= 2, was " + bad, e.getMessage());
+            SeriesScaler scaler = new SeriesScaler(5, 1.0, 2.0);
+            assertThrows(IllegalArgumentException.class, () -> scaler.useMemory(bad));
+            assertEquals(new SeriesScaler(5, 1.0, 2.0), scaler, "unchanged");
+        }
+        assertNotEquals(new SeriesScaler(5, 1.0, 2.0), new SeriesScaler(5, 1.0, 2.0, 2), "equals sees the memory");
+    }
 }

@@ -2,6 +2,7 @@ package dev.forecaster.model.series;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
@@ -61,6 +62,56 @@ class ServedModelTest {
         }
         // Once for the key's first event, once for the swap.
         assertEquals(2, policy.rebuilds());
+    }
+
+    /**
+     * A new model with another scaling memory: the statistics before the window carry on with the
+     * new memory, and the key then forecasts as that model's training computed its inputs: from the
+     * window's converted start statistics, walked over the window.
+     */
+    @Test
+    void aSwapToAnotherScalingMemoryWalksTheWindowWithTheNewMemory() {
+        // A copy: the trained model is shared by the tests of this JVM.
+        ModelSnapshot v1 = ModelSnapshot.newBuilder(SyntheticSeries.smallModel()).build();
+        v1.setArchitecture(dev.forecaster.schema.ArchitectureSpec.newBuilder(v1.getArchitecture())
+                .setScalingMemory(SeriesScaler.LIFETIME).build());
+        ModelSnapshot v2 = ModelSnapshot.newBuilder(v1).setVersion(2L).setParentVersion(1L).build();
+        v2.setArchitecture(dev.forecaster.schema.ArchitectureSpec.newBuilder(v1.getArchitecture())
+                .setScalingMemory(50).build());
+        LstmForecaster old = LstmForecaster.fromSnapshot(v1);
+        LstmForecaster next = LstmForecaster.fromSnapshot(v2);
+        assertEquals(SeriesScaler.LIFETIME, old.spec().scalingMemory());
+        double[] x = SyntheticSeries.sines(1, 300, 3).get(0);
+        for (int t = 0; t < x.length; t++) {
+            x[t] += 0.02 * t; // a trend, so that lifetime and forgetting statistics part ways
+        }
+
+        ServedModel policy = new ServedModel(old, 64);
+        SeriesProcessor processor = new SeriesProcessor(policy, AnomalyScorer.defaults(), AlertPolicy.defaults());
+        SeriesState state = processor.newState();
+        for (int t = 0; t < 200; t++) {
+            processor.observe(state, t, x[t]);
+        }
+        SeriesScaler windowStart = state.history.startScaler();
+        double[] window = state.history.values();
+        long[] times = state.history.times();
+        policy.serve(next);
+
+        SeriesForecaster reference = new SeriesForecaster(next);
+        RecurrentState refState = next.newState();
+        SeriesScaler refScaler = windowStart.copy();
+        assertTrue(refScaler.count() > 50, "the conversion has something to convert");
+        refScaler.useMemory(50);
+        for (int i = 0; i < window.length; i++) {
+            reference.observe(refScaler, refState, times[i], window[i]);
+        }
+        for (int t = 200; t < 300; t++) {
+            SeriesProcessor.Step step = processor.observe(state, t, x[t]);
+            assertArrayEquals(reference.observe(refScaler, refState, t, x[t]), step.means(), "t=" + t);
+            assertEquals(refScaler, state.scaler, "t=" + t);
+        }
+        assertEquals(50, state.scaler.memory());
+        assertEquals(50, state.history.startScaler().memory());
     }
 
     @Test

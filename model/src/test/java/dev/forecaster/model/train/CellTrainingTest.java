@@ -47,7 +47,8 @@ class CellTrainingTest {
         ModelSnapshot first = new LstmTrainer().train(series, opts, listener);
         Map<String, Double> m = first.getMetrics();
         System.out.println(opts.spec() + " metrics: " + m);
-        assertEquals(ModelSpec.of(cell, 16, layers, 8).withTarget(ForecastTarget.CHANGE),
+        assertEquals(ModelSpec.of(cell, 16, layers, 8).withTarget(ForecastTarget.CHANGE)
+                        .withScalingMemory(TrainingOptions.DEFAULT_SCALING_MEMORY),
                 ModelSpec.fromAvro(first.getArchitecture()));
         assertTrue(m.get("val_mse") < m.get("val_mse_initial"), m.toString());
         assertEquals(iterations, losses.size());

@@ -72,6 +72,42 @@ class OnlineTrainingTest {
         }
     }
 
+    /**
+     * While a key has no model it keeps lifetime statistics; its first model has a memory, and from
+     * then on the key's statistics are those that model's training computed: the window's start
+     * statistics carried on with the memory, walked over the window, then stepped with it.
+     */
+    @Test
+    void theFirstModelsScalingMemoryTakesOverTheKeysStatistics() {
+        TrainingOptions opts = TrainingOptions.builder().seed(3).hiddenSize(8).horizon(2).windowLength(48)
+                .tbpttLength(24).batchSize(8).learningRate(1e-2).modelName("online").scalingMemory(30).build();
+        SeriesProcessor processor = new SeriesProcessor(new OnlineTraining(opts, 150, 1000, 150, 5, 5),
+                AnomalyScorer.defaults());
+        SeriesState state = processor.newState();
+        double[] x = series(260);
+        dev.forecaster.model.scaling.SeriesScaler expected = null;
+        for (int t = 0; t < x.length; t++) {
+            if (t == 150) {
+                assertEquals(dev.forecaster.model.scaling.SeriesScaler.LIFETIME, state.scaler.memory());
+                expected = state.history.startScaler();
+                expected.useMemory(30);
+                for (double v : state.history.values()) {
+                    expected.update(v);
+                }
+            }
+            if (expected != null) {
+                expected.update(x[t]);
+            }
+            processor.observe(state, 60_000L * t, x[t]);
+            if (expected != null) {
+                assertEquals(expected, state.scaler, "t=" + t);
+            }
+        }
+        assertEquals(30, state.scaler.memory());
+        assertEquals(30, state.history.startScaler().memory());
+        assertEquals(30, state.ownModel.getArchitecture().getScalingMemory());
+    }
+
     @Test
     void warmupShorterThanOneTrainingWindowIsRejected() {
         TrainingOptions opts = TrainingOptions.builder().windowLength(64).horizon(4).build();

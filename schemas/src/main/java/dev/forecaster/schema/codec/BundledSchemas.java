@@ -39,8 +39,12 @@ public final class BundledSchemas {
             "ModelSnapshot-v2.avsc",
             // ModelSnapshot before ArchitectureSpec.target was added (every model forecast levels).
             "ModelSnapshot-v3.avsc",
+            // ModelSnapshot before ArchitectureSpec.scalingMemory was added (lifetime statistics).
+            "ModelSnapshot-v4.avsc",
             // TrainingWindow before the values' event times were added.
-            "TrainingWindow-v1.avsc");
+            "TrainingWindow-v1.avsc",
+            // TrainingWindow before startMemory was added (lifetime statistics).
+            "TrainingWindow-v2.avsc");
 
     private static final SchemaStore.Cache STORE = build();
 

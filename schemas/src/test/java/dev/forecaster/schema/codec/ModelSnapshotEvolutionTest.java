@@ -107,6 +107,28 @@ class ModelSnapshotEvolutionTest {
     }
 
     @Test
+    void snapshotWrittenBeforeScalingMemoryDecodesWithLifetimeStatistics() throws IOException {
+        Schema v4 = BundledSchemas.load("/schemas/history/ModelSnapshot-v4.avsc");
+        Schema oldArchitecture = v4.getField("architecture").schema();
+        assertNull(oldArchitecture.getField("scalingMemory"), "the history file is the schema before the change");
+        GenericRecord architecture = new GenericData.Record(oldArchitecture);
+        architecture.put("cellType", "LSTM");
+        architecture.put("inputSize", 1);
+        architecture.put("hiddenSize", 8);
+        architecture.put("layers", 1);
+        architecture.put("horizon", 3);
+        architecture.put("inputFeatures", List.of("value"));
+        architecture.put("calendarZone", "UTC");
+        architecture.put("head", "POINT");
+        architecture.put("target", "CHANGE");
+        byte[] bytes = encodedWithoutTensors(v4, architecture);
+
+        ModelSnapshot read = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).decode(bytes);
+        assertEquals("CHANGE", read.getArchitecture().getTarget());
+        assertEquals(0, read.getArchitecture().getScalingMemory(), "the added field takes its default");
+    }
+
+    @Test
     void theHeadRoundTrips() throws IOException {
         ArchitectureSpec spec = ArchitectureSpec.newBuilder().setCellType("LSTM").setInputSize(1)
                 .setHiddenSize(4).setLayers(1).setHorizon(2).setHead("GAUSSIAN").build();

@@ -38,11 +38,32 @@ class TrainingWindowEvolutionTest {
     }
 
     @Test
+    void aWindowWrittenWithoutStartMemoryDecodesWithLifetimeStatistics() throws IOException {
+        Schema v2 = BundledSchemas.load("/schemas/history/TrainingWindow-v2.avsc");
+        assertNull(v2.getField("startMemory"), "the history file is the schema before the change");
+        GenericRecord old = new GenericData.Record(v2);
+        old.put("seriesId", "a");
+        old.put("endTime", 1_700_000_000_000L);
+        old.put("values", List.of(1.0, 2.0));
+        old.put("times", List.of(3_600_000L, 7_200_000L));
+        old.put("startCount", 40L);
+        old.put("startMean", 1.5);
+        old.put("startM2", 10.0);
+        old.put("modelVersion", 2L);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old).array();
+
+        TrainingWindow read = AvroCodec.<TrainingWindow>of(TrainingWindow.getClassSchema()).decode(bytes);
+        assertEquals(40L, read.getStartCount());
+        assertEquals(10.0, read.getStartM2());
+        assertEquals(0, read.getStartMemory());
+    }
+
+    @Test
     void timesRoundTrip() throws IOException {
         TrainingWindow w = TrainingWindow.newBuilder().setSeriesId("b")
                 .setEndTime(java.time.Instant.ofEpochMilli(7_200_000L)).setValues(List.of(1.0, 2.0))
                 .setTimes(List.of(3_600_000L, 7_200_000L)).setStartCount(0L).setStartMean(0).setStartM2(0)
-                .setModelVersion(1L).build();
+                .setStartMemory(720).setModelVersion(1L).build();
         AvroCodec<TrainingWindow> codec = AvroCodec.of(TrainingWindow.getClassSchema());
         assertEquals(w, codec.decode(codec.encode(w)));
     }
