@@ -149,8 +149,8 @@ class ModelSpecTest {
     void trainingOptionDefaultsAreTheDocumentedOnes() {
         TrainingOptions o = TrainingOptions.defaults();
         assertEquals(42L, o.seed());
-        assertEquals(ModelSpec.lstm(64, 1, 24).withTarget(ForecastTarget.CHANGE).withScalingMemory(720), o.spec());
-        assertEquals(720, o.scalingMemory(), "new models' statistics forget, with a month of hourly points");
+        assertEquals(ModelSpec.lstm(64, 1, 24).withTarget(ForecastTarget.CHANGE).withScalingMemory(48), o.spec());
+        assertEquals(48, o.scalingMemory(), "new models' statistics forget, with a memory of 48 points");
         assertEquals(ForecastTarget.CHANGE, o.target(), "new models forecast changes from the last value");
         assertEquals(96, o.windowLength());
         assertEquals(48, o.tbpttLength());
@@ -163,7 +163,7 @@ class ModelSpecTest {
         assertEquals("forecaster-lstm", o.modelName());
         assertEquals(CellType.LSTM, o.cellType());
         assertEquals(false, o.identityInit());
-        assertEquals(ModelSpec.of(CellType.GRU, 64, 1, 24).withTarget(ForecastTarget.CHANGE).withScalingMemory(720),
+        assertEquals(ModelSpec.of(CellType.GRU, 64, 1, 24).withTarget(ForecastTarget.CHANGE).withScalingMemory(48),
                 o.toBuilder().cellType(CellType.GRU).build().spec());
         assertEquals(o, o.toBuilder().build());
         assertThrows(IllegalArgumentException.class, () -> TrainingOptions.builder().validationFraction(1.0).build());

@@ -63,7 +63,7 @@ public final class DemoCommand extends UsageErrors implements Callable<Integer> 
             description = "With --forecast-target change: scale the trained model's forecast change at each step by a factor in [0, 1] fitted on its held-out windows, so that steps it does not forecast better than the last value move toward it; --no-shrink keeps the network's outputs whole (default: ${DEFAULT-VALUE}).")
     boolean shrink;
 
-    @Option(names = "--scaling-memory", defaultValue = "720", paramLabel = "N",
+    @Option(names = "--scaling-memory", defaultValue = "48", paramLabel = "N",
             description = "Points of memory of each series' running mean and scale, which the trained model's inputs and forecast changes are measured in: each new value weighs 1/N once a key has N; 0 keeps statistics over the key's whole life, as models did before (default: ${DEFAULT-VALUE}).")
     int scalingMemory;
 

@@ -34,7 +34,7 @@ public final class OnlineTrainingOptions {
             description = "What the per-key models' means forecast: change (from the last value, so an untrained output is persistence) or level (the normalised value, as models did before) (default: ${DEFAULT-VALUE}).")
     ForecastTarget target;
 
-    @Option(names = "--scaling-memory", defaultValue = "720", paramLabel = "N",
+    @Option(names = "--scaling-memory", defaultValue = "48", paramLabel = "N",
             description = "Points of memory of each series' running mean and scale, which the per-key models' inputs and forecast changes are measured in: each new value weighs 1/N once a key has N; 0 keeps statistics over the key's whole life, as models did before (default: ${DEFAULT-VALUE}).")
     int scalingMemory;
 
