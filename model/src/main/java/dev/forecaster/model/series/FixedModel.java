@@ -24,7 +24,8 @@ final class FixedModel implements ModelPolicy {
     public LstmForecaster prepare(SeriesState state) {
         if (state.modelVersion != model.version() || !state.recurrent.matches(model.spec())) {
             // Recurrent state computed by another model must not be fed to these weights; the
-            // scaling statistics describe the series, not the model, so they stay.
+            // scaling statistics describe the series, not the model, so they stay (carried on with
+            // this model's memory by SeriesForecaster, without a history to walk again).
             state.recurrent = model.newState();
             state.modelVersion = model.version();
         }

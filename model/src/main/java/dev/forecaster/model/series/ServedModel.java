@@ -74,12 +74,15 @@ public final class ServedModel implements ModelPolicy {
             // What the key saw before it had a history counts as already evicted.
             state.history = new SeriesHistory(historyLength, state.scaler.copy());
         }
-        if (state.modelVersion != model.version() || !state.recurrent.matches(model.spec())) {
-            int memory = model.spec().scalingMemory();
-            if (state.scaler.memory() != memory) {
-                state.history.useScalingMemory(memory);
-                state.scaler = state.history.currentScaler();
-            }
+        // Checked apart from the version: a state restored from before memories existed may meet a
+        // model of the same version that has one.
+        int memory = model.spec().scalingMemory();
+        boolean otherMemory = state.scaler.memory() != memory;
+        if (otherMemory) {
+            state.history.useScalingMemory(memory);
+            state.scaler = state.history.currentScaler();
+        }
+        if (otherMemory || state.modelVersion != model.version() || !state.recurrent.matches(model.spec())) {
             state.recurrent = replayHistory(state.history);
             state.modelVersion = model.version();
             rebuilds++;

@@ -114,6 +114,33 @@ class ServedModelTest {
         assertEquals(50, state.history.startScaler().memory());
     }
 
+    /** A state from before memories met by a model of its own version that has one (a restored job). */
+    @Test
+    void aModelOfTheSameVersionWithAnotherMemoryAlsoTakesTheStatisticsOver() {
+        ModelSnapshot withMemory = ModelSnapshot.newBuilder(SyntheticSeries.smallModel()).build();
+        withMemory.setArchitecture(dev.forecaster.schema.ArchitectureSpec.newBuilder(withMemory.getArchitecture())
+                .setScalingMemory(20).build());
+        LstmForecaster model = LstmForecaster.fromSnapshot(withMemory);
+        double[] x = SyntheticSeries.sines(1, 200, 4).get(0);
+        SeriesProcessor processor = new SeriesProcessor(new ServedModel(model, 64), AnomalyScorer.defaults());
+        SeriesState state = processor.newState();
+        state.history = new SeriesHistory(64, new SeriesScaler());
+        for (int t = 0; t < 150; t++) {
+            state.scaler.update(x[t]);
+            state.history.add(t, x[t]);
+        }
+        state.modelVersion = model.version();
+        state.recurrent = model.newState();
+        SeriesScaler expected = state.history.startScaler();
+        expected.useMemory(20);
+        for (double v : state.history.values()) {
+            expected.update(v);
+        }
+        expected.update(x[150]);
+        processor.observe(state, 150, x[150]);
+        assertEquals(expected, state.scaler);
+    }
+
     @Test
     void aKeyWithAShortHistoryReplaysAllOfIt() {
         ModelSnapshot v1 = SyntheticSeries.smallModel();

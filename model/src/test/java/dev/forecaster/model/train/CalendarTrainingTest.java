@@ -55,7 +55,7 @@ class CalendarTrainingTest {
             // The network on the trainer's own input tensor ...
             int start = 50;
             int length = 24;
-            LstmTrainer.Prepared prepared = LstmTrainer.Prepared.of(x, times, 3, new SeriesScaler(), CALENDAR,
+            LstmTrainer.Prepared prepared = LstmTrainer.Prepared.of(x, times, 3, opts.spec().newScaler(), CALENDAR,
                     opts.target());
             INDArray features = LstmTrainer.features(List.of(prepared),
                     new LstmTrainer.Window[] {new LstmTrainer.Window(0, start, length)}, 1, length, 5);
@@ -76,7 +76,7 @@ class CalendarTrainingTest {
             float[] network, long timeShift) {
         LstmForecaster kernel = LstmForecaster.fromSnapshot(snapshot);
         SeriesForecaster serving = new SeriesForecaster(kernel);
-        SeriesScaler scaler = new SeriesScaler();
+        SeriesScaler scaler = kernel.spec().newScaler();
         for (int i = 0; i < start; i++) {
             scaler.update(x[i]);
         }

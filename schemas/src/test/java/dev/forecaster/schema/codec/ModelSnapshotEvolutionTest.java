@@ -66,16 +66,8 @@ class ModelSnapshotEvolutionTest {
     @Test
     void snapshotWrittenBeforeCalendarZonesDecodesInUtc() throws IOException {
         Schema v2 = BundledSchemas.load("/schemas/history/ModelSnapshot-v2.avsc");
-        Schema oldArchitecture = v2.getField("architecture").schema();
-        assertNull(oldArchitecture.getField("calendarZone"), "the history file is the schema before the change");
-        GenericRecord architecture = new GenericData.Record(oldArchitecture);
-        architecture.put("cellType", "LSTM");
-        architecture.put("inputSize", 1);
-        architecture.put("hiddenSize", 8);
-        architecture.put("layers", 1);
-        architecture.put("horizon", 3);
-        architecture.put("inputFeatures", List.of("value"));
-        architecture.put("head", "GAUSSIAN");
+        GenericRecord architecture = oldArchitecture(v2, "calendarZone", Map.of("cellType", "LSTM", "inputSize", 1,
+                "hiddenSize", 8, "layers", 1, "horizon", 3, "inputFeatures", List.of("value"), "head", "GAUSSIAN"));
         byte[] bytes = encodedWithoutTensors(v2, architecture);
 
         ModelSnapshot read = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).decode(bytes);
@@ -87,17 +79,10 @@ class ModelSnapshotEvolutionTest {
     @Test
     void snapshotWrittenBeforeTargetsDecodesAsALevelForecaster() throws IOException {
         Schema v3 = BundledSchemas.load("/schemas/history/ModelSnapshot-v3.avsc");
-        Schema oldArchitecture = v3.getField("architecture").schema();
-        assertNull(oldArchitecture.getField("target"), "the history file is the schema before the change");
-        GenericRecord architecture = new GenericData.Record(oldArchitecture);
-        architecture.put("cellType", "GRU");
-        architecture.put("inputSize", 5);
-        architecture.put("hiddenSize", 8);
-        architecture.put("layers", 2);
-        architecture.put("horizon", 3);
-        architecture.put("inputFeatures", List.of("value", "hour_of_day", "day_of_week"));
-        architecture.put("calendarZone", "Europe/Paris");
-        architecture.put("head", "GAUSSIAN");
+        GenericRecord architecture = oldArchitecture(v3, "target", Map.of("cellType", "GRU", "inputSize", 5,
+                "hiddenSize", 8, "layers", 2, "horizon", 3,
+                "inputFeatures", List.of("value", "hour_of_day", "day_of_week"), "calendarZone", "Europe/Paris",
+                "head", "GAUSSIAN"));
         byte[] bytes = encodedWithoutTensors(v3, architecture);
 
         ModelSnapshot read = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).decode(bytes);
@@ -109,18 +94,9 @@ class ModelSnapshotEvolutionTest {
     @Test
     void snapshotWrittenBeforeScalingMemoryDecodesWithLifetimeStatistics() throws IOException {
         Schema v4 = BundledSchemas.load("/schemas/history/ModelSnapshot-v4.avsc");
-        Schema oldArchitecture = v4.getField("architecture").schema();
-        assertNull(oldArchitecture.getField("scalingMemory"), "the history file is the schema before the change");
-        GenericRecord architecture = new GenericData.Record(oldArchitecture);
-        architecture.put("cellType", "LSTM");
-        architecture.put("inputSize", 1);
-        architecture.put("hiddenSize", 8);
-        architecture.put("layers", 1);
-        architecture.put("horizon", 3);
-        architecture.put("inputFeatures", List.of("value"));
-        architecture.put("calendarZone", "UTC");
-        architecture.put("head", "POINT");
-        architecture.put("target", "CHANGE");
+        GenericRecord architecture = oldArchitecture(v4, "scalingMemory", Map.of("cellType", "LSTM", "inputSize", 1,
+                "hiddenSize", 8, "layers", 1, "horizon", 3, "inputFeatures", List.of("value"), "calendarZone", "UTC",
+                "head", "POINT", "target", "CHANGE"));
         byte[] bytes = encodedWithoutTensors(v4, architecture);
 
         ModelSnapshot read = AvroCodec.<ModelSnapshot>of(ModelSnapshot.getClassSchema()).decode(bytes);
@@ -137,6 +113,18 @@ class ModelSnapshotEvolutionTest {
                 .setTensors(List.of()).setCreatedAt(java.time.Instant.ofEpochMilli(5)).build();
         AvroCodec<ModelSnapshot> codec = AvroCodec.of(ModelSnapshot.getClassSchema());
         assertEquals("GAUSSIAN", codec.decode(codec.encode(s)).getArchitecture().getHead());
+    }
+
+    /**
+     * An architecture record of {@code snapshotSchema}, a schema from before {@code added} existed,
+     * holding {@code fields}.
+     */
+    private static GenericRecord oldArchitecture(Schema snapshotSchema, String added, Map<String, Object> fields) {
+        Schema schema = snapshotSchema.getField("architecture").schema();
+        assertNull(schema.getField(added), "the history file is the schema before the change");
+        GenericRecord architecture = new GenericData.Record(schema);
+        fields.forEach(architecture::put);
+        return architecture;
     }
 
     /** A snapshot of {@code schema} holding {@code architecture} and no tensors, encoded as its producer did. */
