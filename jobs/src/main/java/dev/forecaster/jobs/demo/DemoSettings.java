@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import dev.forecaster.model.ForecastTarget;
 import dev.forecaster.model.HeadKind;
 import dev.forecaster.model.features.InputFeatures;
+import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.train.TrainingOptions;
 import java.time.Duration;
 
@@ -68,11 +69,8 @@ public record DemoSettings(
         }
         features = features == null ? InputFeatures.VALUE_ONLY : features;
         target = target == null ? TrainingOptions.defaults().target() : target;
-        scalingMemory = scalingMemory == null ? TrainingOptions.defaults().scalingMemory() : scalingMemory;
-        if (scalingMemory != 0 && scalingMemory < 2) {
-            throw new IllegalArgumentException("--scaling-memory must be 0 (lifetime statistics) or at least 2, was "
-                    + scalingMemory);
-        }
+        scalingMemory = SeriesScaler.checkMemory(
+                scalingMemory == null ? TrainingOptions.defaults().scalingMemory() : scalingMemory);
         if (keys < 1) {
             throw new IllegalArgumentException("--keys must be at least 1");
         }

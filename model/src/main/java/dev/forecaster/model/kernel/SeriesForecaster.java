@@ -99,10 +99,13 @@ public final class SeriesForecaster implements Serializable {
         if (!state.matches(kernel.spec())) {
             throw new IllegalArgumentException(state + " does not fit " + kernel.spec());
         }
-        SeriesScaler.requireAccepted(value);
-        // Statistics kept with another memory carry on with this model's, as training carries on
-        // a window's start statistics; a no-op for statistics that already have it.
-        scaler.useMemory(kernel.spec().scalingMemory());
+        int memory = kernel.spec().scalingMemory();
+        if (scaler.memory() != memory) {
+            // Statistics kept with another memory carry on with this model's, as training carries
+            // on a window's start statistics; checked first so that a rejected value changes nothing.
+            SeriesScaler.requireAccepted(value);
+            scaler.useMemory(memory);
+        }
         scaler.update(value);
         features.encode(scaler.normalise(value), eventTime, input);
         kernel.step(state, input, out);

@@ -95,10 +95,10 @@ public final class SeriesScaler implements Serializable {
      * starts serving the series.
      */
     public void useMemory(int newMemory) {
-        checkMemory(newMemory);
         if (newMemory == memory) {
             return;
         }
+        checkMemory(newMemory);
         long before = weight();
         memory = newMemory;
         long after = weight();
