@@ -59,12 +59,17 @@ import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Observation;
 import dev.forecaster.schema.TrainingWindow;
+import dev.forecaster.schema.ArchitectureSpec;
 import dev.forecaster.schema.codec.AvroCodec;
 
 /** The forecast job on a real KRaft broker and a Flink MiniCluster. */
 class ForecastJobITCase {
 
-    private static final ModelSnapshot SNAPSHOT = TestModels.randomSnapshot(16, 4, 1L, 5L);
+    /**
+     * Scaling memory 16, shorter than the 60 observations a key has before the restores below: a
+     * checkpoint that lost the memory, or a training window without it, would change the values.
+     */
+    private static final ModelSnapshot SNAPSHOT = withScalingMemory(TestModels.randomSnapshot(16, 4, 1L, 5L), 16);
     private static final LstmForecaster MODEL = LstmForecaster.fromSnapshot(SNAPSHOT);
     private static final List<String> KEYS = List.of("k0", "k1", "k2", "k3", "k4", "k5");
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -140,6 +145,11 @@ class ForecastJobITCase {
         return out;
     }
 
+    private static ModelSnapshot withScalingMemory(ModelSnapshot snapshot, int memory) {
+        snapshot.setArchitecture(ArchitectureSpec.newBuilder(snapshot.getArchitecture()).setScalingMemory(memory).build());
+        return snapshot;
+    }
+
     /** What the operator must produce for each key, computed directly with the model. */
     private static Map<String, List<List<Double>>> expectedMeans(List<Observation> input) {
         SeriesForecaster forecaster = new SeriesForecaster(MODEL);
@@ -148,7 +158,7 @@ class ForecastJobITCase {
         Map<String, List<List<Double>>> expected = new HashMap<>();
         for (Observation o : input) {
             String k = o.getSeriesId();
-            double[] means = forecaster.observe(scalers.computeIfAbsent(k, x -> new SeriesScaler()),
+            double[] means = forecaster.observe(scalers.computeIfAbsent(k, x -> MODEL.spec().newScaler()),
                     states.computeIfAbsent(k, x -> MODEL.newState()), 0L, o.getValue());
             expected.computeIfAbsent(k, x -> new ArrayList<>()).add(Arrays.stream(means).boxed().toList());
         }
@@ -316,6 +326,7 @@ class ForecastJobITCase {
             for (TrainingWindow w : windows) {
                 // The buffer began at the restore: everything before it counts as evicted.
                 assertEquals(before.get(w.getSeriesId()), w.getStartCount(), "start of " + w.getSeriesId() + "'s window");
+                assertEquals(16, w.getStartMemory(), "the window's start statistics keep the model's memory");
                 assertTrue(w.getValues().size() <= 120 - before.get(w.getSeriesId()), "window of " + w.getSeriesId());
             }
         } finally {
