@@ -66,7 +66,7 @@ public final class TrainBenchmark {
             }
             full.add(x);
             for (TrainingWindow w : TrainingWindows.cut("series-" + s, x, 2 * settings.round().windowLength() + 16,
-                    settings.round().windowLength(), 1000)) {
+                    settings.round().windowLength(), 1000, TrainingOptions.DEFAULT_SCALING_MEMORY)) {
                 if (TrainingWindows.heldOut(w, 5)) {
                     heldOut.add(TrainingWindows.timed(w));
                 } else {

@@ -79,7 +79,7 @@ public final class ShardWorker {
             if (timed.size() >= needed && timed.canFeed(opts.features())) {
                 series.add(timed.values());
                 times.add(timed.hasTimes() ? timed.times() : null);
-                scalers.add(new SeriesScaler(w.getStartCount(), w.getStartMean(), w.getStartM2(), w.getStartMemory()));
+                scalers.add(TrainingWindows.startScaler(w));
             }
         }
         if (series.isEmpty()) {

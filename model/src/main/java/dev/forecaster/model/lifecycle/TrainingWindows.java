@@ -38,14 +38,21 @@ public final class TrainingWindows {
                 .build();
     }
 
-    /**
-     * The windows a forecast operator would sample from one whole series: the last {@code length}
-     * values every {@code every} points once {@code length} points were seen (no cap). Event time
-     * of point t is {@code t * stepMillis}.
-     */
+    /** {@link #cut(String, double[], int, int, long, int)} with lifetime statistics. */
     public static List<TrainingWindow> cut(String seriesId, double[] x, int length, int every, long stepMillis) {
+        return cut(seriesId, x, length, every, stepMillis, SeriesScaler.LIFETIME);
+    }
+
+    /**
+     * The windows a forecast operator would sample from one whole series served by a model with
+     * scaling memory {@code memory}: the last {@code length} values every {@code every} points once
+     * {@code length} points were seen (no cap), each with the statistics of the values before it.
+     * Event time of point t is {@code t * stepMillis}.
+     */
+    public static List<TrainingWindow> cut(String seriesId, double[] x, int length, int every, long stepMillis,
+            int memory) {
         List<TrainingWindow> out = new ArrayList<>();
-        SeriesHistory history = new SeriesHistory(length, new SeriesScaler());
+        SeriesHistory history = new SeriesHistory(length, new SeriesScaler(memory));
         WindowSampler sampler = new WindowSampler(every, length, Integer.MAX_VALUE, 1);
         for (int t = 0; t < x.length; t++) {
             history.add(t * stepMillis, x[t]);
@@ -60,9 +67,26 @@ public final class TrainingWindows {
         return w.getValues().stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    /** The window's values with their times (none for a window cut before times were recorded). */
+    /**
+     * The window's values with their times (none for a window cut before times were recorded) and
+     * the statistics serving had before its first value, so that the gate replays it as serving
+     * forecast it.
+     *
+     * @throws IllegalArgumentException when the statistics are not valid ones (a negative count or
+     *     m2, or a memory of 1 or below 0), which only a window not written by a forecast job has
+     */
     public static TimedValues timed(TrainingWindow w) {
-        return new TimedValues(w.getTimes().stream().mapToLong(Long::longValue).toArray(), values(w));
+        return new TimedValues(w.getTimes().stream().mapToLong(Long::longValue).toArray(), values(w), startScaler(w));
+    }
+
+    /** The statistics of everything before the window's first value; see {@link #timed}. */
+    public static SeriesScaler startScaler(TrainingWindow w) {
+        try {
+            return new SeriesScaler(w.getStartCount(), w.getStartMean(), w.getStartM2(), w.getStartMemory());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Window of series " + w.getSeriesId() + " ending at " + w.getEndTime()
+                    + " has invalid start statistics: " + e.getMessage(), e);
+        }
     }
 
     /**

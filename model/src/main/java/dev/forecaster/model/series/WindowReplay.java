@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * Replays held-out series windows through a model the way serving forecasts a key: each window
- * from a fresh scaler and a zero recurrent state, point by point. The gate's scores, a candidate's
+ * from the statistics the key had before its first value ({@link TimedValues#startScaler}; empty
+ * ones for a window that carries none), so that every point is normalised as serving and training
+ * normalise it, and from a zero recurrent state, point by point. The gate's scores, a candidate's
  * spread calibration and its shrinkage toward persistence are all measured this way, so that they
  * describe the forecasts serving will make. A window without event times is skipped for a model
  * with calendar features, which cannot run on it.
@@ -34,7 +36,7 @@ public final class WindowReplay {
             }
             double[] window = timed.values();
             long[] times = timed.timesOrZeros();
-            SeriesScaler scaler = forecaster.kernel().spec().newScaler();
+            SeriesScaler scaler = timed.startScaler(forecaster.kernel().spec().scalingMemory());
             RecurrentState state = forecaster.kernel().newState();
             for (int t = 0; t + 1 < window.length; t++) {
                 origin.accept(window, t, scaler, forecaster.predict(scaler, state, times[t], window[t]));
