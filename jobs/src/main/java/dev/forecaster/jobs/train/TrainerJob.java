@@ -40,6 +40,7 @@ public final class TrainerJob {
     public static final String UID_ROUNDS_SINK = "training-rounds-sink";
     public static final String UID_UPDATES_SINK = "worker-updates-sink";
     public static final String UID_MODELS_SINK = "models-sink";
+    public static final String UID_USABLE_WINDOWS = "usable-windows";
 
     private static final String COORDINATOR_KEY = "coordinator";
 
@@ -54,7 +55,10 @@ public final class TrainerJob {
 
         DataStream<TrainingWindow> windows = env
                 .fromSource(windowsSource, WatermarkStrategy.noWatermarks(), "training windows")
-                .uid(UID_WINDOWS_SOURCE);
+                .uid(UID_WINDOWS_SOURCE)
+                .filter(new UsableWindows())
+                .name("usable windows")
+                .uid(UID_USABLE_WINDOWS);
         DataStream<RoundStart> rounds = env
                 .fromSource(roundsSource, WatermarkStrategy.noWatermarks(), "training rounds")
                 .uid(UID_ROUNDS_SOURCE);

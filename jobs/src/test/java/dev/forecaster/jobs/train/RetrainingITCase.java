@@ -36,6 +36,7 @@ import dev.forecaster.model.train.TrainingOptions;
 import dev.forecaster.schema.Forecast;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.Observation;
+import dev.forecaster.schema.TrainingWindow;
 import dev.forecaster.schema.codec.AvroCodec;
 
 /**
@@ -131,6 +132,11 @@ class RetrainingITCase {
 
         JobID forecastJob = submitForecast(config, initial);
         JobID trainerJob = submitTrainer(config, initial);
+        // A window no forecast job writes (a NaN value, an impossible memory) is dropped with its
+        // reason; if it reached the workers or the coordinator, the trainer would fail on it at
+        // every restart and never promote.
+        KafkaTestIO.produce(kafka.bootstrapServers(), config.get(RetrainOptions.TRAINING_WINDOWS_TOPIC),
+                List.of(KafkaTestIO.raw("k0", corruptWindow(false)), KafkaTestIO.raw("k1", corruptWindow(true))));
         List<Observation> b1 = phase(PHASE_A, PHASE_A + PHASE_B1, noise);
         List<Observation> b2 = phase(PHASE_A + PHASE_B1, PHASE_A + PHASE_B1 + PHASE_B2, noise);
         String observations = config.get(ForecastJobOptions.OBSERVATIONS_TOPIC);
@@ -239,5 +245,27 @@ class RetrainingITCase {
             }
         }
         return out;
+    }
+
+    /** A decodable training window that cannot be used: a NaN value, or a start memory of 1. */
+    private static byte[] corruptWindow(boolean badMemory) {
+        List<Double> values = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        for (int t = 0; t < 96; t++) {
+            values.add(badMemory || t != 40 ? Math.sin(t) : Double.NaN);
+            times.add(Observations.START + t * Observations.STEP);
+        }
+        TrainingWindow window = TrainingWindow.newBuilder()
+                .setSeriesId(badMemory ? "k1" : "k0")
+                .setEndTime(java.time.Instant.ofEpochMilli(Observations.START + 95 * Observations.STEP))
+                .setValues(values)
+                .setTimes(times)
+                .setStartCount(0)
+                .setStartMean(0)
+                .setStartM2(0)
+                .setStartMemory(badMemory ? 1 : 0)
+                .setModelVersion(1L)
+                .build();
+        return AvroCodec.<TrainingWindow>of(TrainingWindow.getClassSchema()).encode(window);
     }
 }

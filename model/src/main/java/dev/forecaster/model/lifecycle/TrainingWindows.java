@@ -79,6 +79,35 @@ public final class TrainingWindows {
         return new TimedValues(w.getTimes().stream().mapToLong(Long::longValue).toArray(), values(w), startScaler(w));
     }
 
+    /**
+     * Why a window cannot be trained on, replayed or scored, or {@code null} when it can: no
+     * values, a value a series may not have ({@link SeriesScaler#accepts}), times that do not pair
+     * with the values, or start statistics that are not valid ones. Forecast jobs only write usable
+     * windows; this is for anything else that reaches the topic.
+     */
+    public static String problem(TrainingWindow w) {
+        List<Double> values = w.getValues();
+        if (values.isEmpty()) {
+            return "no values";
+        }
+        for (int i = 0; i < values.size(); i++) {
+            double v = values.get(i);
+            if (!SeriesScaler.accepts(v)) {
+                return "value " + i + " is " + v;
+            }
+        }
+        int times = w.getTimes().size();
+        if (times != 0 && times != values.size()) {
+            return times + " times for " + values.size() + " values";
+        }
+        try {
+            new SeriesScaler(w.getStartCount(), w.getStartMean(), w.getStartM2(), w.getStartMemory());
+        } catch (IllegalArgumentException e) {
+            return "invalid start statistics: " + e.getMessage();
+        }
+        return null;
+    }
+
     /** The statistics of everything before the window's first value; see {@link #timed}. */
     public static SeriesScaler startScaler(TrainingWindow w) {
         try {
