@@ -41,6 +41,7 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
     private final long allowedLatenessMillis;
 
     private transient ValueState<SeriesState> seriesState;
+    private transient ForecastMetrics metrics;
 
     /** Serves one pre-trained model to every key, with the default alert policy. */
     public ForecastFunction(LstmForecaster model, long allowedLatenessMillis) {
@@ -62,6 +63,7 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
         seriesState =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>(STATE_NAME, SeriesStateSerializer.INSTANCE));
+        metrics = new ForecastMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -72,7 +74,7 @@ public final class ForecastFunction extends KeyedProcessFunction<String, IngestR
             state = processor.newState();
         }
         SeriesProcessor.Step step = ObservationStep.apply(processor, state, record, allowedLatenessMillis,
-                ctx.timerService().currentProcessingTime(), ObservationStep.to(out, ctx::output));
+                ctx.timerService().currentProcessingTime(), ObservationStep.to(out, ctx::output, metrics));
         if (step != null) {
             seriesState.update(state);
         }

@@ -34,8 +34,8 @@ final class ObservationStep {
         <X> void output(OutputTag<X> tag, X value);
     }
 
-    /** Forecasts to the main output, alerts and dead letters to their side outputs. */
-    static Outputs to(Collector<Forecast> out, SideOutputs side) {
+    /** Forecasts to the main output, alerts and dead letters to their side outputs, counted in {@code metrics}. */
+    static Outputs to(Collector<Forecast> out, SideOutputs side, ForecastMetrics metrics) {
         return new Outputs() {
             @Override
             public void forecast(Forecast forecast) {
@@ -44,11 +44,13 @@ final class ObservationStep {
 
             @Override
             public void alert(AnomalyAlert alert) {
+                metrics.alert(alert);
                 side.output(AlertOutput.TAG, alert);
             }
 
             @Override
             public void deadLetter(DeadLetter deadLetter) {
+                metrics.deadLetter(deadLetter);
                 side.output(DeadLetters.TAG, deadLetter);
             }
         };

@@ -7,6 +7,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -65,6 +66,7 @@ public final class ServingForecastFunction
     private transient boolean synced;
     private transient Counter swaps;
     private transient Counter ignoredModels;
+    private transient ForecastMetrics metrics;
 
     public ServingForecastFunction(ModelSnapshot initial, int historyLength, WindowSampler sampler,
             long allowedLatenessMillis, AlertPolicy alerts) {
@@ -90,6 +92,8 @@ public final class ServingForecastFunction
         processor = new SeriesProcessor(served, AnomalyScorer.defaults(), alerts);
         swaps = getRuntimeContext().getMetricGroup().counter("modelSwaps");
         ignoredModels = getRuntimeContext().getMetricGroup().counter("modelsIgnored");
+        metrics = new ForecastMetrics(getRuntimeContext().getMetricGroup());
+        getRuntimeContext().getMetricGroup().gauge("servedModelVersion", (Gauge<Long>) this::servedVersion);
     }
 
     /** {@code model}, its kernel compiled unless this JVM already warmed up one of its shape. */
@@ -124,7 +128,7 @@ public final class ServingForecastFunction
         }
         long now = ctx.timerService().currentProcessingTime();
         SeriesProcessor.Step step = ObservationStep.apply(processor, state, record, allowedLatenessMillis, now,
-                ObservationStep.to(out, ctx::output));
+                ObservationStep.to(out, ctx::output, metrics));
         if (step == null) {
             return;
         }

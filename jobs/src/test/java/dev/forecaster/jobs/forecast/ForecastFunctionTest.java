@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.forecaster.jobs.io.DeadLetters;
 import dev.forecaster.jobs.testing.Observations;
+import dev.forecaster.jobs.testing.OperatorMetrics;
 import dev.forecaster.jobs.testing.TestModels;
 import dev.forecaster.model.anomaly.AlertPolicy;
 import dev.forecaster.model.kernel.LstmForecaster;
@@ -53,6 +54,14 @@ class ForecastFunctionTest {
                         r -> r.getObservation().getSeriesId(),
                         Types.STRING);
         return harness;
+    }
+
+    /** A harness whose operator's metrics {@code metrics} reads back. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, IngestRecord, Forecast> harness(LstmForecaster model,
+            OperatorMetrics metrics) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ForecastFunction(model, LATENESS, AlertPolicy.defaults())),
+                r -> r.getObservation().getSeriesId(), Types.STRING, metrics.environment());
     }
 
     private static void feed(KeyedOneInputStreamOperatorTestHarness<String, IngestRecord, Forecast> harness,
@@ -229,7 +238,8 @@ class ForecastFunctionTest {
     @Test
     void lateEventsGoToDeadLettersAndLeaveStateAlone() throws Exception {
         List<Observation> series = Observations.interleaved(List.of("a"), 10, 2L);
-        try (var withLate = harness(MODEL); var withoutLate = harness(MODEL)) {
+        OperatorMetrics metrics = new OperatorMetrics();
+        try (var withLate = harness(MODEL, metrics); var withoutLate = harness(MODEL)) {
             withLate.open();
             withoutLate.open();
             feed(withLate, series.subList(0, 5));
@@ -245,6 +255,8 @@ class ForecastFunctionTest {
             DeadLetter dl = deadLetters.peek().getValue();
             assertEquals(DeadLetters.LATE_EVENT, dl.getError());
             assertTrue(dl.getReason().contains("allowed lateness"), dl.getReason());
+            assertEquals(1, metrics.count("deadLettersLateEvent"));
+            assertEquals(0, metrics.count("deadLettersInvalidValue"));
 
             feed(withLate, List.of(justInTime));
             feed(withoutLate, List.of(justInTime));
@@ -323,11 +335,15 @@ class ForecastFunctionTest {
     @Test
     void anAlertGoesToTheSideOutputWithSeriesModelAndNumbers() throws Exception {
         List<Observation> series = spikeOnA();
-        try (var harness = harness(MODEL)) {
+        OperatorMetrics metrics = new OperatorMetrics();
+        try (var harness = harness(MODEL, metrics)) {
             harness.open();
             feed(harness, series);
             List<AnomalyAlert> alerts = alerts(harness);
             assertEquals(1, alerts.size(), alerts.toString());
+            assertEquals(1, metrics.count("alertsCritical"));
+            assertEquals(0, metrics.count("alertsWarning"));
+            assertEquals(0, metrics.count("deadLettersLateEvent"));
             AnomalyAlert a = alerts.get(0);
             Observation spike = series.get(2 * 300);
             assertEquals("a", a.getSeriesId());
