@@ -28,6 +28,7 @@ import dev.forecaster.jobs.runtime.EmbeddedFlink;
 import dev.forecaster.jobs.runtime.ForecastTopics;
 import dev.forecaster.jobs.runtime.kafka.EmbeddedKafkaBroker;
 import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
+import dev.forecaster.jobs.testing.FlinkMetrics;
 import dev.forecaster.jobs.testing.KafkaTestIO;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.model.train.LstmTrainer;
@@ -158,6 +159,16 @@ class RetrainingITCase {
         KafkaTestIO.produce(kafka.bootstrapServers(), observations, KafkaTestIO.encode(b2));
         int total = a.size() + b1.size() + b2.size();
         List<Forecast> forecasts = read(config.get(ForecastJobOptions.FORECASTS_TOPIC), Forecast.getClassSchema(), total);
+
+        // What an operator's dashboard sees, through Flink's REST API: every forecast subtask
+        // serves the promoted version, the two unusable windows were counted, one model promoted.
+        Duration metricsTimeout = Duration.ofSeconds(30);
+        assertEquals(promoted.getVersion(), FlinkMetrics.await(flink.webUi(), forecastJob, "forecast",
+                "servedModelVersion", "min", metricsTimeout, v -> v == promoted.getVersion()));
+        assertEquals(2, FlinkMetrics.await(flink.webUi(), trainerJob, "usable windows",
+                "trainingWindowsDropped", "sum", metricsTimeout, v -> v >= 2));
+        assertEquals(1, FlinkMetrics.await(flink.webUi(), trainerJob, "training coordinator",
+                "modelsPromoted", "sum", metricsTimeout, v -> v >= 1));
         flink.cancel(trainerJob);
         flink.cancel(forecastJob);
 
