@@ -101,7 +101,7 @@ public final class TrainingWindows {
             return times + " times for " + values.size() + " values";
         }
         try {
-            new SeriesScaler(w.getStartCount(), w.getStartMean(), w.getStartM2(), w.getStartMemory());
+            startStatistics(w);
         } catch (IllegalArgumentException e) {
             return "invalid start statistics: " + e.getMessage();
         }
@@ -111,11 +111,16 @@ public final class TrainingWindows {
     /** The statistics of everything before the window's first value; see {@link #timed}. */
     public static SeriesScaler startScaler(TrainingWindow w) {
         try {
-            return new SeriesScaler(w.getStartCount(), w.getStartMean(), w.getStartM2(), w.getStartMemory());
+            return startStatistics(w);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Window of series " + w.getSeriesId() + " ending at " + w.getEndTime()
                     + " has invalid start statistics: " + e.getMessage(), e);
         }
+    }
+
+    /** @throws IllegalArgumentException naming the statistic that is not valid */
+    private static SeriesScaler startStatistics(TrainingWindow w) {
+        return new SeriesScaler(w.getStartCount(), w.getStartMean(), w.getStartM2(), w.getStartMemory());
     }
 
     /**

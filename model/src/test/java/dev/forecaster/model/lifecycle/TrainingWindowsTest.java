@@ -15,20 +15,22 @@ import org.junit.jupiter.api.Test;
 
 class TrainingWindowsTest {
 
-    private static TrainingWindow window() {
+    /** 25 values through a history of 10: the window's start statistics are those of the first 15. */
+    private static SeriesHistory history() {
         SeriesHistory history = new SeriesHistory(10, new SeriesScaler(48));
         for (int t = 0; t < 25; t++) {
             history.add(1000L * t, Math.sin(t));
         }
-        return TrainingWindows.of("k", 24_000L, history, 3L);
+        return history;
+    }
+
+    private static TrainingWindow window() {
+        return TrainingWindows.of("k", 24_000L, history(), 3L);
     }
 
     @Test
     void aWindowCarriesItsHistorysStartStatisticsToItsReplay() {
-        SeriesHistory history = new SeriesHistory(10, new SeriesScaler(48));
-        for (int t = 0; t < 25; t++) {
-            history.add(1000L * t, Math.sin(t));
-        }
+        SeriesHistory history = history();
         TimedValues timed = TrainingWindows.timed(TrainingWindows.of("k", 24_000L, history, 3L));
         assertEquals(history.startScaler(), timed.start());
         assertEquals(10, timed.size());

@@ -72,12 +72,9 @@ class ServedModelTest {
     @Test
     void aSwapToAnotherScalingMemoryWalksTheWindowWithTheNewMemory() {
         // A copy: the trained model is shared by the tests of this JVM.
-        ModelSnapshot v1 = ModelSnapshot.newBuilder(SyntheticSeries.smallModel()).build();
-        v1.setArchitecture(dev.forecaster.schema.ArchitectureSpec.newBuilder(v1.getArchitecture())
-                .setScalingMemory(SeriesScaler.LIFETIME).build());
-        ModelSnapshot v2 = ModelSnapshot.newBuilder(v1).setVersion(2L).setParentVersion(1L).build();
-        v2.setArchitecture(dev.forecaster.schema.ArchitectureSpec.newBuilder(v1.getArchitecture())
-                .setScalingMemory(50).build());
+        ModelSnapshot v1 = SyntheticSeries.withScalingMemory(SyntheticSeries.smallModel(), SeriesScaler.LIFETIME);
+        ModelSnapshot v2 = SyntheticSeries.withScalingMemory(
+                ModelSnapshot.newBuilder(v1).setVersion(2L).setParentVersion(1L).build(), 50);
         LstmForecaster old = LstmForecaster.fromSnapshot(v1);
         LstmForecaster next = LstmForecaster.fromSnapshot(v2);
         assertEquals(SeriesScaler.LIFETIME, old.spec().scalingMemory());
@@ -117,9 +114,7 @@ class ServedModelTest {
     /** A state from before memories met by a model of its own version that has one (a restored job). */
     @Test
     void aModelOfTheSameVersionWithAnotherMemoryAlsoTakesTheStatisticsOver() {
-        ModelSnapshot withMemory = ModelSnapshot.newBuilder(SyntheticSeries.smallModel()).build();
-        withMemory.setArchitecture(dev.forecaster.schema.ArchitectureSpec.newBuilder(withMemory.getArchitecture())
-                .setScalingMemory(20).build());
+        ModelSnapshot withMemory = SyntheticSeries.withScalingMemory(SyntheticSeries.smallModel(), 20);
         LstmForecaster model = LstmForecaster.fromSnapshot(withMemory);
         double[] x = SyntheticSeries.sines(1, 200, 4).get(0);
         SeriesProcessor processor = new SeriesProcessor(new ServedModel(model, 64), AnomalyScorer.defaults());

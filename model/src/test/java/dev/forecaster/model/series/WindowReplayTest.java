@@ -9,7 +9,6 @@ import dev.forecaster.model.lifecycle.TrainingWindows;
 import dev.forecaster.model.lifecycle.ValidationGate;
 import dev.forecaster.model.scaling.SeriesScaler;
 import dev.forecaster.model.train.SyntheticSeries;
-import dev.forecaster.schema.ArchitectureSpec;
 import dev.forecaster.schema.ModelSnapshot;
 import dev.forecaster.schema.TrainingWindow;
 import java.util.ArrayList;
@@ -31,9 +30,7 @@ class WindowReplayTest {
     }
 
     private static LstmForecaster model(int memory) {
-        ModelSnapshot snapshot = ModelSnapshot.newBuilder(SyntheticSeries.smallModel()).build();
-        snapshot.setArchitecture(ArchitectureSpec.newBuilder(snapshot.getArchitecture()).setScalingMemory(memory).build());
-        return LstmForecaster.fromSnapshot(snapshot);
+        return LstmForecaster.fromSnapshot(SyntheticSeries.withScalingMemory(SyntheticSeries.smallModel(), memory));
     }
 
     /**
@@ -93,8 +90,7 @@ class WindowReplayTest {
     @Test
     void theGateScoresWindowsFromTheirStartStatistics() {
         double[] x = series();
-        ModelSnapshot snapshot = ModelSnapshot.newBuilder(SyntheticSeries.smallModel()).build();
-        snapshot.setArchitecture(ArchitectureSpec.newBuilder(snapshot.getArchitecture()).setScalingMemory(MEMORY).build());
+        ModelSnapshot snapshot = SyntheticSeries.withScalingMemory(SyntheticSeries.smallModel(), MEMORY);
         List<TimedValues> withStart = new ArrayList<>();
         List<TimedValues> withoutStart = new ArrayList<>();
         for (TrainingWindow w : TrainingWindows.cut("s", x, LENGTH, 50, 1000, MEMORY)) {

@@ -1,5 +1,6 @@
 package dev.forecaster.model.train;
 
+import dev.forecaster.schema.ArchitectureSpec;
 import dev.forecaster.schema.ModelSnapshot;
 
 import java.util.ArrayList;
@@ -41,6 +42,13 @@ public final class SyntheticSeries {
             smallModel = new LstmTrainer().train(sines(4, 600, 1), smallOptions(), TrainingListener.NONE);
         }
         return smallModel;
+    }
+
+    /** A copy of {@code snapshot} that keeps its series statistics with {@code memory}. */
+    public static ModelSnapshot withScalingMemory(ModelSnapshot snapshot, int memory) {
+        ModelSnapshot copy = ModelSnapshot.newBuilder(snapshot).build();
+        copy.setArchitecture(ArchitectureSpec.newBuilder(copy.getArchitecture()).setScalingMemory(memory).build());
+        return copy;
     }
 
     private static ModelSnapshot smallGaussianModel;
