@@ -29,6 +29,7 @@ import dev.forecaster.jobs.testing.AnomalyScenario;
 import dev.forecaster.jobs.testing.AnomalyScenario.Key;
 import dev.forecaster.jobs.testing.AnomalyScenario.Kind;
 import dev.forecaster.jobs.testing.FlinkDiagnostics;
+import dev.forecaster.jobs.testing.FlinkMetrics;
 import dev.forecaster.jobs.testing.KafkaTestIO;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
@@ -39,6 +40,7 @@ import dev.forecaster.model.kernel.LstmForecaster;
 import dev.forecaster.model.series.ModelPolicy;
 import dev.forecaster.model.series.SeriesProcessor;
 import dev.forecaster.model.series.SeriesState;
+import dev.forecaster.schema.AlertSeverity;
 import dev.forecaster.schema.AnomalyAlert;
 import dev.forecaster.schema.Observation;
 import dev.forecaster.schema.codec.AvroCodec;
@@ -119,6 +121,13 @@ class AlertsITCase {
                 assertEquals(List.of(), KafkaTestIO.readCommitted(kafka.bootstrapServers(),
                         config.get(ForecastJobOptions.DEAD_LETTERS_TOPIC), r -> true, Duration.ZERO),
                         "no dead letters: the backward step is within the allowed lateness of its series");
+                // Every alert on the topic was counted by severity, as a dashboard reads it.
+                long critical = alerts.stream().filter(a -> a.getSeverity() == AlertSeverity.CRITICAL).count();
+                Duration metrics = Duration.ofSeconds(30);
+                assertEquals(critical, FlinkMetrics.await(flink.webUi(), job, "forecast", "alertsCritical", "sum",
+                        metrics, v -> v >= critical));
+                assertEquals(alerts.size() - critical, FlinkMetrics.await(flink.webUi(), job, "forecast",
+                        "alertsWarning", "sum", metrics, v -> v >= alerts.size() - critical));
                 assertEquals(JobStatus.RUNNING, flink.status(job), "the job keeps running");
             } finally {
                 flink.cancel(job);

@@ -39,6 +39,7 @@ import dev.forecaster.jobs.runtime.EmbeddedFlink;
 import dev.forecaster.jobs.runtime.ForecastTopics;
 import dev.forecaster.jobs.runtime.kafka.EmbeddedKafkaBroker;
 import dev.forecaster.jobs.runtime.kafka.KafkaTopics;
+import dev.forecaster.jobs.testing.FlinkMetrics;
 import dev.forecaster.jobs.testing.KafkaTestIO;
 import dev.forecaster.jobs.testing.Observations;
 import dev.forecaster.jobs.testing.TestModels;
@@ -241,6 +242,14 @@ class ForecastJobITCase {
             DeadLetter lateLetter = byError.get(DeadLetters.LATE_EVENT);
             assertTrue(lateLetter.getReason().contains("allowed lateness"), lateLetter.getReason());
             assertEquals(topic, lateLetter.getSourceTopic());
+            // The same three as an operator's dashboard counts them, through Flink's REST API.
+            Duration metrics = Duration.ofSeconds(30);
+            assertEquals(1, FlinkMetrics.await(flink.webUi(), job, "route dead letters", "deadLettersMalformed",
+                    "sum", metrics, v -> v >= 1));
+            assertEquals(1, FlinkMetrics.await(flink.webUi(), job, "route dead letters", "deadLettersInvalidValue",
+                    "sum", metrics, v -> v >= 1));
+            assertEquals(1, FlinkMetrics.await(flink.webUi(), job, "forecast", "deadLettersLateEvent",
+                    "sum", metrics, v -> v >= 1));
             assertEquals(JobStatus.RUNNING, flink.status(job));
         } finally {
             flink.cancel(job);
