@@ -47,7 +47,8 @@ import java.util.stream.Stream;
             "An origin is the row of the last value seen; horizon H counts origins test.start-1 .. test.end-1-H.",
             "Models: persistence, seasonal (period = one day), nlinear, and recurrent networks CELL forecasting",
             "relative to the last value or CELL-nlinear forecasting NLinear's residuals, CELL one of lstm, gru,",
-            "rnn (Elman, tanh) and irnn (Elman with identity-initialised recurrent weights).",
+            "rnn (Elman, tanh) and irnn (Elman with identity-initialised recurrent weights); nlinear-base is the",
+            "NLinear those networks correct, on its own (in blocks, its ridge chosen on the validation rows).",
             "With --head gaussian the recurrent models (named MODEL-gaussian in the tables) forecast a Gaussian per",
             "step, its spreads calibrated per step on the validation origins (p10-p90 covering 80 %% of them),",
             "and a second table gives their calibration per horizon: coverage of the p10-p90 interval",
@@ -71,7 +72,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     static final List<String> RECURRENT = CELLS.keySet().stream()
             .flatMap(c -> Stream.of(c, c + NLINEAR_SUFFIX)).toList();
     static final List<String> MODELS = Stream.concat(
-            Stream.of("persistence", "seasonal", "nlinear"), RECURRENT.stream()).toList();
+            Stream.of("persistence", "seasonal", "nlinear", "nlinear-base"), RECURRENT.stream()).toList();
 
 
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header line.")
@@ -100,7 +101,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--horizons", defaultValue = "96,192,336,720", split = ",", description = "Forecast horizons in steps (default: ${DEFAULT-VALUE}).")
     List<Integer> horizons;
 
-    @Option(names = "--models", defaultValue = "persistence,seasonal,nlinear,lstm-nlinear,gru-nlinear,rnn-nlinear", split = ",", description = "Models to evaluate (default: ${DEFAULT-VALUE}: the baselines and each recurrent cell in its better form, on NLinear's residuals).")
+    @Option(names = "--models", defaultValue = "persistence,seasonal,nlinear,nlinear-base,lstm-nlinear,gru-nlinear,rnn-nlinear", split = ",", description = "Models to evaluate (default: ${DEFAULT-VALUE}: the baselines, the base the recurrent models correct, and each recurrent cell in its better form, on that base's residuals).")
     List<String> models;
 
     @Option(names = "--mode", defaultValue = "frozen", description = "frozen: fit once on the train rows; online: refit every --retrain-every origins on all rows known then (default: ${DEFAULT-VALUE}).")
@@ -136,6 +137,10 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--base-block", defaultValue = "" + RecurrentForecaster.DEFAULT_BASE_BLOCK, paramLabel = "STEPS",
             description = "MODEL-nlinear: the NLinear base forecasts the head's steps in blocks of this many, each fitted on every train window with labels up to the block's end; 0 = one model of all the steps, fitted only on windows that have them all (default: ${DEFAULT-VALUE}).")
     int baseBlock;
+
+    @Option(names = "--validated-base-ridge", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "MODEL-nlinear and nlinear-base: choose each block's ridge penalty on the validation rows (from 1e-4 to 1 times the lags' mean Gram diagonal), so that the base leans toward persistence where the lags carry little or the train windows are few; --no-validated-base-ridge keeps the NLinear baseline's tiny ridge (default: ${DEFAULT-VALUE}).")
+    boolean validatedBaseRidge;
 
     @Option(names = "--shrink", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Recurrent models: scale the network's correction at each step by a factor in [0, 1] fitted on the validation origins, so that a correction validation does not support is damped toward the base; --no-shrink adds it whole, as the first versions did (default: ${DEFAULT-VALUE}).")
@@ -442,11 +447,19 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         return millis;
     }
 
+    /** The NLinear base that the MODEL-nlinear networks correct, on its own. */
+    private NLinear base(List<Integer> hs) {
+        int hMax = hs.get(hs.size() - 1);
+        NLinear base = baseBlock > 0 ? NLinear.stepwise(lookback, hMax, baseBlock, hs) : new NLinear(lookback, List.of(hMax));
+        return (validatedBaseRidge ? base.withValidatedRidge() : base).named("nlinear-base");
+    }
+
     private Forecaster create(String name, TimeSeries series, List<Integer> hs) {
         return switch (name) {
             case "persistence" -> new Persistence();
             case "seasonal" -> new SeasonalNaive(seasonPeriod > 0 ? seasonPeriod : series.seasonalPeriod());
             case "nlinear" -> new NLinear(lookback, hs);
+            case "nlinear-base" -> base(hs);
             default -> {
                 if (!RECURRENT.contains(name)) {
                     throw new IllegalArgumentException("unknown model " + name + " (known: " + Arrays.toString(MODELS.toArray()) + ")");
@@ -463,6 +476,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                                     .withTbptt(tbptt, tbpttBackward).withShape(hidden, window).withLayers(layers).withMaxIterations(iterations)
                                     .withNlinearLookback(lookback).withHead(head).withBaseBlock(baseBlock).withShrink(shrink)
                                     .withLocalScale(localScale).withShrinkUncertainty(shrinkUncertainty)
+                                    .withValidatedBaseRidge(validatedBaseRidge)
                                     .withFeatures(calendar.features()),
                             hs));
                 }

@@ -40,7 +40,8 @@ class EvaluateCommandTest {
         assertEquals(0, r.code());
         for (String option : new String[] {"--csv", "--horizons", "--models", "--mode", "--forecasts-out", "--retrain-every",
                 "--hidden", "--layers", "--window", "--iterations", "gru", "irnn", "--calendar", "--calendar-zone",
-                "hour_of_day", "--ensemble", "--base-block", "--tbptt", "--tbptt-backward"}) {
+                "hour_of_day", "--ensemble", "--base-block", "--tbptt", "--tbptt-backward", "nlinear-base",
+                "--[no-]validated-base-ridge"}) {
             assertTrue(r.out().contains(option), option);
         }
     }
@@ -51,7 +52,8 @@ class EvaluateCommandTest {
                 "--test", "2400:3000", "--horizons", "24", "--hidden", "4", "--window", "8", "--iterations", "4",
                 "--seed", "3");
         assertEquals(0, r.code(), r.err());
-        for (String model : new String[] {"persistence", "seasonal", "nlinear", "lstm-nlinear", "gru-nlinear", "rnn-nlinear"}) {
+        for (String model : new String[] {"persistence", "seasonal", "nlinear", "nlinear-base", "lstm-nlinear", "gru-nlinear",
+                "rnn-nlinear"}) {
             assertTrue(r.stdout().contains("| " + model + " | frozen |"), model + " in\n" + r.stdout());
         }
     }
@@ -356,6 +358,40 @@ class EvaluateCommandTest {
         assertEquals(0, leastSquares.code(), leastSquares.err());
         assertTrue(leastSquares.stderr().contains("shrink_mean=") && !leastSquares.stderr().contains("shrink_blocks="),
                 leastSquares.stderr());
+    }
+
+    /**
+     * The residual models' base has its ridges chosen on validation unless {@code
+     * --no-validated-base-ridge} is given: the fit report names the range chosen, and a network
+     * that trains for no minibatch scores exactly as {@code nlinear-base}, its base alone.
+     */
+    @Test
+    void theBaseRidgeIsValidatedUnlessNoValidatedBaseRidgeIsGiven() throws IOException {
+        Path file = csv(200);
+        String[] common = {"evaluate", "--csv", file.toString(), "--train", "0:100", "--val", "100:150", "--test",
+                "150:180", "--horizons", "4", "--models", "nlinear-base,gru-nlinear", "--lookback", "24", "--hidden", "4",
+                "--window", "12", "--iterations", "0"};
+        Captured validated = Captured.run(common);
+        assertEquals(0, validated.code(), validated.err());
+        assertTrue(validated.stderr().contains("base_ridge_min=") && validated.stderr().contains("base_ridge_max="),
+                validated.stderr());
+        assertEquals(row(validated.stdout(), "nlinear-base"), row(validated.stdout(), "gru-nlinear"),
+                "an untrained network adds nothing to its base:\n" + validated.stdout());
+        String[] plain = Arrays.copyOf(common, common.length + 1);
+        plain[common.length] = "--no-validated-base-ridge";
+        Captured leastSquares = Captured.run(plain);
+        assertEquals(0, leastSquares.code(), leastSquares.err());
+        assertTrue(leastSquares.stderr().contains("gru-nlinear last fit") && !leastSquares.stderr().contains("base_ridge_min="),
+                leastSquares.stderr());
+        assertEquals(row(leastSquares.stdout(), "nlinear-base"), row(leastSquares.stdout(), "gru-nlinear"));
+    }
+
+    /** A result row's MSE and MAE cells, without the model name and timings. */
+    private static String row(String table, String model) {
+        String line = table.lines().filter(l -> l.startsWith("| " + model + " | ")).findFirst()
+                .orElseThrow(() -> new AssertionError(model + " not in\n" + table));
+        String[] cells = line.split("\\|");
+        return String.join("|", Arrays.copyOfRange(cells, 3, cells.length - 3));
     }
 
     /** {@code --local-scale} reaches the recurrent models: their fit report names it and the validation rows' mean ratio. */

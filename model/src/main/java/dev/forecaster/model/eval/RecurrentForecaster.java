@@ -103,11 +103,14 @@ public final class RecurrentForecaster implements Forecaster {
      * @param shrinkUncertainty with {@code shrink}, also damp each step's factor by how uncertain
      *     validation leaves it ({@link CorrectionShrinkage#factors}): a gain that a few validation weeks
      *     carry is not trusted as much as one they all show
+     * @param validatedBaseRidge for an NLinear base: choose each block's ridge on the validation
+     *     rows ({@link NLinear#withValidatedRidge}) rather than keep the baseline's tiny one
      */
     public record Options(CellType cell, boolean identityInit, Base base, int hiddenSize, int layers,
             int window, int tbpttLength, int tbpttBackLength, int batchSize, int maxIterations, int evalEvery, int patience,
             double learningRate, double clipNorm, int nlinearLookback, long seed, HeadKind head,
-            InputFeatures features, int baseBlock, boolean shrink, int localScale, boolean shrinkUncertainty) {
+            InputFeatures features, int baseBlock, boolean shrink, int localScale, boolean shrinkUncertainty,
+            boolean validatedBaseRidge) {
 
         public Options {
             Objects.requireNonNull(cell, "cell");
@@ -203,8 +206,13 @@ public final class RecurrentForecaster implements Forecaster {
             return toBuilder().baseBlock(block).build();
         }
 
+        /** The same with the NLinear base's ridges chosen on the validation rows, or the baseline's. */
+        public Options withValidatedBaseRidge(boolean validated) {
+            return toBuilder().validatedBaseRidge(validated).build();
+        }
+
         /**
-         * Named setters for {@link Options}, so that no caller passes its 21 values by position; the
+         * Named setters for {@link Options}, so that no caller passes its 23 values by position; the
          * checks are the record's, at {@link #build}.
          */
         public static final class Builder {
@@ -230,6 +238,7 @@ public final class RecurrentForecaster implements Forecaster {
             private boolean shrink = true;
             private int localScale;
             private boolean shrinkUncertainty = true;
+            private boolean validatedBaseRidge = true;
 
             private Builder(Base base, long seed) {
                 this.base = base;
@@ -259,6 +268,7 @@ public final class RecurrentForecaster implements Forecaster {
                 shrink = o.shrink;
                 localScale = o.localScale;
                 shrinkUncertainty = o.shrinkUncertainty;
+                validatedBaseRidge = o.validatedBaseRidge;
             }
 
             public Builder cell(CellType v) { cell = v; return this; }
@@ -283,11 +293,12 @@ public final class RecurrentForecaster implements Forecaster {
             public Builder shrink(boolean v) { shrink = v; return this; }
             public Builder localScale(int v) { localScale = v; return this; }
             public Builder shrinkUncertainty(boolean v) { shrinkUncertainty = v; return this; }
+            public Builder validatedBaseRidge(boolean v) { validatedBaseRidge = v; return this; }
 
             public Options build() {
                 return new Options(cell, identityInit, base, hiddenSize, layers, window, tbpttLength, tbpttBackLength, batchSize,
                         maxIterations, evalEvery, patience, learningRate, clipNorm, nlinearLookback, seed, head,
-                        features, baseBlock, shrink, localScale, shrinkUncertainty);
+                        features, baseBlock, shrink, localScale, shrinkUncertainty, validatedBaseRidge);
             }
         }
     }
@@ -381,6 +392,9 @@ public final class RecurrentForecaster implements Forecaster {
             nlinear = options.baseBlock() > 0
                     ? NLinear.stepwise(options.nlinearLookback(), h, options.baseBlock(), horizons)
                     : new NLinear(options.nlinearLookback(), List.of(h));
+            if (options.validatedBaseRidge()) {
+                nlinear = nlinear.withValidatedRidge();
+            }
             nlinear.fit(data);
             firstInput = options.nlinearLookback() - 1;
         }
@@ -478,6 +492,11 @@ public final class RecurrentForecaster implements Forecaster {
         report.put("iterations", (double) iterations);
         report.put("best_iteration", (double) bestIteration);
         report.put("val_mse_base", initial);
+        if (nlinear != null && options.validatedBaseRidge()) {
+            Map<Integer, Double> ridges = nlinear.ridges();
+            report.put("base_ridge_min", ridges.values().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN));
+            report.put("base_ridge_max", ridges.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+        }
         report.put("val_mse", best);
         if (options.head() == HeadKind.GAUSSIAN) {
             report.put("val_nll_base", initialNll);

@@ -169,4 +169,89 @@ class BaselinesTest {
                 () -> new NLinear(50_000, List.of(24)).fit(data));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("hold no window of 50000 inputs"), e.getMessage());
     }
+
+    /**
+     * The validated ridge is the grid's penalty whose plain fit has the smallest squared error on
+     * the validation origins (filled labels left out), chosen per horizon, and the forecasts are
+     * that fit's. A random walk with 190 train windows for 101 weights wants a strong penalty.
+     */
+    @Test
+    void validatedRidgeIsTheGridPointThatForecastsTheValidationRowsBest() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(6);
+        double[] x = new double[1000];
+        for (int t = 1; t < x.length; t++) {
+            x[t] = x[t - 1] + random.nextGaussian();
+        }
+        RowRange train = new RowRange(0, 300);
+        RowRange val = new RowRange(300, 500);
+        java.util.BitSet filled = new java.util.BitSet();
+        filled.set(350, 360);
+        filled.set(470);
+        TrainingData data = new TrainingData(java.util.Arrays.copyOf(x, 500), null, train, val, filled);
+        int lookback = 100;
+        List<Integer> horizons = List.of(3, 10);
+        NLinear validated = new NLinear(lookback, horizons).withValidatedRidge();
+        validated.fit(data);
+        for (int h : horizons) {
+            double bestRidge = Double.NaN;
+            double best = Double.POSITIVE_INFINITY;
+            NLinear bestFit = null;
+            for (double r : NLinear.VALIDATED_RIDGES) {
+                NLinear plain = new NLinear(lookback, List.of(h), r);
+                plain.fit(data);
+                double sse = 0;
+                for (int t = val.start() - 1; t + h < val.end(); t++) {
+                    double[] f = plain.forecast(java.util.Arrays.copyOf(x, t + 1), h);
+                    for (int k = 0; k < h; k++) {
+                        if (!filled.get(t + 1 + k)) {
+                            sse += (f[k] - x[t + 1 + k]) * (f[k] - x[t + 1 + k]);
+                        }
+                    }
+                }
+                if (sse < best) {
+                    best = sse;
+                    bestRidge = r;
+                    bestFit = plain;
+                }
+            }
+            assertEquals(bestRidge, validated.ridges().get(h), "H=" + h);
+            assertTrue(bestRidge > NLinear.DEFAULT_RIDGE, "a random walk on few windows wants more than the default, H=" + h);
+            for (int origin = 520; origin < 990; origin += 37) {
+                double[] history = java.util.Arrays.copyOf(x, origin + 1);
+                assertArrayEquals(bestFit.forecast(history, h), validated.forecast(history, h), "origin " + origin);
+            }
+        }
+        assertEquals("nlinear-base", validated.named("nlinear-base").name());
+    }
+
+    /** Where the lags carry the whole signal, validation keeps the least-squares fit's tiny ridge. */
+    @Test
+    void validatedRidgeKeepsTheDefaultOnAnExactLinearProcess() {
+        double[] x = new double[1000];
+        for (int t = 0; t < x.length; t++) {
+            x[t] = 3 + 0.01 * t + Math.sin(0.3 * t) + 0.5 * Math.sin(0.11 * t + 1);
+        }
+        NLinear stepwise = NLinear.stepwise(8, 10, 4).withValidatedRidge();
+        stepwise.fit(new TrainingData(java.util.Arrays.copyOf(x, 800), SPLIT.train(), SPLIT.val()));
+        assertEquals(java.util.Map.of(4, NLinear.DEFAULT_RIDGE, 8, NLinear.DEFAULT_RIDGE, 10, NLinear.DEFAULT_RIDGE),
+                stepwise.ridges(), "one ridge per block");
+    }
+
+    /** Validation rows too short for a horizon leave that model at the default ridge. */
+    @Test
+    void validatedRidgeWithoutValidationOriginsKeepsTheDefault() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        double[] x = new double[1000];
+        for (int t = 1; t < x.length; t++) {
+            x[t] = x[t - 1] + random.nextGaussian();
+        }
+        TrainingData data = new TrainingData(java.util.Arrays.copyOf(x, 305), new RowRange(0, 300), new RowRange(300, 305));
+        NLinear validated = new NLinear(100, List.of(3, 10)).withValidatedRidge();
+        validated.fit(data);
+        assertEquals(NLinear.DEFAULT_RIDGE, validated.ridges().get(10), "no origin with 10 labels in 5 rows");
+        NLinear plain = new NLinear(100, List.of(10));
+        plain.fit(data);
+        double[] history = java.util.Arrays.copyOf(x, 700);
+        assertArrayEquals(plain.forecast(history, 10), validated.forecast(history, 10));
+    }
 }

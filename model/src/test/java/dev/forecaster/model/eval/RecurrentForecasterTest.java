@@ -109,17 +109,17 @@ class RecurrentForecasterTest {
         RecurrentForecaster.Options defaults = RecurrentForecaster.Options.defaults(RecurrentForecaster.Base.NLINEAR, 7);
         assertEquals(new RecurrentForecaster.Options(CellType.LSTM, false, RecurrentForecaster.Base.NLINEAR, 64, 1,
                 48, 48, 0, 32, 400, 50, 4, 1e-3, 1.0, 336, 7, HeadKind.POINT, InputFeatures.VALUE_ONLY,
-                RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0, true), defaults);
+                RecurrentForecaster.DEFAULT_BASE_BLOCK, true, 0, true, true), defaults);
         RecurrentForecaster.Options all = new RecurrentForecaster.Options(CellType.RNN, true,
                 RecurrentForecaster.Base.PERSISTENCE, 9, 2, 30, 10, 4, 5, 11, 3, 6, 0.5, 2.0, 40, 8, HeadKind.GAUSSIAN,
-                InputFeatures.parse("hour_of_day", "UTC"), 0, false, 12, false);
+                InputFeatures.parse("hour_of_day", "UTC"), 0, false, 12, false, false);
         assertEquals(all, all.toBuilder().build());
         assertEquals(all, RecurrentForecaster.Options.builder(RecurrentForecaster.Base.NLINEAR, 1).cell(CellType.RNN)
                 .identityInit(true).base(RecurrentForecaster.Base.PERSISTENCE).hiddenSize(9).layers(2).window(30)
                 .tbpttLength(10).tbpttBackLength(4).batchSize(5).maxIterations(11).evalEvery(3).patience(6).learningRate(0.5)
                 .clipNorm(2.0).nlinearLookback(40).seed(8).head(HeadKind.GAUSSIAN)
                 .features(InputFeatures.parse("hour_of_day", "UTC")).baseBlock(0).shrink(false).localScale(12)
-                .shrinkUncertainty(false).build());
+                .shrinkUncertainty(false).validatedBaseRidge(false).build());
         assertEquals(10, defaults.withShape(16, 10).tbpttLength());
         assertEquals(6, defaults.withTbptt(24, 12).withShape(16, 6).tbpttBackLength(), "clamped to the segment");
         assertThrows(IllegalArgumentException.class, () -> defaults.withTbptt(24, 25));
@@ -251,20 +251,33 @@ class RecurrentForecasterTest {
 
         RecurrentForecaster blocks = new RecurrentForecaster("lstm-nlinear", untrained.withBaseBlock(4), List.of(4, 12));
         blocks.fit(data);
-        NLinear stepwise = NLinear.stepwise(24, 12, 4);
+        NLinear stepwise = NLinear.stepwise(24, 12, 4).withValidatedRidge();
         stepwise.fit(data);
         assertArrayEquals(stepwise.forecast(history, 12), blocks.forecast(history, 12), 1e-9);
+        assertEquals(stepwise.ridges().values().stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                blocks.fitReport().get("base_ridge_min"));
+        assertEquals(stepwise.ridges().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow(),
+                blocks.fitReport().get("base_ridge_max"));
+
+        // Without validation the base is the baseline's least squares, block by block.
+        RecurrentForecaster plainBlocks = new RecurrentForecaster("lstm-nlinear",
+                untrained.withBaseBlock(4).withValidatedBaseRidge(false), List.of(4, 12));
+        plainBlocks.fit(data);
+        NLinear plainStepwise = NLinear.stepwise(24, 12, 4);
+        plainStepwise.fit(data);
+        assertArrayEquals(plainStepwise.forecast(history, 12), plainBlocks.forecast(history, 12), 1e-9);
+        assertTrue(!plainBlocks.fitReport().containsKey("base_ridge_min"));
 
         // A scored horizon inside a block ends a block of the base too.
         RecurrentForecaster atSix = new RecurrentForecaster("lstm-nlinear", untrained.withBaseBlock(4), List.of(6, 12));
         atSix.fit(data);
-        NLinear sixEnds = NLinear.stepwise(24, 12, 4, List.of(6, 12));
+        NLinear sixEnds = NLinear.stepwise(24, 12, 4, List.of(6, 12)).withValidatedRidge();
         sixEnds.fit(data);
         assertArrayEquals(sixEnds.forecast(history, 12), atSix.forecast(history, 12), 1e-9);
 
         RecurrentForecaster single = new RecurrentForecaster("lstm-nlinear", untrained.withBaseBlock(0), List.of(4, 12));
         single.fit(data);
-        NLinear twelve = new NLinear(24, List.of(12));
+        NLinear twelve = new NLinear(24, List.of(12)).withValidatedRidge();
         twelve.fit(data);
         assertArrayEquals(twelve.forecast(history, 12), single.forecast(history, 12), 1e-9);
         assertTrue(Math.abs(blocks.forecast(history, 1)[0] - single.forecast(history, 1)[0]) > 1e-6,
