@@ -98,7 +98,11 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     @Option(names = "--test", paramLabel = "START:END", description = "Test rows (default: the next 4 months).")
     String test;
 
-    @Option(names = "--horizons", defaultValue = "96,192,336,720", split = ",", description = "Forecast horizons in steps (default: ${DEFAULT-VALUE}).")
+    /** The protocol's horizons, used where they fit the test rows when --horizons is not given. */
+    static final List<Integer> DEFAULT_HORIZONS = List.of(96, 192, 336, 720);
+
+    @Option(names = "--horizons", split = ",", description = "Forecast horizons in steps (default: 96,192,336,720,"
+            + " those longer than the test rows left out with a warning).")
     List<Integer> horizons;
 
     @Option(names = "--models", defaultValue = "persistence,seasonal,nlinear,nlinear-base,lstm-nlinear,gru-nlinear,rnn-nlinear", split = ",", description = "Models to evaluate (default: ${DEFAULT-VALUE}: the baselines, the base the recurrent models correct, and each recurrent cell in its better form, on that base's residuals).")
@@ -187,7 +191,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         PrintStream err = System.err;
         Backtest.Mode backtestMode = parseMode();
         TimeSeries.MissingValues missingValues = parseMissing();
-        List<Integer> hs = horizons.stream().distinct().sorted().toList();
+        List<Integer> hs = (horizons == null ? DEFAULT_HORIZONS : horizons).stream().distinct().sorted().toList();
         if (hs.isEmpty() || hs.get(0) <= 0) {
             throw usage("--horizons must be positive integers, were " + horizons);
         }
@@ -240,6 +244,9 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
             throw usage(e.getMessage());
         }
         Split split = split(series);
+        if (horizons == null) {
+            hs = defaultHorizons(split);
+        }
         Backtest backtest;
         List<Forecaster> forecasters = new ArrayList<>();
         try {
@@ -421,6 +428,25 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
                     + " benchmark's defaults " + defaults.train() + ", " + defaults.val() + ", " + defaults.test()
                     + " for train, val and test; give --train, --val and --test for another series)");
         }
+    }
+
+    /**
+     * The default horizons that the test rows hold, the others named on stderr: a shorter series
+     * (a weekly one of a few hundred rows) still gets the horizons it can be scored at.
+     */
+    private List<Integer> defaultHorizons(Split split) {
+        int rows = split.test().length();
+        List<Integer> fit = DEFAULT_HORIZONS.stream().filter(h -> h <= rows).toList();
+        if (fit.isEmpty()) {
+            throw usage("the default horizons " + DEFAULT_HORIZONS.stream().map(String::valueOf).collect(
+                    java.util.stream.Collectors.joining(",")) + " are all longer than the " + rows
+                    + " test rows; give --horizons");
+        }
+        if (fit.size() < DEFAULT_HORIZONS.size()) {
+            System.err.println("evaluate: warning: horizons " + DEFAULT_HORIZONS.subList(fit.size(), DEFAULT_HORIZONS.size())
+                    + " are longer than the " + rows + " test rows and left out (--horizons chooses others)");
+        }
+        return fit;
     }
 
     /** Whether the ETT months fit: an interval that divides an hour, and rows up to the test end. */

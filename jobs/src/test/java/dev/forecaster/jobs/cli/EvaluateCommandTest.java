@@ -386,6 +386,25 @@ class EvaluateCommandTest {
         assertEquals(row(leastSquares.stdout(), "nlinear-base"), row(leastSquares.stdout(), "gru-nlinear"));
     }
 
+    /**
+     * Without --horizons a test span shorter than 720 rows is scored at the default horizons it
+     * holds, the others named in a warning; when it holds none the command says so and stops.
+     */
+    @Test
+    void theDefaultHorizonsAreThoseTheTestRowsHold() throws IOException {
+        Path file = csv(1000);
+        Captured r = Captured.run("evaluate", "--csv", file.toString(), "--train", "0:600", "--val", "600:800", "--test",
+                "800:1000", "--models", "persistence");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.stderr().contains("horizons [336, 720] are longer than the 200 test rows and left out"), r.stderr());
+        assertTrue(r.stdout().contains("| MSE@96 | MAE@96 | MSE@192 | MAE@192 | fits |"), r.stdout());
+        CliRun none = CliRun.of("evaluate", "--csv", file.toString(), "--train", "0:600", "--val", "600:900", "--test",
+                "900:950", "--models", "persistence");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("the default horizons 96,192,336,720 are all longer than the 50 test rows;"
+                + " give --horizons"), none.err());
+    }
+
     /** A result row's MSE and MAE cells, without the model name and timings. */
     private static String row(String table, String model) {
         String line = table.lines().filter(l -> l.startsWith("| " + model + " | ")).findFirst()
