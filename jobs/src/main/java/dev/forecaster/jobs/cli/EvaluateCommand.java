@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -439,7 +440,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         List<Integer> fit = DEFAULT_HORIZONS.stream().filter(h -> h <= rows).toList();
         if (fit.isEmpty()) {
             throw usage("the default horizons " + DEFAULT_HORIZONS.stream().map(String::valueOf).collect(
-                    java.util.stream.Collectors.joining(",")) + " are all longer than the " + rows
+                    Collectors.joining(",")) + " are all longer than the " + rows
                     + " test rows; give --horizons");
         }
         if (fit.size() < DEFAULT_HORIZONS.size()) {
@@ -473,19 +474,14 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
         return millis;
     }
 
-    /** The NLinear base that the MODEL-nlinear networks correct, on its own. */
-    private NLinear base(List<Integer> hs) {
-        int hMax = hs.get(hs.size() - 1);
-        NLinear base = baseBlock > 0 ? NLinear.stepwise(lookback, hMax, baseBlock, hs) : new NLinear(lookback, List.of(hMax));
-        return (validatedBaseRidge ? base.withValidatedRidge() : base).named("nlinear-base");
-    }
-
     private Forecaster create(String name, TimeSeries series, List<Integer> hs) {
         return switch (name) {
             case "persistence" -> new Persistence();
             case "seasonal" -> new SeasonalNaive(seasonPeriod > 0 ? seasonPeriod : series.seasonalPeriod());
             case "nlinear" -> new NLinear(lookback, hs);
-            case "nlinear-base" -> base(hs);
+            // The base that the MODEL-nlinear networks correct, on its own.
+            case "nlinear-base" -> NLinear.base(lookback, hs.get(hs.size() - 1), baseBlock, hs, validatedBaseRidge)
+                    .named("nlinear-base");
             default -> {
                 if (!RECURRENT.contains(name)) {
                     throw new IllegalArgumentException("unknown model " + name + " (known: " + Arrays.toString(MODELS.toArray()) + ")");

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -98,6 +99,16 @@ public final class NLinear implements Forecaster {
     }
 
     /**
+     * The base that the residual networks correct: {@link #stepwise} in blocks of {@code block}
+     * steps (ending also at each of {@code horizons}), or one model of all {@code horizon} steps
+     * when {@code block} is 0; with {@code validatedRidge}, {@link #withValidatedRidge}.
+     */
+    public static NLinear base(int lookback, int horizon, int block, List<Integer> horizons, boolean validatedRidge) {
+        NLinear base = block > 0 ? stepwise(lookback, horizon, block, horizons) : new NLinear(lookback, List.of(horizon));
+        return validatedRidge ? base.withValidatedRidge() : base;
+    }
+
+    /**
      * The same models, each fitted with the ridge of {@link #VALIDATED_RIDGES} whose weights forecast
      * the validation rows best: for a model (or block) of steps k..h, every origin in the validation
      * rows whose steps up to h lie inside them, labels filled in for missing values left out. Ties
@@ -132,7 +143,7 @@ public final class NLinear implements Forecaster {
         this.ridge = ridge;
         this.stepwise = stepwise;
         this.validateRidge = validateRidge;
-        this.name = java.util.Objects.requireNonNull(name, "name");
+        this.name = Objects.requireNonNull(name, "name");
     }
 
     @Override
@@ -224,12 +235,9 @@ public final class NLinear implements Forecaster {
         if (last < first) {
             return ridge;
         }
-        int origins = last - first + 1;
-        double[] inputs = new double[origins * d];
-        double[] v = new double[d];
+        double[][] inputs = new double[last - first + 1][d];
         for (int t = first; t <= last; t++) {
-            features(x, t, v);
-            System.arraycopy(v, 0, inputs, (t - first) * d, d);
+            features(x, t, inputs[t - first]);
         }
         double chosen = ridge;
         double best = Double.POSITIVE_INFINITY;
@@ -239,17 +247,7 @@ public final class NLinear implements Forecaster {
             double sse = 0;
             for (int t = first; t <= last; t++) {
                 Arrays.fill(forecast, 0);
-                int row = (t - first) * d;
-                for (int i = 0; i < d; i++) {
-                    double vi = inputs[row + i];
-                    if (vi == 0) {
-                        continue;
-                    }
-                    int wr = i * width;
-                    for (int k = 0; k < width; k++) {
-                        forecast[k] += vi * w[wr + k];
-                    }
-                }
+                addProduct(inputs[t - first], w, width, forecast, 0, width);
                 for (int k = 0; k < width; k++) {
                     int at = t + 1 + from + k;
                     if (!filled.get(at)) {

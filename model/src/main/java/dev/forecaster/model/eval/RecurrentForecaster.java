@@ -389,12 +389,8 @@ public final class RecurrentForecaster implements Forecaster {
         zscore = ZScore.of(x, train, filled);
         int firstInput = 0;
         if (options.base() == Base.NLINEAR) {
-            nlinear = options.baseBlock() > 0
-                    ? NLinear.stepwise(options.nlinearLookback(), h, options.baseBlock(), horizons)
-                    : new NLinear(options.nlinearLookback(), List.of(h));
-            if (options.validatedBaseRidge()) {
-                nlinear = nlinear.withValidatedRidge();
-            }
+            nlinear = NLinear.base(options.nlinearLookback(), h, options.baseBlock(), horizons,
+                    options.validatedBaseRidge());
             nlinear.fit(data);
             firstInput = options.nlinearLookback() - 1;
         }

@@ -177,11 +177,7 @@ class BaselinesTest {
      */
     @Test
     void validatedRidgeIsTheGridPointThatForecastsTheValidationRowsBest() {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(6);
-        double[] x = new double[1000];
-        for (int t = 1; t < x.length; t++) {
-            x[t] = x[t - 1] + random.nextGaussian();
-        }
+        double[] x = randomWalk(1000, 6);
         RowRange train = new RowRange(0, 300);
         RowRange val = new RowRange(300, 500);
         java.util.BitSet filled = new java.util.BitSet();
@@ -240,11 +236,7 @@ class BaselinesTest {
     /** Validation rows too short for a horizon leave that model at the default ridge. */
     @Test
     void validatedRidgeWithoutValidationOriginsKeepsTheDefault() {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-        double[] x = new double[1000];
-        for (int t = 1; t < x.length; t++) {
-            x[t] = x[t - 1] + random.nextGaussian();
-        }
+        double[] x = randomWalk(1000, 7);
         TrainingData data = new TrainingData(java.util.Arrays.copyOf(x, 305), new RowRange(0, 300), new RowRange(300, 305));
         NLinear validated = new NLinear(100, List.of(3, 10)).withValidatedRidge();
         validated.fit(data);
@@ -253,5 +245,14 @@ class BaselinesTest {
         plain.fit(data);
         double[] history = java.util.Arrays.copyOf(x, 700);
         assertArrayEquals(plain.forecast(history, 10), validated.forecast(history, 10));
+    }
+
+    private static double[] randomWalk(int n, long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        double[] x = new double[n];
+        for (int t = 1; t < n; t++) {
+            x[t] = x[t - 1] + random.nextGaussian();
+        }
+        return x;
     }
 }
