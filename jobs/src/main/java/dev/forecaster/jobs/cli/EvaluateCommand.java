@@ -144,7 +144,7 @@ public final class EvaluateCommand extends UsageErrors implements Callable<Integ
     int baseBlock;
 
     @Option(names = "--validated-base-ridge", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "MODEL-nlinear and nlinear-base: choose each block's ridge penalty on the validation rows (from 1e-4 to 1 times the lags' mean Gram diagonal), so that the base leans toward persistence where the lags carry little or the train windows are few; --no-validated-base-ridge keeps the NLinear baseline's tiny ridge (default: ${DEFAULT-VALUE}).")
+            description = "MODEL-nlinear and nlinear-base: choose each block's ridge penalty on the validation rows (from 1e-4 to 1 times the lags' mean Gram diagonal) and average that fit with the least-squares one, so that the base leans toward persistence where the lags carry little or the train windows are few, and a pick the validation months do not carry to later ones costs little; --no-validated-base-ridge keeps the NLinear baseline's tiny ridge (default: ${DEFAULT-VALUE}).")
     boolean validatedBaseRidge;
 
     @Option(names = "--shrink", negatable = true, defaultValue = "true", fallbackValue = "true",

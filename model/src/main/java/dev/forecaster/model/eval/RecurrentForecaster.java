@@ -104,7 +104,8 @@ public final class RecurrentForecaster implements Forecaster {
      *     validation leaves it ({@link CorrectionShrinkage#factors}): a gain that a few validation weeks
      *     carry is not trusted as much as one they all show
      * @param validatedBaseRidge for an NLinear base: choose each block's ridge on the validation
-     *     rows ({@link NLinear#withValidatedRidge}) rather than keep the baseline's tiny one
+     *     rows, its fit averaged with the least-squares one ({@link NLinear#withValidatedRidge}),
+     *     rather than keep the baseline's tiny one
      */
     public record Options(CellType cell, boolean identityInit, Base base, int hiddenSize, int layers,
             int window, int tbpttLength, int tbpttBackLength, int batchSize, int maxIterations, int evalEvery, int patience,
