@@ -303,8 +303,8 @@ class EvaluateCommandTest {
         return Double.parseDouble(row.split("\\|")[3].strip());
     }
 
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    private static String[] concat(String[] a, String... b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }
@@ -345,15 +345,13 @@ class EvaluateCommandTest {
         Captured shrunk = Captured.run(common);
         assertEquals(0, shrunk.code(), shrunk.err());
         assertTrue(shrunk.stderr().contains("shrink_mean="), shrunk.stderr());
-        String[] whole = Arrays.copyOf(common, common.length + 1);
-        whole[common.length] = "--no-shrink";
+        String[] whole = concat(common, "--no-shrink");
         Captured plain = Captured.run(whole);
         assertEquals(0, plain.code(), plain.err());
         assertTrue(plain.stderr().contains("gru-nlinear last fit") && !plain.stderr().contains("shrink_mean="),
                 plain.stderr());
         assertTrue(shrunk.stderr().contains("shrink_blocks=16.0"), "damped by default: " + shrunk.stderr());
-        String[] undamped = Arrays.copyOf(common, common.length + 1);
-        undamped[common.length] = "--no-shrink-uncertainty";
+        String[] undamped = concat(common, "--no-shrink-uncertainty");
         Captured leastSquares = Captured.run(undamped);
         assertEquals(0, leastSquares.code(), leastSquares.err());
         assertTrue(leastSquares.stderr().contains("shrink_mean=") && !leastSquares.stderr().contains("shrink_blocks="),
@@ -377,8 +375,7 @@ class EvaluateCommandTest {
                 validated.stderr());
         assertEquals(row(validated.stdout(), "nlinear-base"), row(validated.stdout(), "gru-nlinear"),
                 "an untrained network adds nothing to its base:\n" + validated.stdout());
-        String[] plain = Arrays.copyOf(common, common.length + 1);
-        plain[common.length] = "--no-validated-base-ridge";
+        String[] plain = concat(common, "--no-validated-base-ridge");
         Captured leastSquares = Captured.run(plain);
         assertEquals(0, leastSquares.code(), leastSquares.err());
         assertTrue(leastSquares.stderr().contains("gru-nlinear last fit") && !leastSquares.stderr().contains("base_ridge_min="),

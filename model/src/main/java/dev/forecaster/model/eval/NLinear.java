@@ -217,21 +217,22 @@ public final class NLinear implements Forecaster {
                     }
                 }
             }
-            double chosen = validateRidge ? validatedRidge(data, gram, b, from, h) : ridge;
-            ridges.put(h, chosen);
-            double[] w = solve(gram, d, b, width, chosen);
-            if (chosen != ridge) {
-                hedge(w, solve(gram, d, b, width, ridge));
-            }
-            weights.put(h, w);
+            double[] plain = solve(gram, d, b, width, ridge);
+            Solution fitted = validateRidge ? validated(data, gram, b, from, h, plain) : new Solution(ridge, plain);
+            ridges.put(h, fitted.ridge());
+            weights.put(h, fitted.ridge() == ridge ? plain : hedge(fitted.weights(), plain));
         }
     }
 
+    /** A model's weights and the relative ridge they were solved with. */
+    private record Solution(double ridge, double[] weights) {}
+
     /**
      * The ridge of {@link #VALIDATED_RIDGES} whose solution for steps {@code from + 1 .. h} has the
-     * smallest squared error over the validation origins, or {@link #ridge} when there are none.
+     * smallest squared error over the validation origins, with that solution; {@link #ridge} and
+     * {@code plain}, its solution, when there are no such origins.
      */
-    private double validatedRidge(TrainingData data, double[] gram, double[] b, int from, int h) {
+    private Solution validated(TrainingData data, double[] gram, double[] b, int from, int h, double[] plain) {
         double[] x = data.series();
         RowRange val = data.val();
         BitSet filled = data.filled();
@@ -240,17 +241,17 @@ public final class NLinear implements Forecaster {
         int first = Math.max(val.start() - 1, lookback - 1);
         int last = Math.min(val.end(), x.length) - 1 - h;
         if (last < first) {
-            return ridge;
+            return new Solution(ridge, plain);
         }
         double[][] inputs = new double[last - first + 1][d];
         for (int t = first; t <= last; t++) {
             features(x, t, inputs[t - first]);
         }
-        double chosen = ridge;
+        Solution chosen = new Solution(ridge, plain);
         double best = Double.POSITIVE_INFINITY;
         double[] forecast = new double[width];
         for (double candidate : VALIDATED_RIDGES) {
-            double[] w = solve(gram, d, b, width, candidate);
+            double[] w = candidate == ridge ? plain : solve(gram, d, b, width, candidate);
             double sse = 0;
             for (int t = first; t <= last; t++) {
                 Arrays.fill(forecast, 0);
@@ -265,7 +266,7 @@ public final class NLinear implements Forecaster {
             }
             if (sse < best) {
                 best = sse;
-                chosen = candidate;
+                chosen = new Solution(candidate, w);
             }
         }
         return chosen;
@@ -282,10 +283,11 @@ public final class NLinear implements Forecaster {
      * -1.07 %. Figures from docs/tools/ridge-curve/ridge_rules.py; docs/evaluation.md, "Validated
      * ridge for the base".
      */
-    private static void hedge(double[] validated, double[] plain) {
+    private static double[] hedge(double[] validated, double[] plain) {
         for (int i = 0; i < validated.length; i++) {
             validated[i] = 0.5 * (validated[i] + plain[i]);
         }
+        return validated;
     }
 
     /** The 0-based first step the model of {@code horizons[index]} forecasts. */
