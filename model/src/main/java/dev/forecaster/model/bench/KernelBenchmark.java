@@ -177,9 +177,10 @@ public final class KernelBenchmark {
                     Dl4jModels.toSnapshot(net, spec, "bench", 1L, null, null)));
         }
         String kernel = models.get(s.reportHidden()).kernelDescription();
-        out.printf(Locale.ROOT, "# kernel benchmark: %s kernel; Java %s; %d CPUs; LSTM 1 layer, nIn 1, horizon %d;"
+        out.printf(Locale.ROOT, "# kernel benchmark: %s kernel; Java %s; %d CPUs (%s); LSTM 1 layer, nIn 1, horizon %d;"
                         + " %d keys in random order, batch %d; medians of timed rounds, ranges min..max%n",
-                kernel, Runtime.version(), Runtime.getRuntime().availableProcessors(), s.horizon(), s.keys(), s.batch());
+                kernel, Runtime.version(), Runtime.getRuntime().availableProcessors(), CpuDescription.describe(),
+                s.horizon(), s.keys(), s.batch());
         out.flush();
 
         // sgemm is sampled at the start, between the kernel sizes and at the end for the sgemm line;

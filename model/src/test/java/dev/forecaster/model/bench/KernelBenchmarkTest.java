@@ -27,6 +27,7 @@ class KernelBenchmarkTest {
         List<String> lines = out.toString().lines().toList();
         assertTrue(lines.get(0).startsWith("# kernel benchmark: "), lines.get(0));
         assertTrue(lines.get(0).contains("kernel;"), lines.get(0));
+        assertTrue(lines.get(0).contains(" CPUs (cpu "), lines.get(0));
         assertLine(lines, "sgemm n=64 nd4j_blas_threads=[0-9]+ OMP_NUM_THREADS=\\S+ OPENBLAS_CORETYPE=\\S+ gflops=# range=#\\.\\.# samples=[0-9]+");
         assertLine(lines, "step H=8 flop_per_step=708 single_ns_per_event=# single_range=#\\.\\.# batch_ns_per_event=#"
                 + " batch_range=#\\.\\.# flop_bound_ns=# single_ratio=# batch_ratio=#");
