@@ -47,8 +47,9 @@ public final class CpuDescription {
 
     /** The first {@code model name} line's value (x86), else the first {@code Model name}/{@code Processor}. */
     static Optional<String> modelName(String cpuinfo) {
+        String[] lines = cpuinfo.split("\n");
         for (String key : List.of("model name", "Model name", "Processor", "cpu model")) {
-            for (String line : cpuinfo.split("\n")) {
+            for (String line : lines) {
                 int colon = line.indexOf(':');
                 if (colon > 0 && line.substring(0, colon).trim().equals(key)) {
                     String value = line.substring(colon + 1).trim();

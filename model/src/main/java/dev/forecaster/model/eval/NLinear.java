@@ -280,8 +280,8 @@ public final class NLinear implements Forecaster {
      * (HUFL and MUFL at 96 and 192 steps, by 0.3-0.5 %), over ETTm1's in 6 (up to 0.3 %); the
      * average was at least as good in 54 of the 56 cells (the other two 0.02 % and 0.06 % worse),
      * and kept most of the pick's gain where it holds: mean over ETTh1's cells -1.03 % against
-     * -1.07 %. Figures from docs/tools/ridge-curve/ridge_rules.py; docs/evaluation.md, "Validated
-     * ridge for the base".
+     * -1.07 %. Figures from docs/tools/ridge-curve/ridge_rules.py; docs/evaluation.md, "Hedging the
+     * validated ridge".
      */
     private static double[] hedge(double[] validated, double[] plain) {
         for (int i = 0; i < validated.length; i++) {
