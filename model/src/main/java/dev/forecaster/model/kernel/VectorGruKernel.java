@@ -72,20 +72,20 @@ final class VectorGruKernel implements StepKernel {
             nIn[l] = inputs;
             packedA[l] = VectorPanels.pack(inputs + hidden, colsA, (r, col) -> {
                 int src = gateColumn(col);
-                return src < 0 ? 0f : r < inputs ? w[r * srcCols + src] : rw[(r - inputs) * srcCols + src];
+                return src < 0 ? 0f : -(r < inputs ? w[r * srcCols + src] : rw[(r - inputs) * srcCols + src]);
             });
             packedB[l] = VectorPanels.pack(inputs + hidden, colsB, (r, col) -> {
                 int src = col < hidden ? 2 * hidden + col : -1;
-                return src < 0 ? 0f : 2f * (r < inputs ? w[r * srcCols + src] : rw[(r - inputs) * srcCols + src]);
+                return src < 0 ? 0f : -2f * (r < inputs ? w[r * srcCols + src] : rw[(r - inputs) * srcCols + src]);
             });
             biasA[l] = new float[colsA];
             for (int col = 0; col < colsA; col++) {
                 int src = gateColumn(col);
-                biasA[l][col] = src < 0 ? 0f : b[src];
+                biasA[l][col] = src < 0 ? 0f : -b[src];
             }
             biasB[l] = new float[colsB];
             for (int col = 0; col < hidden; col++) {
-                biasB[l][col] = 2f * b[2 * hidden + col];
+                biasB[l][col] = -2f * b[2 * hidden + col];
             }
             maxRows = Math.max(maxRows, inputs + hidden);
         }

@@ -67,7 +67,7 @@ final class VectorHead {
      */
     private void spreads(float[] out) {
         System.arraycopy(out, gaussianHorizon, sd, 0, gaussianHorizon);
-        VectorPanels.exps(sd, 0, sd.length, 1f, (float) HeadKind.MIN_LOG_SD, (float) HeadKind.MAX_LOG_SD, 0f);
+        VectorPanels.exps(sd, 0, sd.length, (float) HeadKind.MIN_LOG_SD, (float) HeadKind.MAX_LOG_SD, 0f);
         System.arraycopy(sd, 0, out, gaussianHorizon, gaussianHorizon);
     }
 

@@ -15,7 +15,7 @@ import static dev.forecaster.model.kernel.VectorPanels.roundUp;
  *
  * <p><b>Layout.</b> Each gate block is padded from H to {@code hp} units, a multiple of the vector
  * length L, so no vector straddles two gates; the 4·hp columns are packed in panels ({@link
- * VectorPanels}). Gate a's columns are stored doubled (see {@link #gateScale}).
+ * VectorPanels}). The columns are stored negated, gate a's also doubled (see {@link #gateScale}).
  *
  * <p><b>Summation order.</b> Every pre-activation is {@code b}, then one fused multiply-add per row
  * in row order, whichever tile computes it, and the head is one routine for both paths; so {@link
@@ -58,7 +58,7 @@ final class VectorLstmKernel implements StepKernel {
     private final float[] z;
     /** Panel order of the next single step; see {@link #step}. */
     private boolean reverse;
-    /** 2c' of each key of a block, then the denominator of sigmoid(2c'). */
+    /** -2c' of each key of a block, then the denominator of sigmoid(2c'). */
     private final float[] t;
     /** Padded h and c of a block's keys, used only when H is not a multiple of L. */
     private final float[] hP;
@@ -116,11 +116,13 @@ final class VectorLstmKernel implements StepKernel {
     }
 
     /**
-     * 2 for gate a, 1 for the others: tanh(x) = 2·sigmoid(2x) - 1, so doubling gate a's weights
-     * (exact in float) lets one sigmoid routine serve all four gates.
+     * -2 for gate a, -1 for the others. tanh(x) = 2·sigmoid(2x) - 1, so doubling gate a's weights
+     * lets one sigmoid routine serve all four gates; negating them all lets that routine take
+     * e^z instead of e^-z, one multiplication less per vector. Both are exact in float, and so
+     * every sum is the negation, bit for bit, of the unscaled one times the gate's factor.
      */
     private float gateScale(int col) {
-        return col < hp ? 2f : 1f;
+        return col < hp ? -2f : -1f;
     }
 
     @Override
@@ -184,8 +186,8 @@ final class VectorLstmKernel implements StepKernel {
      * c, so that no vector runs past the state arrays' ends; copying 2H floats costs far less than
      * masked tails.
      *
-     * <p>Every gate is a sigmoid 1/d with d = 1 + e^-x (gate a too: its weights were doubled, and
-     * tanh(x) = 2·sigmoid(2x) - 1). Division is the slowest vector operation, so the four gates'
+     * <p>Every gate is a sigmoid 1/d with d = 1 + e^-x, taken as 1 + e^z from the negated sums z
+     * (gate a too: its weights were doubled, and tanh(x) = 2·sigmoid(2x) - 1). Division is the slowest vector operation, so the four gates'
      * reciprocals come from one division of their product: 1/d_f = d_a·d_o·d_i / (d_a·d_f·d_o·d_i),
      * and so on; {@link #CLAMP} keeps the product of four d below the float range's end.
      *
@@ -228,7 +230,7 @@ final class VectorLstmKernel implements StepKernel {
                 rAf.mul(di).intoArray(z, zOff + 2 * hp + j);
                 FloatVector c = f.fma(FloatVector.fromArray(S, cc, cOff + j), i.mul(a));
                 c.intoArray(cc, cOff + j);
-                c.mul(2f).intoArray(t, tOff + j);
+                c.mul(-2f).intoArray(t, tOff + j);
             }
         }
         denominators(t, 0, nb * hp);

@@ -40,13 +40,19 @@ final class VectorPanels {
     /** A panel's four exps go one per block of rows of the next panel. */
     private static final int EXP_BLOCKS = PANEL / L;
     private static final float LOG2E = 1.44269504088896341f;
-    /** 1.5·2^23: adding it rounds to an integer and leaves that integer in the low mantissa bits. */
-    private static final float ROUND = 12582912f;
-    private static final int ROUND_BITS = 0x4B400000;
+    /**
+     * 1.5·2^23 + 127: adding it to x·log2(e) rounds that to an integer k and leaves k + 127, the
+     * biased exponent of 2^k, in the low mantissa bits, so that one shift left by 23 makes 2^k's
+     * bits (for |k| ≤ 126; the clamps keep |k| ≤ 29).
+     */
+    private static final float ROUND_127 = 12583039f;
     /** ln 2 split so that n·LN2_HI is exact for the n that occur (Cody and Waite). */
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
-    /** Minimax polynomial for (e^r - 1 - r) / r² on |r| ≤ ln2/2 (Cephes expf coefficients). */
+    /**
+     * Minimax polynomial for (e^r - 1 - r) / r² on |r| ≤ ln2/2 (Cephes expf coefficients),
+     * evaluated as e^r = 1 + r·(1 + r·(P5 + r·(P4 + …))).
+     */
     private static final float P0 = 1.9875691500e-4f;
     private static final float P1 = 1.3981999507e-3f;
     private static final float P2 = 8.3334519073e-3f;
@@ -129,7 +135,7 @@ final class VectorPanels {
                 int r1 = (c + 1) * rows / EXP_BLOCKS;
                 rows1x4(w, wo, c == 0 ? bp : z, zo, xh, 0, r0, r1, z, zo);
                 if (prev >= 0) {
-                    exp(z, prev + c * L, -1f, -CLAMP, CLAMP, 1f);
+                    exp(z, prev + c * L, -CLAMP, CLAMP, 1f);
                 }
             }
             prev = zo;
@@ -309,40 +315,43 @@ final class VectorPanels {
     }
 
     /**
-     * {@code a[off, off + n) = 1 + e^-a[off, off + n)} (the denominator of the sigmoid) for n a
-     * multiple of L, the exponent clamped to ±{@link #CLAMP}; see {@link #exps}.
+     * {@code a[off, off + n) = 1 + e^a[off, off + n)} for n a multiple of L, the exponent clamped
+     * to ±{@link #CLAMP}: the denominator of the sigmoid of -a. The kernels store their weights
+     * negated, so that their sums arrive here as -x and no lane needs a sign change; see {@link
+     * #exps}.
      */
     static void denominators(float[] a, int off, int n) {
-        exps(a, off, n, -1f, -CLAMP, CLAMP, 1f);
+        exps(a, off, n, -CLAMP, CLAMP, 1f);
     }
 
     /**
-     * {@code a[j] = plus + e^clamp(sign·a[j], lo, hi)} for j in [off, off + n), n a multiple of L,
-     * in float: e^x as x = k·ln2 + r, |r| ≤ ln2/2, e^r from a degree-7 polynomial and 2^k written
-     * straight into the exponent bits, about 1e-7 relative error. {@code VectorOperators.EXP} would
-     * cost a scalar Math.exp per lane on JDK 17. The exp is written out in this loop rather than in
-     * a helper because a helper taking or returning a vector that C2 declines to inline boxes every
-     * vector; the scalars here become loop invariants once this method is inlined.
+     * {@code a[j] = plus + e^clamp(a[j], lo, hi)} for j in [off, off + n), n a multiple of L, in
+     * float: e^x = 2^k·e^r with k = round(x/ln2) and r = x - k·ln2 (ln 2 in two parts, Cody and
+     * Waite), e^r from a degree-7 polynomial in Horner form and 2^k written straight into the
+     * exponent bits; about 1e-7 relative error. {@code VectorOperators.EXP} would cost a scalar
+     * Math.exp per lane on JDK 17. The exp is written out in this loop rather than in a helper
+     * because a helper taking or returning a vector that C2 declines to inline boxes every vector;
+     * the scalars here become loop invariants once this method is inlined.
      *
-     * <p>The sigmoid denominators (sign -1, ±{@link #CLAMP}, plus 1) and a Gaussian head's standard
-     * deviations (sign 1, the log-sd clamp, plus 0) both come from here. {@code sign} is ±1, so
-     * multiplying by it is exact, and plus 0 leaves the product's rounding alone.
+     * <p>The sigmoid denominators (±{@link #CLAMP}, plus 1) and a Gaussian head's standard
+     * deviations (the log-sd clamp, plus 0) both come from here; plus 0 leaves the product's
+     * rounding alone.
      */
-    static void exps(float[] a, int off, int n, float sign, float lo, float hi, float plus) {
+    static void exps(float[] a, int off, int n, float lo, float hi, float plus) {
         for (int j = off; j < off + n; j += L) {
-            exp(a, j, sign, lo, hi, plus);
+            exp(a, j, lo, hi, plus);
         }
     }
 
     /** {@link #exps} for the one vector at {@code a[j, j + L)}. */
-    static void exp(float[] a, int j, float sign, float lo, float hi, float plus) {
+    static void exp(float[] a, int j, float lo, float hi, float plus) {
         // Compare and blend rather than max/min: Java's max/min must order -0.0 and NaN, which
         // costs a few instructions more per clamp; on the values here the results are equal.
-        FloatVector x = FloatVector.fromArray(S, a, j).mul(sign);
+        FloatVector x = FloatVector.fromArray(S, a, j);
         x = x.blend(lo, x.compare(VectorOperators.LT, lo));
         x = x.blend(hi, x.compare(VectorOperators.GT, hi));
-        FloatVector t = x.fma(LOG2E, ROUND);
-        FloatVector k = t.sub(ROUND);
+        FloatVector t = x.fma(LOG2E, ROUND_127);
+        FloatVector k = t.sub(ROUND_127);
         FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
         r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
         FloatVector p = r.fma(P0, P1);
@@ -350,9 +359,9 @@ final class VectorPanels {
         p = p.fma(r, FloatVector.broadcast(S, P3));
         p = p.fma(r, FloatVector.broadcast(S, P4));
         p = p.fma(r, FloatVector.broadcast(S, P5));
-        p = p.fma(r.mul(r), r).add(1f);
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
         FloatVector scale = t.reinterpretAsInts()
-                .sub(ROUND_BITS - 127)
                 .lanewise(VectorOperators.LSHL, 23)
                 .reinterpretAsFloats();
         p.fma(scale, FloatVector.broadcast(S, plus)).intoArray(a, j);

@@ -47,10 +47,10 @@ final class VectorRnnKernel implements StepKernel {
             float[] rw = weights.rw()[l];
             nIn[l] = inputs;
             packed[l] = VectorPanels.pack(inputs + hidden, cols, (r, col) -> col >= hidden ? 0f
-                    : 2f * (r < inputs ? w[r * hidden + col] : rw[(r - inputs) * hidden + col]));
+                    : -2f * (r < inputs ? w[r * hidden + col] : rw[(r - inputs) * hidden + col]));
             bias[l] = new float[cols];
             for (int col = 0; col < hidden; col++) {
-                bias[l][col] = 2f * weights.b()[l][col];
+                bias[l][col] = -2f * weights.b()[l][col];
             }
             maxRows = Math.max(maxRows, inputs + hidden);
         }
@@ -106,7 +106,7 @@ final class VectorRnnKernel implements StepKernel {
         }
     }
 
-    /** h = tanh of the (doubled) pre-activations at {@code z[off]}. */
+    /** h = tanh of the (doubled, negated) pre-activations at {@code z[off]}. */
     private void activate(int off, float[] h) {
         denominators(z, off, hp);
         boolean padded = hp != hidden;

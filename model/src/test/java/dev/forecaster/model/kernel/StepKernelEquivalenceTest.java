@@ -230,13 +230,13 @@ class StepKernelEquivalenceTest {
     @Test
     void vectorSigmoidDenominatorIsAccurate() {
         assertVectorExpAccurate(-25f, 25f, a -> VectorPanels.denominators(a, 0, a.length),
-                x -> 1 + Math.exp(-Math.max(-20, Math.min(20, x))));
+                x -> 1 + Math.exp(Math.max(-20, Math.min(20, x))));
     }
 
     @Test
     void vectorSpreadExpIsAccurateAndClamped() {
         assertVectorExpAccurate(-10f, 10f,
-                a -> VectorPanels.exps(a, 0, a.length, 1f, (float) HeadKind.MIN_LOG_SD, (float) HeadKind.MAX_LOG_SD, 0f),
+                a -> VectorPanels.exps(a, 0, a.length, (float) HeadKind.MIN_LOG_SD, (float) HeadKind.MAX_LOG_SD, 0f),
                 HeadKind::sd);
     }
 
