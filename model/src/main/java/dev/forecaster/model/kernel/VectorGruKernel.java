@@ -145,9 +145,9 @@ final class VectorGruKernel implements StepKernel {
                     System.arraycopy(s.h[l], 0, xh, i * rows + n, hidden);
                     hRefs[i] = s.h[l];
                 }
-                VectorPanels.multiplyBatch(packedA[l], biasA[l], colsA / PANEL, rows, xh, nb, zA, colsA);
+                VectorPanels.multiplyBatch(packedA[l], biasA[l], colsA / PANEL, rows, xh, nb, zA, 0, colsA);
                 gates(nb, n);
-                VectorPanels.multiplyBatch(packedB[l], biasB[l], colsB / PANEL, rows, xh, nb, zB, colsB);
+                VectorPanels.multiplyBatch(packedB[l], biasB[l], colsB / PANEL, rows, xh, nb, zB, 0, colsB);
                 update(nb);
             }
             for (int i = 0; i < nb; i++) {

@@ -54,12 +54,14 @@ final class VectorLstmKernel implements StepKernel {
 
     /** [x | h] rows of up to BLOCK keys. */
     private final float[] xh;
-    /** Pre-activations of up to BLOCK keys, 4·hp each. */
+    /** Pre-activations of up to BLOCK keys, 4·hp each, from {@link #z0} (64-byte aligned, see the constructor). */
     private final float[] z;
+    private final int z0;
     /** Panel order of the next single step; see {@link #step}. */
     private boolean reverse;
     /** -2c' of each key of a block, then the denominator of sigmoid(2c'). */
     private final float[] t;
+    private final int t0;
     /** Padded h and c of a block's keys, used only when H is not a multiple of L. */
     private final float[] hP;
     private final float[] cP;
@@ -100,8 +102,14 @@ final class VectorLstmKernel implements StepKernel {
         }
         head = new VectorHead(weights);
         xh = new float[BLOCK * maxRows];
-        z = new float[BLOCK * gates];
-        t = new float[BLOCK * hp];
+        // Every vector access to the scratch sums is a whole cache line only if they are aligned;
+        // a misaligned array would split each one in two, and store forwarding with it.
+        AlignedFloats.Slice zs = AlignedFloats.allocate(BLOCK * gates);
+        z = zs.array();
+        z0 = zs.offset();
+        AlignedFloats.Slice ts = AlignedFloats.allocate(BLOCK * hp);
+        t = ts.array();
+        t0 = ts.offset();
         hP = new float[BLOCK * hp];
         cP = new float[BLOCK * hp];
         hRefs = new float[BLOCK][];
@@ -146,7 +154,7 @@ final class VectorLstmKernel implements StepKernel {
             float[] h = state.h[l];
             System.arraycopy(l == 0 ? input : state.h[l - 1], 0, xh, 0, inputs);
             System.arraycopy(h, 0, xh, inputs, hidden);
-            VectorPanels.multiplyDenominators(packed[l], bias[l], panels, inputs + hidden, xh, z, reverse);
+            VectorPanels.multiplyDenominators(packed[l], bias[l], panels, inputs + hidden, xh, z, z0, reverse);
             hRefs[0] = h;
             cRefs[0] = state.c[l];
             activate(1, false);
@@ -166,7 +174,7 @@ final class VectorLstmKernel implements StepKernel {
                     System.arraycopy(l == 0 ? inputs[k0 + i] : s.h[l - 1], 0, xh, i * rows, n);
                     System.arraycopy(s.h[l], 0, xh, i * rows + n, hidden);
                 }
-                VectorPanels.multiplyBatch(packed[l], bias[l], panels, rows, xh, nb, z, gates);
+                VectorPanels.multiplyBatch(packed[l], bias[l], panels, rows, xh, nb, z, z0, gates);
                 for (int i = 0; i < nb; i++) {
                     hRefs[i] = states[k0 + i].h[l];
                     cRefs[i] = states[k0 + i].c[l];
@@ -201,17 +209,17 @@ final class VectorLstmKernel implements StepKernel {
     private void activate(int nb, boolean gateExps) {
         boolean padded = hp != hidden;
         if (gateExps) {
-            denominators(z, 0, nb * gates);
+            denominators(z, z0, nb * gates);
         }
         for (int key = 0; key < nb; key++) {
-            int zOff = key * gates;
-            int tOff = key * hp;
+            int zOff = z0 + key * gates;
+            int tOff = t0 + key * hp;
             float[] cc = cRefs[key];
             int cOff = 0;
             if (padded) {
-                System.arraycopy(cc, 0, cP, tOff, hidden);
+                System.arraycopy(cc, 0, cP, key * hp, hidden);
                 cc = cP;
-                cOff = tOff;
+                cOff = key * hp;
             }
             for (int j = 0; j < hp; j += L) {
                 FloatVector da = FloatVector.fromArray(S, z, zOff + j);
@@ -233,20 +241,21 @@ final class VectorLstmKernel implements StepKernel {
                 c.mul(-2f).intoArray(t, tOff + j);
             }
         }
-        denominators(t, 0, nb * hp);
+        denominators(t, t0, nb * hp);
         for (int key = 0; key < nb; key++) {
-            int zOff = key * gates;
-            int tOff = key * hp;
+            int zOff = z0 + key * gates;
+            int tOff = t0 + key * hp;
+            int pOff = key * hp;
             float[] hh = padded ? hP : hRefs[key];
-            int hOff = padded ? tOff : 0;
+            int hOff = padded ? pOff : 0;
             for (int j = 0; j < hp; j += L) {
                 FloatVector o = FloatVector.fromArray(S, z, zOff + 2 * hp + j);
                 FloatVector d = FloatVector.fromArray(S, t, tOff + j);
                 o.mul(FloatVector.broadcast(S, 2f).div(d).sub(1f)).intoArray(hh, hOff + j);
             }
             if (padded) {
-                System.arraycopy(cP, tOff, cRefs[key], 0, hidden);
-                System.arraycopy(hP, tOff, hRefs[key], 0, hidden);
+                System.arraycopy(cP, pOff, cRefs[key], 0, hidden);
+                System.arraycopy(hP, pOff, hRefs[key], 0, hidden);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.forecaster.model.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -121,19 +122,19 @@ final class VectorPanels {
      * placed after a whole panel ran after its stream instead of beside the next one.
      */
     static void multiplyDenominators(AlignedFloats.Slice wp, float[] bp, int panels, int rows, float[] xh,
-            float[] z, boolean reverse) {
+            float[] z, int z0, boolean reverse) {
         int stride = rows * PANEL;
         float[] w = wp.array();
         int w0 = wp.offset();
         int prev = -1;
         for (int q = 0; q < panels; q++) {
             int p = reverse ? panels - 1 - q : q;
-            int zo = p * PANEL;
+            int zo = z0 + p * PANEL;
             int wo = w0 + p * stride;
             for (int c = 0; c < EXP_BLOCKS; c++) {
                 int r0 = c * rows / EXP_BLOCKS;
                 int r1 = (c + 1) * rows / EXP_BLOCKS;
-                rows1x4(w, wo, c == 0 ? bp : z, zo, xh, 0, r0, r1, z, zo);
+                rows1x4(w, wo, c == 0 ? bp : z, c == 0 ? zo - z0 : zo, xh, 0, r0, r1, z, zo);
                 if (prev >= 0) {
                     exp(z, prev + c * L, -CLAMP, CLAMP, 1f);
                 }
@@ -175,7 +176,7 @@ final class VectorPanels {
      * registers) share every weight load, and the panel stays in L1 from one tile to the next.
      */
     static void multiplyBatch(AlignedFloats.Slice packed, float[] bp, int panels, int rows, float[] xh,
-            int nb, float[] z, int zStride) {
+            int nb, float[] z, int z0, int zStride) {
         int stride = rows * PANEL;
         float[] wp = packed.array();
         for (int p = 0; p < panels; p++) {
@@ -184,14 +185,14 @@ final class VectorPanels {
             int i = 0;
             if (WIDE) {
                 for (; i + 4 <= nb; i += 4) {
-                    tile4x4(wp, w, bp, b, xh, i * rows, rows, z, i * zStride + b, zStride);
+                    tile4x4(wp, w, bp, b, xh, i * rows, rows, z, z0 + i * zStride + b, zStride);
                 }
             }
             for (; i + 2 <= nb; i += 2) {
-                tile2x4(wp, w, bp, b, xh, i * rows, rows, z, i * zStride + b, zStride);
+                tile2x4(wp, w, bp, b, xh, i * rows, rows, z, z0 + i * zStride + b, zStride);
             }
             for (; i < nb; i++) {
-                rows1x4(wp, w, bp, b, xh, i * rows, 0, rows, z, i * zStride + b);
+                rows1x4(wp, w, bp, b, xh, i * rows, 0, rows, z, z0 + i * zStride + b);
             }
         }
     }
@@ -347,9 +348,9 @@ final class VectorPanels {
     static void exp(float[] a, int j, float lo, float hi, float plus) {
         // Compare and blend rather than max/min: Java's max/min must order -0.0 and NaN, which
         // costs a few instructions more per clamp; on the values here the results are equal.
-        FloatVector x = FloatVector.fromArray(S, a, j);
-        x = x.blend(lo, x.compare(VectorOperators.LT, lo));
-        x = x.blend(hi, x.compare(VectorOperators.GT, hi));
+        IntVector bits = FloatVector.fromArray(S, a, j).reinterpretAsInts();
+        FloatVector x = bits.and(0x7FFFFFFF).min(Float.floatToRawIntBits(hi)).or(bits.and(0x80000000))
+                .reinterpretAsFloats();
         FloatVector t = x.fma(LOG2E, ROUND_127);
         FloatVector k = t.sub(ROUND_127);
         FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);

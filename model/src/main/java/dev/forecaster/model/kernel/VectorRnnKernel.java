@@ -95,7 +95,7 @@ final class VectorRnnKernel implements StepKernel {
                     System.arraycopy(l == 0 ? inputs[k0 + i] : s.h[l - 1], 0, xh, i * rows, n);
                     System.arraycopy(s.h[l], 0, xh, i * rows + n, hidden);
                 }
-                VectorPanels.multiplyBatch(packed[l], bias[l], cols / PANEL, rows, xh, nb, z, cols);
+                VectorPanels.multiplyBatch(packed[l], bias[l], cols / PANEL, rows, xh, nb, z, 0, cols);
                 for (int i = 0; i < nb; i++) {
                     activate(i * cols, states[k0 + i].h[l]);
                 }

@@ -222,7 +222,7 @@ class StepKernelEquivalenceTest {
             VectorPanels.multiply(packed, bias, panels, rows, xh, expected, false);
             VectorPanels.denominators(expected, 0, cols);
             float[] actual = new float[cols];
-            VectorPanels.multiplyDenominators(packed, bias, panels, rows, xh, actual, reverse);
+            VectorPanels.multiplyDenominators(packed, bias, panels, rows, xh, actual, 0, reverse);
             assertArrayEquals(expected, actual, "reverse=" + reverse);
         }
     }
