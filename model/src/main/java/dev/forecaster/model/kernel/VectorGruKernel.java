@@ -78,6 +78,9 @@ final class VectorGruKernel implements StepKernel {
                 int src = col < hidden ? 2 * hidden + col : -1;
                 return src < 0 ? 0f : -2f * (r < inputs ? w[r * srcCols + src] : rw[(r - inputs) * srcCols + src]);
             });
+            // Plain arrays at offset 0, not AlignedFloats slices: with the offset a field rather
+            // than the constant 0, this kernel's single step measured 1.5 times slower (docs/kernel.md,
+            // "Session 24"), and so are its scratch sums; the LSTM's did not change.
             biasA[l] = new float[colsA];
             for (int col = 0; col < colsA; col++) {
                 int src = gateColumn(col);
@@ -124,9 +127,9 @@ final class VectorGruKernel implements StepKernel {
             System.arraycopy(l == 0 ? input : state.h[l - 1], 0, xh, 0, inputs);
             System.arraycopy(state.h[l], 0, xh, inputs, hidden);
             hRefs[0] = state.h[l];
-            VectorPanels.multiply(packedA[l], biasA[l], colsA / PANEL, rows, xh, zA, reverse);
+            VectorPanels.multiply(packedA[l], biasA[l], 0, colsA / PANEL, rows, xh, zA, 0, reverse);
             gates(1, inputs);
-            VectorPanels.multiply(packedB[l], biasB[l], colsB / PANEL, rows, xh, zB, reverse);
+            VectorPanels.multiply(packedB[l], biasB[l], 0, colsB / PANEL, rows, xh, zB, 0, reverse);
             update(1);
         }
         head.apply(state.h[layers - 1], out);
@@ -145,9 +148,9 @@ final class VectorGruKernel implements StepKernel {
                     System.arraycopy(s.h[l], 0, xh, i * rows + n, hidden);
                     hRefs[i] = s.h[l];
                 }
-                VectorPanels.multiplyBatch(packedA[l], biasA[l], colsA / PANEL, rows, xh, nb, zA, 0, colsA);
+                VectorPanels.multiplyBatch(packedA[l], biasA[l], 0, colsA / PANEL, rows, xh, nb, zA, 0, colsA);
                 gates(nb, n);
-                VectorPanels.multiplyBatch(packedB[l], biasB[l], colsB / PANEL, rows, xh, nb, zB, 0, colsB);
+                VectorPanels.multiplyBatch(packedB[l], biasB[l], 0, colsB / PANEL, rows, xh, nb, zB, 0, colsB);
                 update(nb);
             }
             for (int i = 0; i < nb; i++) {

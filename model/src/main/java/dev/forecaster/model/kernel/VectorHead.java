@@ -27,8 +27,11 @@ final class VectorHead {
      */
     private final float[] headW;
     private final int headOffset;
+    /** The bias and the outputs, each from its offset on (64-byte aligned, as {@link #headW}). */
     private final float[] headB;
+    private final int headB0;
     private final float[] outP;
+    private final int outP0;
     /** A Gaussian head's log-sds, padded to a multiple of L: the exp works in whole vectors. */
     private final float[] sd;
 
@@ -46,9 +49,12 @@ final class VectorHead {
                 headW[headOffset + (q * hidden + k) * L + m % L] = weights.headW()[k * outputs + m];
             }
         }
-        headB = new float[outputsP];
-        System.arraycopy(weights.headB(), 0, headB, 0, outputs);
-        outP = new float[outputsP];
+        AlignedFloats.Slice bs = VectorPanels.alignedVector(outputsP, m -> m < outputs ? weights.headB()[m] : 0f);
+        headB = bs.array();
+        headB0 = bs.offset();
+        AlignedFloats.Slice os = AlignedFloats.allocate(outputsP);
+        outP = os.array();
+        outP0 = os.offset();
         sd = new float[VectorPanels.roundUp(gaussianHorizon, L)];
     }
 
@@ -85,7 +91,7 @@ final class VectorHead {
         if (q < outputsP) {
             single(h, q);
         }
-        System.arraycopy(outP, 0, out, 0, outputs);
+        System.arraycopy(outP, outP0, out, 0, outputs);
     }
 
     /**
@@ -128,8 +134,9 @@ final class VectorHead {
             s0 = FloatVector.fromArray(S, headW, w0 + k * L).fma(v, s0);
             t0 = FloatVector.fromArray(S, headW, u0 + k * L).fma(v, t0);
         }
-        s0.add(s1).add(s2.add(s3)).add(FloatVector.fromArray(S, headB, q)).intoArray(outP, q);
-        t0.add(t1).add(t2.add(t3)).add(FloatVector.fromArray(S, headB, q + L)).intoArray(outP, q + L);
+        s0.add(s1).add(s2.add(s3)).add(FloatVector.fromArray(S, headB, headB0 + q)).intoArray(outP, outP0 + q);
+        t0.add(t1).add(t2.add(t3)).add(FloatVector.fromArray(S, headB, headB0 + q + L))
+                .intoArray(outP, outP0 + q + L);
     }
 
     /** Outputs [q, q + L). */
@@ -151,6 +158,6 @@ final class VectorHead {
         for (; k < hidden; k++) {
             s0 = FloatVector.fromArray(S, headW, w0 + k * L).fma(FloatVector.broadcast(S, h[k]), s0);
         }
-        s0.add(s1).add(s2.add(s3)).add(FloatVector.fromArray(S, headB, q)).intoArray(outP, q);
+        s0.add(s1).add(s2.add(s3)).add(FloatVector.fromArray(S, headB, headB0 + q)).intoArray(outP, outP0 + q);
     }
 }

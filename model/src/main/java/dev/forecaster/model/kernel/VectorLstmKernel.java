@@ -49,7 +49,7 @@ final class VectorLstmKernel implements StepKernel {
     /** Per layer: panels × rows × PANEL floats, 64-byte aligned. */
     private final AlignedFloats.Slice[] packed;
     /** Per layer: [4·hp], zero in the padding. */
-    private final float[][] bias;
+    private final AlignedFloats.Slice[] bias;
     private final VectorHead head;
 
     /** [x | h] rows of up to BLOCK keys. */
@@ -65,6 +65,7 @@ final class VectorLstmKernel implements StepKernel {
     /** Padded h and c of a block's keys, used only when H is not a multiple of L. */
     private final float[] hP;
     private final float[] cP;
+    private final int cP0;
     /** The h and c arrays of the block's keys for the layer being stepped. */
     private final float[][] hRefs;
     private final float[][] cRefs;
@@ -77,7 +78,7 @@ final class VectorLstmKernel implements StepKernel {
         layers = weights.spec().layers();
         nIn = new int[layers];
         packed = new AlignedFloats.Slice[layers];
-        bias = new float[layers][];
+        bias = new AlignedFloats.Slice[layers];
         int maxRows = 0;
         for (int l = 0; l < layers; l++) {
             int inputs = weights.layerInputs(l);
@@ -93,11 +94,11 @@ final class VectorLstmKernel implements StepKernel {
                 float v = r < inputs ? w[r * srcCols + src] : rw[(r - inputs) * srcCols + src];
                 return gateScale(col) * v;
             });
-            bias[l] = new float[gates];
-            for (int col = 0; col < gates; col++) {
+            float[] b = weights.b()[l];
+            bias[l] = VectorPanels.alignedVector(gates, col -> {
                 int src = sourceColumn(col);
-                bias[l][col] = src < 0 ? 0f : gateScale(col) * weights.b()[l][src];
-            }
+                return src < 0 ? 0f : gateScale(col) * b[src];
+            });
             maxRows = Math.max(maxRows, inputs + hidden);
         }
         head = new VectorHead(weights);
@@ -111,7 +112,9 @@ final class VectorLstmKernel implements StepKernel {
         t = ts.array();
         t0 = ts.offset();
         hP = new float[BLOCK * hp];
-        cP = new float[BLOCK * hp];
+        AlignedFloats.Slice cs = AlignedFloats.allocate(BLOCK * hp);
+        cP = cs.array();
+        cP0 = cs.offset();
         hRefs = new float[BLOCK][];
         cRefs = new float[BLOCK][];
     }
@@ -154,7 +157,7 @@ final class VectorLstmKernel implements StepKernel {
             float[] h = state.h[l];
             System.arraycopy(l == 0 ? input : state.h[l - 1], 0, xh, 0, inputs);
             System.arraycopy(h, 0, xh, inputs, hidden);
-            VectorPanels.multiplyDenominators(packed[l], bias[l], panels, inputs + hidden, xh, z, z0, reverse);
+            VectorPanels.multiplyDenominators(packed[l], bias[l].array(), bias[l].offset(), panels, inputs + hidden, xh, z, z0, reverse);
             hRefs[0] = h;
             cRefs[0] = state.c[l];
             activate(1, false);
@@ -174,7 +177,7 @@ final class VectorLstmKernel implements StepKernel {
                     System.arraycopy(l == 0 ? inputs[k0 + i] : s.h[l - 1], 0, xh, i * rows, n);
                     System.arraycopy(s.h[l], 0, xh, i * rows + n, hidden);
                 }
-                VectorPanels.multiplyBatch(packed[l], bias[l], panels, rows, xh, nb, z, z0, gates);
+                VectorPanels.multiplyBatch(packed[l], bias[l].array(), bias[l].offset(), panels, rows, xh, nb, z, z0, gates);
                 for (int i = 0; i < nb; i++) {
                     hRefs[i] = states[k0 + i].h[l];
                     cRefs[i] = states[k0 + i].c[l];
@@ -217,9 +220,9 @@ final class VectorLstmKernel implements StepKernel {
             float[] cc = cRefs[key];
             int cOff = 0;
             if (padded) {
-                System.arraycopy(cc, 0, cP, key * hp, hidden);
+                System.arraycopy(cc, 0, cP, cP0 + key * hp, hidden);
                 cc = cP;
-                cOff = key * hp;
+                cOff = cP0 + key * hp;
             }
             for (int j = 0; j < hp; j += L) {
                 FloatVector da = FloatVector.fromArray(S, z, zOff + j);
@@ -254,7 +257,7 @@ final class VectorLstmKernel implements StepKernel {
                 o.mul(FloatVector.broadcast(S, 2f).div(d).sub(1f)).intoArray(hh, hOff + j);
             }
             if (padded) {
-                System.arraycopy(cP, pOff, cRefs[key], 0, hidden);
+                System.arraycopy(cP, cP0 + pOff, cRefs[key], 0, hidden);
                 System.arraycopy(hP, pOff, hRefs[key], 0, hidden);
             }
         }

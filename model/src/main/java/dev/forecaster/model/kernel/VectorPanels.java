@@ -68,6 +68,15 @@ final class VectorPanels {
         return "vector (" + S.vectorBitSize() + "-bit, " + L + " float lanes; " + AlignedFloats.describe() + ")";
     }
 
+    /** {@code cols} floats, 64-byte aligned (see {@link AlignedFloats}), element i being {@code value(i)}. */
+    static AlignedFloats.Slice alignedVector(int cols, java.util.function.IntToDoubleFunction value) {
+        AlignedFloats.Slice slice = AlignedFloats.allocate(cols);
+        for (int i = 0; i < cols; i++) {
+            slice.array()[slice.offset() + i] = (float) value.applyAsDouble(i);
+        }
+        return slice;
+    }
+
     static int roundUp(int n, int multiple) {
         return (n + multiple - 1) / multiple * multiple;
     }
@@ -102,14 +111,14 @@ final class VectorPanels {
      * One key: {@code z[0, panels·PANEL) = b + xh·W} for {@code W} packed in {@code wp}, one panel at
      * a time; {@code reverse} walks the panels from the end, see {@code VectorLstmKernel#step}.
      */
-    static void multiply(AlignedFloats.Slice wp, float[] bp, int panels, int rows, float[] xh, float[] z,
-            boolean reverse) {
+    static void multiply(AlignedFloats.Slice wp, float[] bp, int b0, int panels, int rows, float[] xh,
+            float[] z, int z0, boolean reverse) {
         int stride = rows * PANEL;
         float[] w = wp.array();
         int w0 = wp.offset();
         for (int q = 0; q < panels; q++) {
             int p = reverse ? panels - 1 - q : q;
-            rows1x4(w, w0 + p * stride, bp, p * PANEL, xh, 0, 0, rows, z, p * PANEL);
+            rows1x4(w, w0 + p * stride, bp, b0 + p * PANEL, xh, 0, 0, rows, z, z0 + p * PANEL);
         }
     }
 
@@ -121,8 +130,8 @@ final class VectorPanels {
      * units idle, and out-of-order execution only looks a few hundred instructions ahead, so exps
      * placed after a whole panel ran after its stream instead of beside the next one.
      */
-    static void multiplyDenominators(AlignedFloats.Slice wp, float[] bp, int panels, int rows, float[] xh,
-            float[] z, int z0, boolean reverse) {
+    static void multiplyDenominators(AlignedFloats.Slice wp, float[] bp, int b0, int panels, int rows,
+            float[] xh, float[] z, int z0, boolean reverse) {
         int stride = rows * PANEL;
         float[] w = wp.array();
         int w0 = wp.offset();
@@ -134,7 +143,7 @@ final class VectorPanels {
             for (int c = 0; c < EXP_BLOCKS; c++) {
                 int r0 = c * rows / EXP_BLOCKS;
                 int r1 = (c + 1) * rows / EXP_BLOCKS;
-                rows1x4(w, wo, c == 0 ? bp : z, c == 0 ? zo - z0 : zo, xh, 0, r0, r1, z, zo);
+                rows1x4(w, wo, c == 0 ? bp : z, c == 0 ? b0 + p * PANEL : zo, xh, 0, r0, r1, z, zo);
                 if (prev >= 0) {
                     exp(z, prev + c * L, -CLAMP, CLAMP, 1f);
                 }
@@ -175,24 +184,25 @@ final class VectorPanels {
      * tiles of 4 keys (2 below 512-bit vectors, where 16 accumulators would not fit in the 16
      * registers) share every weight load, and the panel stays in L1 from one tile to the next.
      */
-    static void multiplyBatch(AlignedFloats.Slice packed, float[] bp, int panels, int rows, float[] xh,
-            int nb, float[] z, int z0, int zStride) {
+    static void multiplyBatch(AlignedFloats.Slice packed, float[] bp, int b0, int panels, int rows,
+            float[] xh, int nb, float[] z, int z0, int zStride) {
         int stride = rows * PANEL;
         float[] wp = packed.array();
         for (int p = 0; p < panels; p++) {
             int w = packed.offset() + p * stride;
-            int b = p * PANEL;
+            int b = b0 + p * PANEL;
+            int zo = z0 + p * PANEL;
             int i = 0;
             if (WIDE) {
                 for (; i + 4 <= nb; i += 4) {
-                    tile4x4(wp, w, bp, b, xh, i * rows, rows, z, z0 + i * zStride + b, zStride);
+                    tile4x4(wp, w, bp, b, xh, i * rows, rows, z, zo + i * zStride, zStride);
                 }
             }
             for (; i + 2 <= nb; i += 2) {
-                tile2x4(wp, w, bp, b, xh, i * rows, rows, z, z0 + i * zStride + b, zStride);
+                tile2x4(wp, w, bp, b, xh, i * rows, rows, z, zo + i * zStride, zStride);
             }
             for (; i < nb; i++) {
-                rows1x4(wp, w, bp, b, xh, i * rows, 0, rows, z, z0 + i * zStride + b);
+                rows1x4(wp, w, bp, b, xh, i * rows, 0, rows, z, zo + i * zStride);
             }
         }
     }

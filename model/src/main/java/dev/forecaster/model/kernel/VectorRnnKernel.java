@@ -23,11 +23,12 @@ final class VectorRnnKernel implements StepKernel {
     private final int layers;
     private final int[] nIn;
     private final AlignedFloats.Slice[] packed;
-    private final float[][] bias;
+    private final AlignedFloats.Slice[] bias;
     private final VectorHead head;
 
     private final float[] xh;
     private final float[] z;
+    private final int z0;
     /** Padded h of a block's keys, used only when H is not a multiple of L. */
     private final float[] hP;
     private boolean reverse;
@@ -39,7 +40,7 @@ final class VectorRnnKernel implements StepKernel {
         layers = weights.spec().layers();
         nIn = new int[layers];
         packed = new AlignedFloats.Slice[layers];
-        bias = new float[layers][];
+        bias = new AlignedFloats.Slice[layers];
         int maxRows = 0;
         for (int l = 0; l < layers; l++) {
             int inputs = weights.layerInputs(l);
@@ -48,15 +49,15 @@ final class VectorRnnKernel implements StepKernel {
             nIn[l] = inputs;
             packed[l] = VectorPanels.pack(inputs + hidden, cols, (r, col) -> col >= hidden ? 0f
                     : -2f * (r < inputs ? w[r * hidden + col] : rw[(r - inputs) * hidden + col]));
-            bias[l] = new float[cols];
-            for (int col = 0; col < hidden; col++) {
-                bias[l][col] = -2f * weights.b()[l][col];
-            }
+            float[] b = weights.b()[l];
+            bias[l] = VectorPanels.alignedVector(cols, col -> col < hidden ? -2f * b[col] : 0f);
             maxRows = Math.max(maxRows, inputs + hidden);
         }
         head = new VectorHead(weights);
         xh = new float[BLOCK * maxRows];
-        z = new float[BLOCK * cols];
+        AlignedFloats.Slice zs = AlignedFloats.allocate(BLOCK * cols);
+        z = zs.array();
+        z0 = zs.offset();
         hP = new float[hp];
     }
 
@@ -77,8 +78,8 @@ final class VectorRnnKernel implements StepKernel {
             int inputs = nIn[l];
             System.arraycopy(l == 0 ? input : state.h[l - 1], 0, xh, 0, inputs);
             System.arraycopy(state.h[l], 0, xh, inputs, hidden);
-            VectorPanels.multiply(packed[l], bias[l], cols / PANEL, inputs + hidden, xh, z, reverse);
-            activate(0, state.h[l]);
+            VectorPanels.multiply(packed[l], bias[l].array(), bias[l].offset(), cols / PANEL, inputs + hidden, xh, z, z0, reverse);
+            activate(z0, state.h[l]);
         }
         head.apply(state.h[layers - 1], out);
     }
@@ -95,9 +96,9 @@ final class VectorRnnKernel implements StepKernel {
                     System.arraycopy(l == 0 ? inputs[k0 + i] : s.h[l - 1], 0, xh, i * rows, n);
                     System.arraycopy(s.h[l], 0, xh, i * rows + n, hidden);
                 }
-                VectorPanels.multiplyBatch(packed[l], bias[l], cols / PANEL, rows, xh, nb, z, 0, cols);
+                VectorPanels.multiplyBatch(packed[l], bias[l].array(), bias[l].offset(), cols / PANEL, rows, xh, nb, z, z0, cols);
                 for (int i = 0; i < nb; i++) {
-                    activate(i * cols, states[k0 + i].h[l]);
+                    activate(z0 + i * cols, states[k0 + i].h[l]);
                 }
             }
             for (int i = 0; i < nb; i++) {

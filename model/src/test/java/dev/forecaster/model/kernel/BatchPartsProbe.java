@@ -80,7 +80,7 @@ public final class BatchPartsProbe {
                             }
                             case "mm" -> {
                                 for (int b = 0; b < BATCH / block; b++) {
-                                    VectorPanels.multiplyBatch(packed, bias, GATES / VectorPanels.PANEL, ROWS, xh, block, z, 0, GATES);
+                                    VectorPanels.multiplyBatch(packed, bias, 0, GATES / VectorPanels.PANEL, ROWS, xh, block, z, 0, GATES);
                                 }
                                 sink += z[5];
                             }

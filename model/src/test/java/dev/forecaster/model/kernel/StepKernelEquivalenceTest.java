@@ -219,10 +219,10 @@ class StepKernelEquivalenceTest {
         }
         for (boolean reverse : new boolean[] {false, true}) {
             float[] expected = new float[cols];
-            VectorPanels.multiply(packed, bias, panels, rows, xh, expected, false);
+            VectorPanels.multiply(packed, bias, 0, panels, rows, xh, expected, 0, false);
             VectorPanels.denominators(expected, 0, cols);
             float[] actual = new float[cols];
-            VectorPanels.multiplyDenominators(packed, bias, panels, rows, xh, actual, 0, reverse);
+            VectorPanels.multiplyDenominators(packed, bias, 0, panels, rows, xh, actual, 0, reverse);
             assertArrayEquals(expected, actual, "reverse=" + reverse);
         }
     }

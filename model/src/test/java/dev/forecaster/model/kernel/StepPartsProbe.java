@@ -87,8 +87,10 @@ public final class StepPartsProbe {
             case "den" -> VectorPanels.denominators(z, 0, COLS);
             case "l1pair" -> tile1x8(packed.array(), packed.offset(), ROWS * VectorPanels.PANEL,
                     bias, 0, xh, 0, ROWS, z, 0);
-            case "pairs" -> VectorPanels.multiply(packed, bias, COLS / VectorPanels.PANEL, ROWS, xh, z, reverse);
-            case "fwd" -> VectorPanels.multiply(packed, bias, COLS / VectorPanels.PANEL, ROWS, xh, z, false);
+            case "pairs" -> VectorPanels.multiply(packed, bias, 0,
+                    COLS / VectorPanels.PANEL, ROWS, xh, z, 0, reverse);
+            case "fwd" -> VectorPanels.multiply(packed, bias, 0,
+                    COLS / VectorPanels.PANEL, ROWS, xh, z, 0, false);
             default -> {
                 if (!variant.startsWith("blocks")) {
                     throw new IllegalArgumentException("unknown variant " + variant);
