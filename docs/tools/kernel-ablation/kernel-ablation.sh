@@ -28,9 +28,12 @@ rep('    VectorLstmKernel(CellWeights weights)',
     '    static final boolean ACT = !Boolean.getBoolean("abl.noact");\n'
     '    static final boolean DEN = !Boolean.getBoolean("abl.noden");\n'
     '    public AblLstmKernel(CellWeights weights)')
-rep('            VectorPanels.multiplyDenominators(packed[l], bias[l], panels, inputs + hidden, xh, z, z0, reverse);\n',
-    '            if (DEN) VectorPanels.multiplyDenominators(packed[l], bias[l], panels, inputs + hidden, xh, z, z0, reverse);\n'
-    '            else VectorPanels.multiply(packed[l], bias[l], panels, inputs + hidden, xh, z, z0, reverse);\n')
+rep('            VectorPanels.multiplyDenominators(packed[l], b.array(), b.offset(), panels, inputs + hidden, xh, z, z0,'
+    ' reverse);\n',
+    '            if (DEN) VectorPanels.multiplyDenominators(packed[l], b.array(), b.offset(), panels, inputs + hidden,'
+    ' xh, z, z0, reverse);\n'
+    '            else VectorPanels.multiply(packed[l], b.array(), b.offset(), panels, inputs + hidden, xh, z, z0,'
+    ' reverse);\n')
 rep('            activate(1, false);\n', '            if (ACT) activate(1, false); else h[3] = z[5] * 1e-3f;\n')
 rep('        head.apply(state.h[layers - 1], out);\n',
     '        if (HEAD) head.apply(state.h[layers - 1], out); else out[0] = state.h[layers - 1][7];\n')

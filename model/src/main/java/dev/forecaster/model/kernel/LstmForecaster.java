@@ -78,6 +78,16 @@ public final class LstmForecaster implements Serializable {
 
     /** Rebuilt after deserialisation, so the receiving JVM chooses its own kernel. */
     private transient StepKernel kernel;
+    /**
+     * The spec's sizes that {@link #check} compares, kept as plain ints: going through the spec's
+     * accessors cost about 1.5 % of a step at H = 64 (docs/kernel.md, "Session 24"). Set with
+     * {@link #kernel}.
+     */
+    private transient int inputSize;
+    private transient int outputs;
+    private transient int layers;
+    private transient int hidden;
+    private transient int cells;
 
     private LstmForecaster(ModelSpec spec, String name, long version, float[][] w, float[][] rw,
             float[][] b, float[] headW, float[] headB, SpreadCalibration spreadCalibration) {
@@ -90,7 +100,16 @@ public final class LstmForecaster implements Serializable {
         this.headW = headW;
         this.headB = headB;
         this.spreadCalibration = spreadCalibration;
-        this.kernel = StepKernels.create(weights());
+        init();
+    }
+
+    private void init() {
+        kernel = StepKernels.create(weights());
+        inputSize = spec.inputSize();
+        outputs = spec.outputs();
+        layers = spec.layers();
+        hidden = spec.hiddenSize();
+        cells = spec.cellType().hasCellState() ? hidden : 0;
     }
 
     CellWeights weights() {
@@ -192,15 +211,15 @@ public final class LstmForecaster implements Serializable {
     }
 
     private void check(RecurrentState state, float[] input, float[] out, int key) {
-        if (input.length < spec.inputSize()) {
+        if (input.length < inputSize) {
             throw new IllegalArgumentException(where(key)
-                    + "input has " + input.length + " features, model needs " + spec.inputSize());
+                    + "input has " + input.length + " features, model needs " + inputSize);
         }
-        if (out.length < spec.outputs()) {
+        if (out.length < outputs) {
             throw new IllegalArgumentException(where(key)
-                    + "out has room for " + out.length + " values, the head emits " + spec.outputs());
+                    + "out has room for " + out.length + " values, the head emits " + outputs);
         }
-        if (!state.matches(spec)) {
+        if (!state.matches(layers, hidden, cells)) {
             throw new IllegalArgumentException(where(key) + state + " does not fit " + spec);
         }
     }
@@ -245,7 +264,7 @@ public final class LstmForecaster implements Serializable {
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
-        kernel = StepKernels.create(weights());
+        init();
     }
 
     @Override

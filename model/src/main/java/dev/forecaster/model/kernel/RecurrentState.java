@@ -51,12 +51,16 @@ public final class RecurrentState implements Serializable {
      * when its cell has one.
      */
     public boolean matches(ModelSpec spec) {
-        if (h.length != spec.layers()) {
+        return matches(spec.layers(), spec.hiddenSize(), spec.cellType().hasCellState() ? spec.hiddenSize() : 0);
+    }
+
+    /** {@link #matches(ModelSpec)} from the sizes: layers, h's width, and c's (0 without a cell state). */
+    public boolean matches(int layers, int hidden, int cells) {
+        if (h.length != layers) {
             return false;
         }
-        int cells = spec.cellType().hasCellState() ? spec.hiddenSize() : 0;
-        for (int l = 0; l < h.length; l++) {
-            if (h[l].length != spec.hiddenSize() || c[l].length != cells) {
+        for (int l = 0; l < layers; l++) {
+            if (h[l].length != hidden || c[l].length != cells) {
                 return false;
             }
         }

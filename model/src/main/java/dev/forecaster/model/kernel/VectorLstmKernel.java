@@ -157,7 +157,8 @@ final class VectorLstmKernel implements StepKernel {
             float[] h = state.h[l];
             System.arraycopy(l == 0 ? input : state.h[l - 1], 0, xh, 0, inputs);
             System.arraycopy(h, 0, xh, inputs, hidden);
-            VectorPanels.multiplyDenominators(packed[l], bias[l].array(), bias[l].offset(), panels, inputs + hidden, xh, z, z0, reverse);
+            AlignedFloats.Slice b = bias[l];
+            VectorPanels.multiplyDenominators(packed[l], b.array(), b.offset(), panels, inputs + hidden, xh, z, z0, reverse);
             hRefs[0] = h;
             cRefs[0] = state.c[l];
             activate(1, false);
@@ -177,7 +178,8 @@ final class VectorLstmKernel implements StepKernel {
                     System.arraycopy(l == 0 ? inputs[k0 + i] : s.h[l - 1], 0, xh, i * rows, n);
                     System.arraycopy(s.h[l], 0, xh, i * rows + n, hidden);
                 }
-                VectorPanels.multiplyBatch(packed[l], bias[l].array(), bias[l].offset(), panels, rows, xh, nb, z, z0, gates);
+                AlignedFloats.Slice b = bias[l];
+                VectorPanels.multiplyBatch(packed[l], b.array(), b.offset(), panels, rows, xh, nb, z, z0, gates);
                 for (int i = 0; i < nb; i++) {
                     hRefs[i] = states[k0 + i].h[l];
                     cRefs[i] = states[k0 + i].c[l];
@@ -198,9 +200,10 @@ final class VectorLstmKernel implements StepKernel {
      * masked tails.
      *
      * <p>Every gate is a sigmoid 1/d with d = 1 + e^-x, taken as 1 + e^z from the negated sums z
-     * (gate a too: its weights were doubled, and tanh(x) = 2·sigmoid(2x) - 1). Division is the slowest vector operation, so the four gates'
-     * reciprocals come from one division of their product: 1/d_f = d_a·d_o·d_i / (d_a·d_f·d_o·d_i),
-     * and so on; {@link #CLAMP} keeps the product of four d below the float range's end.
+     * (gate a too: its weights were doubled, and tanh(x) = 2·sigmoid(2x) - 1). Division is the
+     * slowest vector operation, so the four gates' reciprocals come from one division of their
+     * product: 1/d_f = d_a·d_o·d_i / (d_a·d_f·d_o·d_i), and so on; the exp's clamp (±20) keeps the
+     * product of four d below the float range's end.
      *
      * <p>The exps run over all keys at once, in phases: one key's chain of exp, cell update, exp
      * and division is long, and a batch keeps the vector units busy only if independent keys'

@@ -78,7 +78,8 @@ final class VectorRnnKernel implements StepKernel {
             int inputs = nIn[l];
             System.arraycopy(l == 0 ? input : state.h[l - 1], 0, xh, 0, inputs);
             System.arraycopy(state.h[l], 0, xh, inputs, hidden);
-            VectorPanels.multiply(packed[l], bias[l].array(), bias[l].offset(), cols / PANEL, inputs + hidden, xh, z, z0, reverse);
+            AlignedFloats.Slice b = bias[l];
+            VectorPanels.multiply(packed[l], b.array(), b.offset(), cols / PANEL, inputs + hidden, xh, z, z0, reverse);
             activate(z0, state.h[l]);
         }
         head.apply(state.h[layers - 1], out);
@@ -96,7 +97,8 @@ final class VectorRnnKernel implements StepKernel {
                     System.arraycopy(l == 0 ? inputs[k0 + i] : s.h[l - 1], 0, xh, i * rows, n);
                     System.arraycopy(s.h[l], 0, xh, i * rows + n, hidden);
                 }
-                VectorPanels.multiplyBatch(packed[l], bias[l].array(), bias[l].offset(), cols / PANEL, rows, xh, nb, z, z0, cols);
+                AlignedFloats.Slice b = bias[l];
+                VectorPanels.multiplyBatch(packed[l], b.array(), b.offset(), cols / PANEL, rows, xh, nb, z, z0, cols);
                 for (int i = 0; i < nb; i++) {
                     activate(z0 + i * cols, states[k0 + i].h[l]);
                 }
