@@ -140,11 +140,14 @@ final class VectorPanels {
             int p = reverse ? panels - 1 - q : q;
             int zo = z0 + p * PANEL;
             int wo = w0 + p * stride;
-            for (int c = 0; c < EXP_BLOCKS; c++) {
-                int r0 = c * rows / EXP_BLOCKS;
-                int r1 = (c + 1) * rows / EXP_BLOCKS;
-                rows1x4(w, wo, c == 0 ? bp : z, c == 0 ? b0 + p * PANEL : zo, xh, 0, r0, r1, z, zo);
-                if (prev >= 0) {
+            if (prev < 0) {
+                // The first panel has no exps to work in: one pass, no partial sums through z.
+                rows1x4(w, wo, bp, b0 + p * PANEL, xh, 0, 0, rows, z, zo);
+            } else {
+                for (int c = 0; c < EXP_BLOCKS; c++) {
+                    int r0 = c * rows / EXP_BLOCKS;
+                    int r1 = (c + 1) * rows / EXP_BLOCKS;
+                    rows1x4(w, wo, c == 0 ? bp : z, c == 0 ? b0 + p * PANEL : zo, xh, 0, r0, r1, z, zo);
                     exp(z, prev + c * L, -CLAMP, CLAMP, 1f);
                 }
             }
