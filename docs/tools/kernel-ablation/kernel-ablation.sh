@@ -34,7 +34,8 @@ rep('            VectorPanels.multiplyDenominators(packed[l], b.array(), b.offse
     ' xh, z, z0, reverse);\n'
     '            else VectorPanels.multiply(packed[l], b.array(), b.offset(), panels, inputs + hidden, xh, z, z0,'
     ' reverse);\n')
-rep('            activate(1, false);\n', '            if (ACT) activate(1, false); else h[3] = z[5] * 1e-3f;\n')
+rep('                activateOne(h, state.c[l]);\n',
+    '                if (ACT) activateOne(h, state.c[l]); else h[3] = z[5] * 1e-3f;\n')
 rep('        head.apply(state.h[layers - 1], out);\n',
     '        if (HEAD) head.apply(state.h[layers - 1], out); else out[0] = state.h[layers - 1][7];\n')
 open(sys.argv[1], 'w').write(s)
