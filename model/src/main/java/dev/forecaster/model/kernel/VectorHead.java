@@ -73,7 +73,8 @@ final class VectorHead {
      */
     private void spreads(float[] out) {
         System.arraycopy(out, gaussianHorizon, sd, 0, gaussianHorizon);
-        VectorPanels.exps(sd, 0, sd.length, (float) HeadKind.MIN_LOG_SD, (float) HeadKind.MAX_LOG_SD, 0f);
+        // The log-sd clamp is symmetric (HeadKind.MIN_LOG_SD = -MAX_LOG_SD), as exps' clamp is.
+        VectorPanels.exps(sd, 0, sd.length, (float) HeadKind.MAX_LOG_SD, 0f);
         System.arraycopy(sd, 0, out, gaussianHorizon, gaussianHorizon);
     }
 

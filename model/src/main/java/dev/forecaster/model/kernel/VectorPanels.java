@@ -108,8 +108,9 @@ final class VectorPanels {
     }
 
     /**
-     * One key: {@code z[0, panels·PANEL) = b + xh·W} for {@code W} packed in {@code wp}, one panel at
-     * a time; {@code reverse} walks the panels from the end, see {@code VectorLstmKernel#step}.
+     * One key: {@code z[z0, z0 + panels·PANEL) = b + xh·W} for {@code W} packed in {@code wp} and
+     * {@code b} from {@code bp[b0]}, one panel at a time; {@code reverse} walks the panels from the
+     * end, see {@code VectorLstmKernel#step}.
      */
     static void multiply(AlignedFloats.Slice wp, float[] bp, int b0, int panels, int rows, float[] xh,
             float[] z, int z0, boolean reverse) {
@@ -123,8 +124,8 @@ final class VectorPanels {
     }
 
     /**
-     * One key: {@code z[0, panels·PANEL) = 1 + e^-(b + xh·W)}, the sigmoid denominators of {@link
-     * #multiply}'s sums (the same sums, bit for bit). Walking one panel at a time, in the order
+     * One key: {@code z[z0, z0 + panels·PANEL) = 1 + e^(b + xh·W)}, the sigmoid denominators of
+     * {@link #multiply}'s sums (the same sums, bit for bit; the kernels store W and b negated). Walking one panel at a time, in the order
      * {@code reverse} gives, each panel's exps are worked in between the next panel's blocks of
      * rows: the row loop waits on weights streamed from L2 most of the time and leaves the vector
      * units idle, and out-of-order execution only looks a few hundred instructions ahead, so exps
@@ -148,7 +149,7 @@ final class VectorPanels {
                     int r0 = c * rows / EXP_BLOCKS;
                     int r1 = (c + 1) * rows / EXP_BLOCKS;
                     rows1x4(w, wo, c == 0 ? bp : z, c == 0 ? b0 + p * PANEL : zo, xh, 0, r0, r1, z, zo);
-                    exp(z, prev + c * L, -CLAMP, CLAMP, 1f);
+                    exp(z, prev + c * L, CLAMP, 1f);
                 }
             }
             prev = zo;
@@ -335,11 +336,11 @@ final class VectorPanels {
      * #exps}.
      */
     static void denominators(float[] a, int off, int n) {
-        exps(a, off, n, -CLAMP, CLAMP, 1f);
+        exps(a, off, n, CLAMP, 1f);
     }
 
     /**
-     * {@code a[j] = plus + e^clamp(a[j], lo, hi)} for j in [off, off + n), n a multiple of L, in
+     * {@code a[j] = plus + e^clamp(a[j], -bound, bound)} for j in [off, off + n), n a multiple of L, in
      * float: e^x = 2^k·e^r with k = round(x/ln2) and r = x - k·ln2 (ln 2 in two parts, Cody and
      * Waite), e^r from a degree-7 polynomial in Horner form and 2^k written straight into the
      * exponent bits; about 1e-7 relative error. {@code VectorOperators.EXP} would cost a scalar
@@ -351,18 +352,20 @@ final class VectorPanels {
      * deviations (the log-sd clamp, plus 0) both come from here; plus 0 leaves the product's
      * rounding alone.
      */
-    static void exps(float[] a, int off, int n, float lo, float hi, float plus) {
+    static void exps(float[] a, int off, int n, float bound, float plus) {
         for (int j = off; j < off + n; j += L) {
-            exp(a, j, lo, hi, plus);
+            exp(a, j, bound, plus);
         }
     }
 
     /** {@link #exps} for the one vector at {@code a[j, j + L)}. */
-    static void exp(float[] a, int j, float lo, float hi, float plus) {
-        // Compare and blend rather than max/min: Java's max/min must order -0.0 and NaN, which
-        // costs a few instructions more per clamp; on the values here the results are equal.
+    static void exp(float[] a, int j, float bound, float plus) {
+        // The clamp works on the bits: |x|'s, an integer min with bound's (the order of
+        // non-negative floats is that of their bits), then x's sign back. Compare and blend would
+        // be the natural code, but JDK 17's C2 turns each comparison's mask into a vector and back
+        // (four instructions, two of them loads of constants, per side). A NaN becomes ±bound.
         IntVector bits = FloatVector.fromArray(S, a, j).reinterpretAsInts();
-        FloatVector x = bits.and(0x7FFFFFFF).min(Float.floatToRawIntBits(hi)).or(bits.and(0x80000000))
+        FloatVector x = bits.and(0x7FFFFFFF).min(Float.floatToRawIntBits(bound)).or(bits.and(0x80000000))
                 .reinterpretAsFloats();
         FloatVector t = x.fma(LOG2E, ROUND_127);
         FloatVector k = t.sub(ROUND_127);

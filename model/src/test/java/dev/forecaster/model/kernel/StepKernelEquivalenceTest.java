@@ -236,7 +236,7 @@ class StepKernelEquivalenceTest {
     @Test
     void vectorSpreadExpIsAccurateAndClamped() {
         assertVectorExpAccurate(-10f, 10f,
-                a -> VectorPanels.exps(a, 0, a.length, (float) HeadKind.MIN_LOG_SD, (float) HeadKind.MAX_LOG_SD, 0f),
+                a -> VectorPanels.exps(a, 0, a.length, (float) HeadKind.MAX_LOG_SD, 0f),
                 HeadKind::sd);
     }
 
