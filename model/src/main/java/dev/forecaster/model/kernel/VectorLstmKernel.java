@@ -65,7 +65,6 @@ final class VectorLstmKernel implements StepKernel {
     /** Padded h and c of a block's keys, used only when H is not a multiple of L. */
     private final float[] hP;
     private final float[] cP;
-    private final int cP0;
     /** The h and c arrays of the block's keys for the layer being stepped. */
     private final float[][] hRefs;
     private final float[][] cRefs;
@@ -112,9 +111,7 @@ final class VectorLstmKernel implements StepKernel {
         t = ts.array();
         t0 = ts.offset();
         hP = new float[BLOCK * hp];
-        AlignedFloats.Slice cs = AlignedFloats.allocate(BLOCK * hp);
-        cP = cs.array();
-        cP0 = cs.offset();
+        cP = new float[BLOCK * hp];
         hRefs = new float[BLOCK][];
         cRefs = new float[BLOCK][];
     }
@@ -199,9 +196,10 @@ final class VectorLstmKernel implements StepKernel {
     /**
      * {@link #activate} for one key whose H is a multiple of L: the same operations in the same
      * order (so the same bits), without the loop over keys, the padded copies and the reference
-     * arrays, which measured 1.5 % faster at H = 64 (docs/kernel.md, "Session 24"). It stays too
-     * large for C2 to inline into {@link #step}, and should: a variant split so that most of it
-     * was inlined measured 4 % slower.
+     * arrays, which measured 1.5 % faster at H = 64 (docs/kernel.md, "Session 24"). Its loops are
+     * written out rather than shared with {@link #activate} through per-key helpers: that sharing
+     * measured 5–7 % slower. It stays too large for C2 to inline into {@link #step}, and should: a
+     * variant split so that most of it was inlined measured 4 % slower.
      */
     private void activateOne(float[] h, float[] cc) {
         for (int j = 0; j < hp; j += L) {
@@ -261,9 +259,9 @@ final class VectorLstmKernel implements StepKernel {
             float[] cc = cRefs[key];
             int cOff = 0;
             if (padded) {
-                System.arraycopy(cc, 0, cP, cP0 + key * hp, hidden);
+                System.arraycopy(cc, 0, cP, key * hp, hidden);
                 cc = cP;
-                cOff = cP0 + key * hp;
+                cOff = key * hp;
             }
             for (int j = 0; j < hp; j += L) {
                 FloatVector da = FloatVector.fromArray(S, z, zOff + j);
@@ -298,7 +296,7 @@ final class VectorLstmKernel implements StepKernel {
                 o.mul(FloatVector.broadcast(S, 2f).div(d).sub(1f)).intoArray(hh, hOff + j);
             }
             if (padded) {
-                System.arraycopy(cP, cP0 + pOff, cRefs[key], 0, hidden);
+                System.arraycopy(cP, pOff, cRefs[key], 0, hidden);
                 System.arraycopy(hP, pOff, hRefs[key], 0, hidden);
             }
         }
