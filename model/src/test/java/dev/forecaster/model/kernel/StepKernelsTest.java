@@ -11,6 +11,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,6 +75,45 @@ class StepKernelsTest {
         }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             assertEquals("scalar", ((LstmForecaster) in.readObject()).kernelName());
+        }
+    }
+
+    /**
+     * The sizes that {@code step} checks arguments against are rebuilt with the kernel after
+     * deserialisation: the copy steps as the original does and still rejects a state of the wrong
+     * shape or a short input.
+     */
+    @Test
+    void deserialisedModelStepsAndChecksItsArguments() throws Exception {
+        LstmForecaster model = model();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(model);
+        }
+        LstmForecaster copy;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (LstmForecaster) in.readObject();
+        }
+        float[] input = new float[SPEC.inputSize()];
+        input[0] = 0.7f;
+        float[] expected = new float[SPEC.outputs()];
+        float[] actual = new float[SPEC.outputs()];
+        RecurrentState s1 = model.newState();
+        RecurrentState s2 = copy.newState();
+        for (int t = 0; t < 3; t++) {
+            model.step(s1, input, expected);
+            copy.step(s2, input, actual);
+        }
+        assertEquals(s1, s2);
+        assertArrayEquals(expected, actual);
+        for (LstmForecaster m : List.of(model, copy)) {
+            RecurrentState narrow = new RecurrentState(new float[SPEC.layers()][SPEC.hiddenSize() - 1],
+                    new float[SPEC.layers()][SPEC.hiddenSize() - 1]);
+            assertThrows(IllegalArgumentException.class, () -> m.step(narrow, input, actual));
+            RecurrentState noCell = new RecurrentState(new float[SPEC.layers()][SPEC.hiddenSize()],
+                    new float[SPEC.layers()][0]);
+            assertThrows(IllegalArgumentException.class, () -> m.step(noCell, input, actual));
+            assertThrows(IllegalArgumentException.class, () -> m.step(m.newState(), new float[0], actual));
         }
     }
 
